@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh: install the Debian packages tlsdiag builds and tests with, when
+# any is missing.  Does nothing (and needs no network) when all are present.
+# Usage: tools/deps.sh [build|test|all]   (default all)
+set -eu
+
+build="libssl-dev libunwind-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc"
+test="libcriterion-dev python3 curl openssl"
+
+case "${1:-all}" in
+build) want=$build ;;
+test|all) want="$build $test" ;;
+*) echo "usage: tools/deps.sh [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in
+	"install ok installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root: run 'apt-get install$missing' as root" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null ||
+	{ echo "deps: apt-get update failed" >&2; exit 1; }
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+	{ echo "deps: apt-get install failed:$missing" >&2; exit 1; }
