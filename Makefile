@@ -1,0 +1,166 @@
+# tlsdiag: one non-recursive Makefile for the shim, the analyzer and tests.
+#
+# Variables you may override:
+#   CC, CFLAGS, LDFLAGS   compiler and your own flags (appended, never replaced)
+#   WERROR=1              turn warnings into errors (CI sets it)
+#   PREFIX, DESTDIR       install locations (default /usr/local)
+#   INSTALL, PKG_CONFIG   tools
+#   PYTHON                interpreter used by the tests (default: python3 on PATH)
+#
+# Targets: all (default), deps, test (alias check), demo, bench, install,
+# uninstall, clean, hdr-check, style, asan.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+PKG_CONFIG ?= pkg-config
+PYTHON ?= python3
+
+B := build
+
+WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+    -Wformat=2 -Wvla -Wwrite-strings -fno-common
+OPT = -O2 -g
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
+
+.PHONY: all deps test check unit e2e demo bench install uninstall clean \
+    hdr-check style asan
+all: $(B)/libtlsdiag.so $(B)/tlsdiag
+
+# ---------------------------------------------------------------------------
+# The shim: links no OpenSSL (headers for constants and types only).
+SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
+    shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
+    shim/record.c shim/classify.c \
+    shim/jsonw.c shim/config.c shim/logw.c
+SHIM_GEN = $(B)/gen/errnames.c
+SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(B)/pic/gen/errnames.o
+SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
+    -ftls-model=initial-exec
+SHIM_LIBS = -ldl -pthread -lunwind
+
+$(B)/libtlsdiag.so: $(SHIM_OBJS)
+	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_OBJS) $(LDFLAGS) \
+	    $(SHIM_LIBS)
+
+$(B)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
+
+$(B)/pic/gen/errnames.o: $(B)/gen/errnames.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
+
+# The library/reason mnemonic tables come from the installed OpenSSL headers.
+OPENSSL_INCDIR ?= /usr/include/openssl
+$(B)/gen/errnames.c: tools/gen-errnames.sh $(wildcard $(OPENSSL_INCDIR)/*err.h)
+	@mkdir -p $(@D)
+	sh tools/gen-errnames.sh $(OPENSSL_INCDIR) > $@.tmp && mv $@.tmp $@
+
+# ---------------------------------------------------------------------------
+# The analyzer and wrapper command: build/tlsdiag.
+ANALYZER_SRCS = $(wildcard analyzer/*.c)
+ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o)
+ANALYZER_PKGS = libcjson zlib libdw
+ANALYZER_CFLAGS = -D_GNU_SOURCE -Ianalyzer -Icommon \
+    $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
+ANALYZER_LIBS = $(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) 2>/dev/null) -lm
+
+$(B)/tlsdiag: $(ANALYZER_OBJS)
+	$(CC) -o $@ $(ANALYZER_OBJS) $(LDFLAGS) $(ANALYZER_LIBS)
+
+$(B)/obj/analyzer/%.o: analyzer/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ANALYZER_CFLAGS) -c -o $@ $<
+
+# ---------------------------------------------------------------------------
+# Tests.  Unit tests (Criterion) link the pure modules directly.
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
+    $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
+UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
+UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
+    -DSPEC_DIR='"$(abspath ../shared/spec)"' -DTOP_DIR='"$(CURDIR)"'
+
+$(B)/obj/shim/%.o: shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
+
+$(B)/obj/gen/errnames.o: $(B)/gen/errnames.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ANALYZER_CFLAGS) -o $@ $< \
+	    $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS) $(LDFLAGS) -lcriterion \
+	    $(ANALYZER_LIBS)
+
+# Small programs the shim is preloaded into.
+PROG_SRCS = $(wildcard tests/progs/*.c)
+PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%)
+$(B)/progs/%: tests/progs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
+	    -ldl -pthread
+
+# 'test' installs what is missing first, then runs everything in a fresh
+# make so that pkg-config sees the newly installed packages.
+test: deps
+	@$(MAKE) --no-print-directory check
+check: unit e2e
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+e2e: all $(PROG_BINS)
+	@sh tests/e2e/run.sh
+
+deps:
+	@sh tools/deps.sh all
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(PROG_BINS)
+	@sh bench/run.sh
+
+# ---------------------------------------------------------------------------
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/tlsdiag \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	$(INSTALL) -m 755 $(B)/tlsdiag $(DESTDIR)$(BINDIR)/tlsdiag
+	$(INSTALL) -m 644 $(B)/libtlsdiag.so $(DESTDIR)$(LIBDIR)/tlsdiag/libtlsdiag.so
+	for m in doc/*.1; do [ -f "$$m" ] && \
+	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || :; done
+	for m in doc/*.7; do [ -f "$$m" ] && \
+	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || :; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tlsdiag
+	rm -rf $(DESTDIR)$(LIBDIR)/tlsdiag
+	for m in doc/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#doc/}; done
+	for m in doc/*.7; do rm -f $(DESTDIR)$(MANDIR)/man7/$${m#doc/}; done
+
+clean:
+	rm -rf $(B)
+
+HDRS = $(wildcard shim/*.h analyzer/*.h common/*.h)
+hdr-check:
+	@for h in $(HDRS); do \
+	    echo '#include "'$$h'"' | $(CC) -std=c11 -D_GNU_SOURCE -I. -Ishim \
+	    -Icommon -Ianalyzer $(WARN) -fsyntax-only -x c - || exit 1; done
+
+style:
+	clang-format -i shim/*.[ch] analyzer/*.[ch] common/*.h tests/unit/*.c \
+	    tests/progs/*.c
+
+asan:
+	@$(MAKE) --no-print-directory B=build-asan \
+	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined' check
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

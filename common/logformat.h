@@ -1,0 +1,29 @@
+/* logformat.h: the log record contract shared by the shim and the analyzer. */
+#ifndef TLSDIAG_LOGFORMAT_H
+#define TLSDIAG_LOGFORMAT_H
+
+/*
+ * One JSON object per line (JSON Lines), written with one write() to a file
+ * opened O_APPEND.  docs/log-format.md is the full contract; this header
+ * holds the names both sides must agree on.  A reader skips (and counts)
+ * records whose schema is newer than LOGFORMAT_SCHEMA.
+ */
+#define LOGFORMAT_SCHEMA 1
+
+/* event.action values */
+#define LOGFORMAT_ACTION_FAILURE "tls_failure"	/* a classified failure */
+#define LOGFORMAT_ACTION_START "tlsdiag_start"	/* first TLS activity */
+#define LOGFORMAT_ACTION_EXIT "tlsdiag_exit"	/* coverage at exit */
+#define LOGFORMAT_ACTION_SUPPRESSED "tlsdiag_suppressed" /* rate limit */
+
+/* log.level values */
+#define LOGFORMAT_LEVEL_ERROR "error"
+#define LOGFORMAT_LEVEL_WARNING "warning"
+#define LOGFORMAT_LEVEL_INFO "info"
+
+/* tlsdiag.phase values */
+#define LOGFORMAT_PHASE_HANDSHAKE "handshake"
+#define LOGFORMAT_PHASE_DATA "data"
+#define LOGFORMAT_PHASE_SHUTDOWN "shutdown"
+
+#endif

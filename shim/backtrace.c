@@ -1,0 +1,221 @@
+/*
+ * backtrace.c: libunwind on the failure path only.  We record addresses
+ * and build-ids, never symbolize beyond dladdr: file:line is the
+ * analyzer's job, offline, as heaptrack does it.
+ */
+#include "backtrace.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#define MAX_FRAMES 80
+#define MAX_MODCACHE 32
+
+struct modinfo {
+	uintptr_t bias;		/* dlpi_addr */
+	uintptr_t lo, hi;	/* span of its PT_LOAD segments */
+	char path[256];
+	char build_id[41];
+};
+
+static struct modinfo modcache[MAX_MODCACHE];
+static int nmodcache;
+static pthread_mutex_t modlock = PTHREAD_MUTEX_INITIALIZER;
+static uintptr_t self_lo, self_hi;
+
+struct find {
+	uintptr_t ip;
+	struct modinfo mi;
+	int found;
+};
+
+static void
+hex(char *out, const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static void
+note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) *ph, char *out)
+{
+	const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+	const char *end = p + ph->p_memsz;
+
+	while (p + sizeof(ElfW(Nhdr)) <= end) {
+		const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)(const void *)p;
+		size_t name = (n->n_namesz + 3) & ~(size_t)3;
+		size_t desc = (n->n_descsz + 3) & ~(size_t)3;
+		const char *d = p + sizeof(*n) + name;
+
+		if (d + n->n_descsz > end)
+			return;
+		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+		    memcmp(p + sizeof(*n), "GNU", 4) == 0 &&
+		    n->n_descsz <= 20) {
+			hex(out, (const unsigned char *)d, n->n_descsz);
+			return;
+		}
+		p = d + desc;
+	}
+}
+
+/* dl_iterate_phdr callback: the module containing f->ip.  No loader calls. */
+static int
+find_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct find *f = arg;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	int i, hit = 0;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (a < lo)
+			lo = a;
+		if (a + ph->p_memsz > hi)
+			hi = a + ph->p_memsz;
+		if (f->ip >= a && f->ip < a + ph->p_memsz)
+			hit = 1;
+	}
+	if (!hit)
+		return 0;
+	f->found = 1;
+	f->mi.bias = info->dlpi_addr;
+	f->mi.lo = lo;
+	f->mi.hi = hi;
+	f->mi.build_id[0] = '\0';
+	snprintf(f->mi.path, sizeof(f->mi.path), "%s", info->dlpi_name);
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_NOTE &&
+		    f->mi.build_id[0] == '\0')
+			note_build_id(info, &info->dlpi_phdr[i], f->mi.build_id);
+	return 1;
+}
+
+/* Module of ip, cached; 0 if ip is in no loaded object. */
+static int
+module_of(uintptr_t ip, struct modinfo *out)
+{
+	struct find f;
+	int i;
+
+	pthread_mutex_lock(&modlock);
+	for (i = 0; i < nmodcache; i++)
+		if (ip >= modcache[i].lo && ip < modcache[i].hi) {
+			*out = modcache[i];
+			pthread_mutex_unlock(&modlock);
+			return 1;
+		}
+	pthread_mutex_unlock(&modlock);
+
+	memset(&f, 0, sizeof(f));
+	f.ip = ip;
+	dl_iterate_phdr(find_cb, &f);
+	if (!f.found)
+		return 0;
+	if (f.mi.path[0] == '\0') {	/* the main program */
+		ssize_t n = readlink("/proc/self/exe", f.mi.path,
+		    sizeof(f.mi.path) - 1);
+
+		f.mi.path[n > 0 ? n : 0] = '\0';
+	}
+	pthread_mutex_lock(&modlock);
+	if (nmodcache < MAX_MODCACHE)
+		modcache[nmodcache++] = f.mi;
+	pthread_mutex_unlock(&modlock);
+	*out = f.mi;
+	return 1;
+}
+
+void
+backtrace_warmup(void)
+{
+	void *ips[4];
+	struct modinfo mi;
+
+	unw_backtrace(ips, 4);
+	if (module_of((uintptr_t)backtrace_warmup, &mi)) {
+		self_lo = mi.lo;
+		self_hi = mi.hi;
+	}
+}
+
+static int
+in_shim(uintptr_t ip)
+{
+	return ip >= self_lo && ip < self_hi;
+}
+
+void
+backtrace_write(struct jsonw *w, int depth)
+{
+	void *ips[MAX_FRAMES];
+	struct modinfo mi;
+	uint64_t id = 14695981039346656037ULL;	/* FNV-1a */
+	char idhex[17];
+	int n, i, first, kept;
+	size_t mark;
+
+	if (depth <= 0)
+		return;
+	if (self_hi == 0)
+		backtrace_warmup();
+	n = unw_backtrace(ips, MAX_FRAMES);
+	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
+		;
+	if (first >= n)
+		return;
+	/* the id goes before the frames: write frames after a placeholder */
+	jsonw_str(w, "stack_id", "0000000000000000");
+	mark = w->len - 17;	/* the 16 hex digits and the closing quote */
+	jsonw_arr(w, "backtrace");
+	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
+		uintptr_t ip = (uintptr_t)ips[i];
+		uintptr_t off = ip;
+		Dl_info di;
+		const char *p;
+
+		jsonw_obj(w, NULL);
+		if (module_of(ip, &mi)) {
+			off = ip - mi.bias;
+			jsonw_str(w, "module", mi.path);
+			if (mi.build_id[0] != '\0')
+				jsonw_str(w, "build_id", mi.build_id);
+			for (p = mi.build_id[0] ? mi.build_id : mi.path; *p;
+			    p++)
+				id = (id ^ (unsigned char)*p) * 1099511628211ULL;
+		}
+		jsonw_uint(w, "offset", off);
+		for (p = (const char *)&off; p < (const char *)(&off + 1); p++)
+			id = (id ^ (unsigned char)*p) * 1099511628211ULL;
+		if (dladdr(ips[i], &di) != 0 && di.dli_sname != NULL) {
+			jsonw_str(w, "symbol", di.dli_sname);
+			jsonw_uint(w, "symbol_offset",
+			    ip - (uintptr_t)di.dli_saddr);
+		}
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	snprintf(idhex, sizeof(idhex), "%016llx", (unsigned long long)id);
+	if (!w->overflow)
+		memcpy(w->buf + mark, idhex, 16);
+}

@@ -1,0 +1,21 @@
+/* backtrace.h: call stacks of failing calls, as addresses for offline use. */
+#ifndef TLSDIAG_BACKTRACE_H
+#define TLSDIAG_BACKTRACE_H
+
+#include <stdint.h>
+
+#include "jsonw.h"
+
+/* Run the unwinder once so its first real use does not initialize. */
+void backtrace_warmup(void);
+
+/*
+ * Write "stack_id" and "backtrace" members into the open object of w:
+ * up to depth frames of the current stack above the shim's own frames,
+ * each with module path, build-id, offset (the ELF virtual address of the
+ * return address) and, when dladdr knows it, the symbol.  Identical
+ * stacks get identical stack ids.
+ */
+void backtrace_write(struct jsonw *w, int depth);
+
+#endif

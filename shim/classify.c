@@ -1,0 +1,357 @@
+/*
+ * classify.c: CPython's PySSL_SetError and fill_and_set_sslerror as a pure
+ * function (python-ssl-error-model.md §4).  Everything it needs is passed
+ * in, so it runs the same in the shim and in unit tests.
+ */
+#include "classify.h"
+#include "errnames.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const classify_call_names[CALL__COUNT] = {
+	"SSL_read", "SSL_read_ex", "SSL_peek", "SSL_peek_ex",
+	"SSL_write", "SSL_write_ex", "SSL_do_handshake", "SSL_connect",
+	"SSL_accept", "SSL_shutdown", "SSL_get_verify_result",
+};
+
+/* SSL_get_error() values (ssl.h); spelled out so no header is needed. */
+enum {
+	E_NONE, E_SSL, E_WANT_READ, E_WANT_WRITE, E_WANT_X509_LOOKUP,
+	E_SYSCALL, E_ZERO_RETURN, E_WANT_CONNECT, E_WANT_ACCEPT,
+	E_WANT_ASYNC, E_WANT_ASYNC_JOB, E_WANT_CLIENT_HELLO_CB,
+	E_WANT_RETRY_VERIFY
+};
+
+/* CPython's py_ssl_error codes (exc.errno). */
+enum {
+	PY_SSL = 1, PY_WANT_READ, PY_WANT_WRITE, PY_WANT_X509_LOOKUP,
+	PY_SYSCALL, PY_ZERO_RETURN, PY_WANT_CONNECT, PY_EOF,
+	PY_INVALID = 10
+};
+
+#define SYSTEM_FLAG 0x80000000UL
+
+int
+classify_err_lib(unsigned long e, enum err_layout layout)
+{
+	if (layout == ERR_LAYOUT_111)
+		return (int)((e >> 24) & 0xFF);
+	if (e & SYSTEM_FLAG)
+		return CLASSIFY_LIB_SYS;
+	return (int)((e >> 23) & 0xFF);
+}
+
+int
+classify_err_reason(unsigned long e, enum err_layout layout)
+{
+	if (layout == ERR_LAYOUT_111)
+		return (int)(e & 0xFFF);
+	if (e & SYSTEM_FLAG)
+		return (int)(e & 0x7FFFFFFF);
+	return (int)(e & 0x7FFFFF);
+}
+
+unsigned long
+classify_err_pack(int lib, int reason, enum err_layout layout)
+{
+	if (layout == ERR_LAYOUT_111)
+		return ((unsigned long)(lib & 0xFF) << 24) |
+		    ((unsigned long)reason & 0xFFF);
+	if (lib == CLASSIFY_LIB_SYS)
+		return SYSTEM_FLAG | ((unsigned long)reason & 0x7FFFFFFF);
+	return ((unsigned long)(lib & 0xFF) << 23) |
+	    ((unsigned long)reason & 0x7FFFFF);
+}
+
+enum err_layout
+classify_layout(unsigned long version_num)
+{
+	/* 0xMNN00PPL since 3.0; 0xMNNFFPPS before: major nibble 1 is 1.x */
+	return (version_num >> 28) >= 3 ? ERR_LAYOUT_3 : ERR_LAYOUT_111;
+}
+
+const char *
+errnames_lib(int lib)
+{
+	unsigned i;
+
+	for (i = 0; i < errnames_nlibs; i++)
+		if (errnames_libs[i].lib == lib)
+			return errnames_libs[i].name;
+	return NULL;
+}
+
+static int
+cmp_reason(const void *k, const void *e)
+{
+	const struct errname_reason *a = k, *b = e;
+
+	if (a->lib != b->lib)
+		return a->lib < b->lib ? -1 : 1;
+	if (a->reason != b->reason)
+		return a->reason < b->reason ? -1 : 1;
+	return 0;
+}
+
+const char *
+errnames_reason(int lib, int reason)
+{
+	struct errname_reason key = { lib, reason, NULL };
+	const struct errname_reason *r;
+
+	r = bsearch(&key, errnames_reasons, errnames_nreasons,
+	    sizeof(errnames_reasons[0]), cmp_reason);
+	return r != NULL ? r->name : NULL;
+}
+
+const char *
+classify_ssl_error_name(int e)
+{
+	static const char *const names[] = {
+		"SSL_ERROR_NONE", "SSL_ERROR_SSL", "SSL_ERROR_WANT_READ",
+		"SSL_ERROR_WANT_WRITE", "SSL_ERROR_WANT_X509_LOOKUP",
+		"SSL_ERROR_SYSCALL", "SSL_ERROR_ZERO_RETURN",
+		"SSL_ERROR_WANT_CONNECT", "SSL_ERROR_WANT_ACCEPT",
+		"SSL_ERROR_WANT_ASYNC", "SSL_ERROR_WANT_ASYNC_JOB",
+		"SSL_ERROR_WANT_CLIENT_HELLO_CB", "SSL_ERROR_WANT_RETRY_VERIFY",
+	};
+
+	if (e >= 0 && (size_t)e < sizeof(names) / sizeof(names[0]))
+		return names[e];
+	return "SSL_ERROR_UNKNOWN";
+}
+
+int
+classify_is_retry(int e)
+{
+	return e == E_WANT_READ || e == E_WANT_WRITE ||
+	    e == E_WANT_X509_LOOKUP || e == E_WANT_CONNECT ||
+	    e == E_WANT_ACCEPT || e == E_WANT_ASYNC ||
+	    e == E_WANT_ASYNC_JOB || e == E_WANT_CLIENT_HELLO_CB ||
+	    e == E_WANT_RETRY_VERIFY;
+}
+
+const char *
+classify_oserror_type(int n)
+{
+	switch (n) {
+	case EAGAIN:
+	case EALREADY:
+	case EINPROGRESS:
+		return "BlockingIOError";
+	case ECHILD:
+		return "ChildProcessError";
+	case EPIPE:
+	case ESHUTDOWN:
+		return "BrokenPipeError";
+	case ECONNABORTED:
+		return "ConnectionAbortedError";
+	case ECONNREFUSED:
+		return "ConnectionRefusedError";
+	case ECONNRESET:
+		return "ConnectionResetError";
+	case EEXIST:
+		return "FileExistsError";
+	case ENOENT:
+		return "FileNotFoundError";
+	case EISDIR:
+		return "IsADirectoryError";
+	case ENOTDIR:
+		return "NotADirectoryError";
+	case EINTR:
+		return "InterruptedError";
+	case EACCES:
+	case EPERM:
+		return "PermissionError";
+	case ESRCH:
+		return "ProcessLookupError";
+	case ETIMEDOUT:
+		return "TimeoutError";
+	default:
+		return "OSError";
+	}
+}
+
+static int
+is_read_write(enum call c)
+{
+	return c <= CALL_SSL_WRITE_EX;
+}
+
+static void
+set_oserror(struct classify_out *out, int n)
+{
+	const char *s = strerrordesc_np(n);
+
+	out->type = classify_oserror_type(n);
+	out->code = n;
+	out->oserror = 1;
+	if (s != NULL)
+		snprintf(out->message, sizeof(out->message), "[Errno %d] %s",
+		    n, s);
+	else
+		snprintf(out->message, sizeof(out->message),
+		    "[Errno %d] Unknown error %d", n, n);
+	out->text = out->message;
+}
+
+/* exc.verify_message: CPython rewords 62 and 64 with the checked host. */
+static void
+verify_message(const struct classify_in *in, char *buf, size_t cap)
+{
+	if (in->verify_result == 62 && in->check_host != NULL)
+		snprintf(buf, cap, "Hostname mismatch, certificate is not "
+		    "valid for '%s'.", in->check_host);
+	else if (in->verify_result == 64 && in->check_host != NULL)
+		snprintf(buf, cap, "IP address mismatch, certificate is not "
+		    "valid for '%s'.", in->check_host);
+	else
+		snprintf(buf, cap, "%s", in->verify_text != NULL ?
+		    in->verify_text : "unknown certificate verification error");
+}
+
+void
+classify(const struct classify_in *in, struct classify_out *out)
+{
+	const char *type = "SSLError", *text = NULL;
+	int code = 0, lib = 0, reason = 0, cert = 0;
+	int ret = in->ret;
+	unsigned long e = in->err;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (e != 0) {
+		lib = classify_err_lib(e, in->layout);
+		reason = classify_err_reason(e, in->layout);
+	}
+	/* 3.10-3.12 pass 0 for SSL_read_ex/SSL_write_ex failures (§3.1). */
+	if (in->model == PYMODEL_311 && is_read_write(in->call))
+		ret = 0;
+
+	switch (in->ssl_error) {
+	case E_ZERO_RETURN:
+		type = "SSLZeroReturnError";
+		code = PY_ZERO_RETURN;
+		text = "TLS/SSL connection has been closed (EOF)";
+		break;
+	case E_WANT_READ:
+		type = "SSLWantReadError";
+		code = PY_WANT_READ;
+		text = "The operation did not complete (read)";
+		break;
+	case E_WANT_WRITE:
+		type = "SSLWantWriteError";
+		code = PY_WANT_WRITE;
+		text = "The operation did not complete (write)";
+		break;
+	case E_WANT_X509_LOOKUP:
+		code = PY_WANT_X509_LOOKUP;
+		text = "The operation did not complete (X509 lookup)";
+		break;
+	case E_WANT_CONNECT:
+		code = PY_WANT_CONNECT;
+		text = "The operation did not complete (connect)";
+		break;
+	case E_SYSCALL:
+		if (e == 0) {
+			/*
+			 * The underlying BIO failed.  3.13 looks at errno only;
+			 * 3.11 also at ret and at whether a socket exists.
+			 */
+			int eof = 1;
+
+			if (in->model == PYMODEL_313 ||
+			    (ret == -1 && !in->memory_bio)) {
+				if (in->sys_errno != 0) {
+					set_oserror(out, in->sys_errno);
+					return;
+				}
+			} else if (ret != 0)
+				eof = 0;
+			if (eof) {
+				type = "SSLEOFError";
+				code = PY_EOF;
+				text = "EOF occurred in violation of protocol";
+			} else {
+				type = "SSLSyscallError";
+				code = PY_SYSCALL;
+				text = "Some I/O error occurred";
+			}
+			break;
+		}
+		if (in->model == PYMODEL_313 && lib == CLASSIFY_LIB_SYS) {
+			set_oserror(out, reason);
+			return;
+		}
+		if (lib == CLASSIFY_LIB_SSL &&
+		    reason == CLASSIFY_R_CERT_VERIFY_FAILED) {
+			type = "SSLCertVerificationError";
+			cert = 1;
+		}
+		code = PY_SYSCALL;
+		break;
+	case E_SSL:
+		code = PY_SSL;
+		if (e == 0) {
+			text = "A failure in the SSL library occurred";
+			break;
+		}
+		if (in->model == PYMODEL_313 && lib == CLASSIFY_LIB_SYS) {
+			set_oserror(out, reason);
+			return;
+		}
+		if (lib == CLASSIFY_LIB_SSL &&
+		    reason == CLASSIFY_R_CERT_VERIFY_FAILED) {
+			type = "SSLCertVerificationError";
+			cert = 1;
+		} else if (lib == CLASSIFY_LIB_SSL &&
+		    reason == CLASSIFY_R_UNEXPECTED_EOF) {
+			type = "SSLEOFError";
+			code = PY_EOF;
+			text = "EOF occurred in violation of protocol";
+		}
+		break;
+	default:
+		code = PY_INVALID;
+		text = "Invalid error code";
+		break;
+	}
+
+	/* fill_and_set_sslerror: names always come from e (§4.1). */
+	if (e != 0) {
+		out->library = errnames_lib(lib);
+		out->reason = errnames_reason(lib, reason);
+		if (text == NULL)
+			text = in->reason_text;
+	}
+	if (text == NULL)
+		text = "unknown error";
+	out->type = type;
+	out->code = code;
+	if (cert) {
+		out->cert = 1;
+		out->verify_code = in->verify_result;
+		verify_message(in, out->verify_message,
+		    sizeof(out->verify_message));
+	}
+	if (out->library != NULL && out->reason != NULL)
+		n = (size_t)snprintf(out->message, sizeof(out->message),
+		    "[%s: %s] ", out->library, out->reason);
+	else if (out->library != NULL)
+		n = (size_t)snprintf(out->message, sizeof(out->message),
+		    "[%s] ", out->library);
+	else
+		n = 0;
+	if (n >= sizeof(out->message))
+		n = sizeof(out->message) - 1;
+	out->text = out->message + n;
+	if (cert)
+		snprintf(out->message + n, sizeof(out->message) - n, "%s: %s",
+		    text, out->verify_message);
+	else
+		snprintf(out->message + n, sizeof(out->message) - n, "%s",
+		    text);
+}

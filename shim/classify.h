@@ -1,0 +1,89 @@
+/* classify.h: map an OpenSSL outcome to the exception CPython's ssl raises. */
+#ifndef TLSDIAG_CLASSIFY_H
+#define TLSDIAG_CLASSIFY_H
+
+/* The intercepted entry points, in the order of classify_call_names[]. */
+enum call {
+	CALL_SSL_READ,
+	CALL_SSL_READ_EX,
+	CALL_SSL_PEEK,
+	CALL_SSL_PEEK_EX,
+	CALL_SSL_WRITE,
+	CALL_SSL_WRITE_EX,
+	CALL_SSL_DO_HANDSHAKE,
+	CALL_SSL_CONNECT,
+	CALL_SSL_ACCEPT,
+	CALL_SSL_SHUTDOWN,
+	CALL_SSL_GET_VERIFY_RESULT,
+	CALL__COUNT
+};
+extern const char *const classify_call_names[CALL__COUNT];
+
+/* Which CPython rules to reproduce (python-ssl-error-model.md §4, §5). */
+enum pymodel {
+	PYMODEL_313,	/* 3.13+: the current documentation's model (default) */
+	PYMODEL_311	/* 3.11.5-3.11.11 (and 3.12.0-3.12.8) */
+};
+
+/* Packed error code layout of the OpenSSL actually loaded (§1.3). */
+enum err_layout {
+	ERR_LAYOUT_3,	/* 3.x: lib << 23, 23-bit reason, bit 31 = system */
+	ERR_LAYOUT_111	/* 1.1.1: lib << 24, func << 12, 12-bit reason */
+};
+
+#define CLASSIFY_LIB_SYS 2
+#define CLASSIFY_LIB_SSL 20
+#define CLASSIFY_R_CERT_VERIFY_FAILED 134
+#define CLASSIFY_R_UNEXPECTED_EOF 294
+
+/* The library and reason of packed error e, as ERR_GET_LIB/REASON would. */
+int classify_err_lib(unsigned long e, enum err_layout layout);
+int classify_err_reason(unsigned long e, enum err_layout layout);
+
+/* Pack (lib, reason) as OpenSSL would for layout. */
+unsigned long classify_err_pack(int lib, int reason, enum err_layout layout);
+
+/* The layout for an OpenSSL_version_num() value. */
+enum err_layout classify_layout(unsigned long version_num);
+
+struct classify_in {
+	enum call call;
+	int ret;		/* what the real call returned */
+	int ssl_error;		/* SSL_get_error(ssl, ret) */
+	int sys_errno;		/* errno right after the call */
+	unsigned long err;	/* ERR_peek_last_error(), 0 if none */
+	enum err_layout layout;
+	const char *reason_text; /* ERR_reason_error_string(err), or NULL */
+	long verify_result;	/* SSL_get_verify_result() */
+	const char *verify_text; /* X509_verify_cert_error_string(result) */
+	const char *check_host;	/* host or IP the program asked to verify */
+	int memory_bio;		/* no socket under the SSL (SSLObject) */
+	enum pymodel model;
+};
+
+struct classify_out {
+	const char *type;	/* exception class name */
+	int code;		/* exc.errno */
+	int oserror;		/* an OSError subclass (no library/reason) */
+	const char *library;	/* exc.library, NULL for None */
+	const char *reason;	/* exc.reason, NULL for None */
+	int cert;		/* SSLCertVerificationError: verify_* valid */
+	long verify_code;
+	char verify_message[384];
+	char message[768];	/* str(exc) without " (_ssl.c:N)" */
+	const char *text;	/* message without its "[LIB: REASON] " part */
+};
+
+/* Classify in; always fills out (never fails). */
+void classify(const struct classify_in *in, struct classify_out *out);
+
+/* "SSL_ERROR_SSL" ... for an SSL_get_error() value; "SSL_ERROR_<n>" else. */
+const char *classify_ssl_error_name(int ssl_error);
+
+/* The OSError subclass CPython raises for errnum (PEP 3151). */
+const char *classify_oserror_type(int errnum);
+
+/* 1 if ssl_error only asks the caller to try again (the WANT_* values). */
+int classify_is_retry(int ssl_error);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * config.c: parse the TLSDIAG_* environment variables.  Pure functions of
+ * their inputs, so tests can feed any environment.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = 1;
+	snprintf(c->log, sizeof(c->log), "%s", CONFIG_DEFAULT_LOG);
+	c->model = PYMODEL_313;
+	c->depth = CONFIG_DEFAULT_DEPTH;
+	c->rate = CONFIG_DEFAULT_RATE;
+}
+
+/* Parse a decimal in [0, max]; -1 if s is not one. */
+static long
+parse_num(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+static int
+parse_bool(const char *s)
+{
+	if (strcmp(s, "1") == 0 || strcmp(s, "yes") == 0 ||
+	    strcmp(s, "true") == 0 || strcmp(s, "on") == 0)
+		return 1;
+	if (strcmp(s, "0") == 0 || strcmp(s, "no") == 0 ||
+	    strcmp(s, "false") == 0 || strcmp(s, "off") == 0 || *s == '\0')
+		return 0;
+	return -1;
+}
+
+static int
+bad(char *err, size_t errlen, const char *name, const char *val)
+{
+	if (err != NULL && errlen > 0 && err[0] == '\0')
+		snprintf(err, errlen, "ignoring %s='%.64s'", name, val);
+	return -1;
+}
+
+int
+config_load(struct config *c, const char *(*get)(const char *name),
+    int secure, char *err, size_t errlen)
+{
+	const char *v;
+	long n;
+	int b, rc = 0;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (secure)
+		return 0;
+	if ((v = get("TLSDIAG_DISABLE")) != NULL) {
+		b = parse_bool(v);
+		if (b < 0)
+			rc = bad(err, errlen, "TLSDIAG_DISABLE", v);
+		else
+			c->enabled = !b;
+	}
+	if ((v = get("TLSDIAG_DEBUG")) != NULL) {
+		b = parse_bool(v);
+		if (b < 0)
+			rc = bad(err, errlen, "TLSDIAG_DEBUG", v);
+		else
+			c->debug = b;
+	}
+	if ((v = get("TLSDIAG_LOG")) != NULL && *v != '\0') {
+		if (strlen(v) >= sizeof(c->log))
+			rc = bad(err, errlen, "TLSDIAG_LOG", v);
+		else
+			snprintf(c->log, sizeof(c->log), "%s", v);
+	}
+	if ((v = get("TLSDIAG_PYTHON")) != NULL && *v != '\0') {
+		if (strcmp(v, "3.13") == 0 || strcmp(v, "3") == 0)
+			c->model = PYMODEL_313;
+		else if (strcmp(v, "3.11") == 0 || strcmp(v, "3.12") == 0)
+			c->model = PYMODEL_311;
+		else
+			rc = bad(err, errlen, "TLSDIAG_PYTHON", v);
+	}
+	if ((v = get("TLSDIAG_CLEAN_CLOSE")) != NULL) {
+		b = parse_bool(v);
+		if (b < 0)
+			rc = bad(err, errlen, "TLSDIAG_CLEAN_CLOSE", v);
+		else
+			c->clean_close = b;
+	}
+	if ((v = get("TLSDIAG_BACKTRACE")) != NULL && *v != '\0') {
+		n = parse_num(v, CONFIG_MAX_DEPTH);
+		if (n < 0)
+			rc = bad(err, errlen, "TLSDIAG_BACKTRACE", v);
+		else
+			c->depth = (int)n;
+	}
+	if ((v = get("TLSDIAG_RATE")) != NULL && *v != '\0') {
+		n = parse_num(v, 1000000);
+		if (n < 0)
+			rc = bad(err, errlen, "TLSDIAG_RATE", v);
+		else
+			c->rate = (unsigned)n;
+	}
+	return rc;
+}
+
+int
+config_expand(const char *tmpl, long pid, const char *host,
+    unsigned long uid, char *out, size_t cap)
+{
+	size_t o = 0;
+	int n;
+	const char *p;
+
+	for (p = tmpl; *p != '\0'; p++) {
+		if (*p != '%') {
+			if (o + 1 >= cap)
+				return -1;
+			out[o++] = *p;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'p':
+			n = snprintf(out + o, cap - o, "%ld", pid);
+			break;
+		case 'u':
+			n = snprintf(out + o, cap - o, "%lu", uid);
+			break;
+		case 'h':
+			n = snprintf(out + o, cap - o, "%s", host);
+			break;
+		case '%':
+			n = snprintf(out + o, cap - o, "%%");
+			break;
+		default:
+			return -1;
+		}
+		if (n < 0 || (size_t)n >= cap - o)
+			return -1;
+		o += (size_t)n;
+	}
+	if (o >= cap)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}

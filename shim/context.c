@@ -1,0 +1,484 @@
+/*
+ * context.c: read-only questions to the program's own libssl about a
+ * connection that just failed.  Only getters, run on the failure path;
+ * the caller keeps errno and brackets everything with ERR_set_mark.
+ */
+#include "context.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+
+#include "record.h"
+
+#define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)
+
+static void
+addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
+    size_t cap, char *ip, size_t ipcap, int *port)
+{
+	*port = -1;
+	ip[0] = '\0';
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, ip, (socklen_t)ipcap);
+		*port = ntohs(in->sin_port);
+		snprintf(out, cap, "%s:%d", ip, *port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ipcap);
+		*port = ntohs(in6->sin6_port);
+		snprintf(out, cap, "[%s]:%d", ip, *port);
+	} else if (ss->ss_family == AF_UNIX) {
+		const struct sockaddr_un *un = (const void *)ss;
+		size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
+		    len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+		if (n > 0 && un->sun_path[0] == '\0')
+			snprintf(out, cap, "unix:@%.*s", (int)(n - 1),
+			    un->sun_path + 1);
+		else if (n > 0)
+			snprintf(out, cap, "unix:%.*s", (int)strnlen(
+			    un->sun_path, n), un->sun_path);
+		else
+			snprintf(out, cap, "unix:(unnamed)");
+	} else
+		snprintf(out, cap, "(family %d)", ss->ss_family);
+}
+
+void
+context_gather(struct ossl *o, SSL *s, struct conn *c)
+{
+	const char *v, *sni;
+	const SSL_CIPHER *ci;
+	X509_VERIFY_PARAM *param;
+	SSL_SESSION *sess;
+	BIO *rb, *wb;
+	int fd;
+	char ip[64];
+	int port;
+
+	memset(c, 0, sizeof(*c));
+	c->age_s = -1;
+	c->server = o->SSL_is_server(s);
+	c->init_finished = o->SSL_is_init_finished(s);
+	v = o->SSL_get_version(s);
+	if (v != NULL && strncmp(v, "TLSv", 4) == 0)
+		c->version = v + 4;
+	else if (v != NULL && strcmp(v, "unknown") != 0)
+		c->version = v;
+	ci = o->SSL_get_current_cipher(s);
+	if (ci != NULL)
+		c->cipher = o->SSL_CIPHER_get_name(ci);
+	c->resumed = o->SSL_session_reused(s);
+	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
+	if (sni != NULL)
+		snprintf(c->sni, sizeof(c->sni), "%s", sni);
+	param = o->SSL_get0_param(s);
+	if (param != NULL) {
+		const char *h = o->X509_VERIFY_PARAM_get0_host(param, 0);
+
+		if (h != NULL)
+			snprintf(c->check_host, sizeof(c->check_host), "%s", h);
+		else if (o->X509_VERIFY_PARAM_get1_ip_asc != NULL) {
+			char *a = o->X509_VERIFY_PARAM_get1_ip_asc(param);
+
+			if (a != NULL) {
+				snprintf(c->check_host, sizeof(c->check_host),
+				    "%s", a);
+				o->CRYPTO_free(a, "", 0);
+			}
+		}
+	}
+	c->shutdown = o->SSL_get_shutdown(s);
+	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
+	rb = o->SSL_get_rbio(s);
+	wb = o->SSL_get_wbio(s);
+	if (rb != NULL)
+		c->bytes_read = o->BIO_number_read(rb);
+	if (wb != NULL)
+		c->bytes_written = o->BIO_number_written(wb);
+	sess = o->SSL_get_session(s);
+	if (sess != NULL) {
+		long t = o->SSL_SESSION_get_time(sess);
+
+		if (t > 0)
+			c->age_s = (long long)time(NULL) - t;
+	}
+
+	fd = o->SSL_get_rfd(s);
+	if (fd < 0) {
+		/* curl's own BIO claims the memory type: go by name */
+		const char *name = rb != NULL ? o->BIO_method_name(rb) : NULL;
+
+		snprintf(c->bio, sizeof(c->bio), "%s", name ? name : "");
+		if (rb == NULL) {
+			c->transport = TRANSPORT_NONE;
+			snprintf(c->peer_text, sizeof(c->peer_text), "no BIO");
+		} else if (name != NULL && (strcmp(name, "memory buffer") == 0 ||
+		    strcmp(name, "BIO pair") == 0)) {
+			c->transport = TRANSPORT_MEMORY;
+			snprintf(c->peer_text, sizeof(c->peer_text),
+			    "memory BIO, no socket");
+		} else {
+			c->transport = TRANSPORT_CUSTOM;
+			snprintf(c->peer_text, sizeof(c->peer_text),
+			    "BIO '%.40s', no socket", c->bio);
+		}
+		return;
+	}
+	c->transport = TRANSPORT_FD;
+	snprintf(c->peer_text, sizeof(c->peer_text), "fd %d", fd);
+	c->peerlen = sizeof(c->peer);
+	c->locallen = sizeof(c->local);
+	if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peerlen) == 0) {
+		c->transport = TRANSPORT_SOCKET;
+		addr_text(&c->peer, c->peerlen, c->peer_text,
+		    sizeof(c->peer_text), ip, sizeof(ip), &port);
+	} else
+		c->peerlen = 0;
+	if (getsockname(fd, (struct sockaddr *)&c->local, &c->locallen) == 0)
+		c->transport = TRANSPORT_SOCKET;
+	else
+		c->locallen = 0;
+	/* BIO_eof on a socket BIO: the peer's FIN was read */
+	if (rb != NULL && c->transport == TRANSPORT_SOCKET)
+		c->rbio_eof = o->BIO_ctrl(rb, BIO_CTRL_EOF, 0, NULL) > 0;
+}
+
+void
+context_write_tlsdiag(struct jsonw *w, const struct conn *c)
+{
+	static const char *const tn[] = {
+		"socket", "memory", "custom", "fd", "none"
+	};
+
+	jsonw_str(w, "role", c->server ? "server" : "client");
+	jsonw_str(w, "transport", tn[c->transport]);
+	if (c->bio[0] != '\0')
+		jsonw_str(w, "bio", c->bio);
+	if (c->check_host[0] != '\0')
+		jsonw_str(w, "check_host", c->check_host);
+	jsonw_obj(w, "shutdown");
+	jsonw_bool(w, "sent", (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
+	jsonw_bool(w, "received", (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);
+	jsonw_end(w);
+	jsonw_bool(w, "ignore_unexpected_eof", c->ignore_eof);
+	jsonw_obj(w, "bytes");
+	jsonw_uint(w, "read", c->bytes_read);
+	jsonw_uint(w, "written", c->bytes_written);
+	jsonw_end(w);
+	if (c->age_s >= 0)
+		jsonw_int(w, "age_s", c->age_s);
+}
+
+static void
+write_addr(struct jsonw *w, const char *key,
+    const struct sockaddr_storage *ss, socklen_t len)
+{
+	char text[300], ip[64];
+	int port;
+
+	if (len == 0)
+		return;
+	addr_text(ss, len, text, sizeof(text), ip, sizeof(ip), &port);
+	jsonw_obj(w, key);
+	if (ip[0] != '\0') {
+		jsonw_str(w, "ip", ip);
+		jsonw_int(w, "port", port);
+	} else
+		jsonw_str(w, "address", text);
+	jsonw_end(w);
+}
+
+static void
+write_name(struct jsonw *w, struct ossl *o, const char *key,
+    const X509_NAME *name)
+{
+	char buf[1024];
+	BIO *b;
+	int n;
+
+	if (name == NULL)
+		return;
+	b = o->BIO_new(o->BIO_s_mem());
+	if (b == NULL)
+		return;
+	if (o->X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0) {
+		n = o->BIO_read(b, buf, (int)sizeof(buf) - 1);
+		if (n >= 0) {
+			jsonw_obj(w, key);
+			jsonw_strn(w, "distinguished_name", buf, (size_t)n);
+			jsonw_end(w);
+		}
+	}
+	o->BIO_free(b);
+}
+
+static void
+write_time(struct jsonw *w, struct ossl *o, const char *key,
+    const ASN1_TIME *t)
+{
+	struct tm tm;
+	char buf[40];
+	long long days;
+	int y, mon;
+
+	if (t == NULL || o->ASN1_TIME_to_tm(t, &tm) != 1)
+		return;
+	/* days from civil (inverse of record.c's civil) */
+	y = tm.tm_year + 1900;
+	mon = tm.tm_mon + 1;
+	y -= mon <= 2;
+	{
+		long long era = (y >= 0 ? y : y - 399) / 400;
+		long long yoe = y - era * 400;
+		long long doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 +
+		    tm.tm_mday - 1;
+		long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		days = era * 146097 + doe - 719468;
+	}
+	record_time(buf, sizeof(buf), days * 86400 + tm.tm_hour * 3600 +
+	    tm.tm_min * 60 + tm.tm_sec, 0);
+	/* certificates have whole seconds: drop ".000000" */
+	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
+	jsonw_str(w, key, buf);
+}
+
+static void
+write_sans(struct jsonw *w, struct ossl *o, X509 *x)
+{
+	GENERAL_NAMES *gens;
+	int i, n;
+	char buf[300], ip[64];
+
+	gens = o->X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	if (gens == NULL)
+		return;
+	jsonw_arr(w, "alternative_names");
+	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)gens);
+	for (i = 0; i < n && i < 64; i++) {
+		const GENERAL_NAME *g =
+		    o->OPENSSL_sk_value((const OPENSSL_STACK *)gens, i);
+		const ASN1_STRING *str = NULL;
+		const char *tag = NULL;
+
+		if (g == NULL)
+			continue;
+		switch (g->type) {
+		case GEN_DNS:
+			tag = "DNS";
+			str = g->d.dNSName;
+			break;
+		case GEN_EMAIL:
+			tag = "email";
+			str = g->d.rfc822Name;
+			break;
+		case GEN_URI:
+			tag = "URI";
+			str = g->d.uniformResourceIdentifier;
+			break;
+		case GEN_IPADD: {
+			int len = o->ASN1_STRING_length(g->d.iPAddress);
+			const unsigned char *p =
+			    o->ASN1_STRING_get0_data(g->d.iPAddress);
+
+			if (len == 4 || len == 16) {
+				inet_ntop(len == 4 ? AF_INET : AF_INET6, p, ip,
+				    sizeof(ip));
+				snprintf(buf, sizeof(buf), "IP:%s", ip);
+				jsonw_str(w, NULL, buf);
+			}
+			continue;
+		}
+		default:
+			continue;
+		}
+		{
+			int len = o->ASN1_STRING_length(str);
+			const unsigned char *p = o->ASN1_STRING_get0_data(str);
+			int k = snprintf(buf, sizeof(buf), "%s:", tag);
+
+			if (len > (int)sizeof(buf) - k - 1)
+				len = (int)sizeof(buf) - k - 1;
+			memcpy(buf + k, p, (size_t)len);
+			jsonw_strn(w, NULL, buf, (size_t)(k + len));
+		}
+	}
+	jsonw_end(w);
+	o->GENERAL_NAMES_free(gens);
+}
+
+static void
+write_cert(struct jsonw *w, struct ossl *o, X509 *x)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	unsigned char md[64];
+	unsigned int mdlen = 0, i;
+	char hexbuf[2 * 64 + 1];
+	ASN1_INTEGER *serial;
+
+	jsonw_obj(w, "x509");
+	write_name(w, o, "subject", o->X509_get_subject_name(x));
+	write_name(w, o, "issuer", o->X509_get_issuer_name(x));
+	write_time(w, o, "not_before", o->X509_get0_notBefore(x));
+	write_time(w, o, "not_after", o->X509_get0_notAfter(x));
+	serial = o->X509_get_serialNumber(x);
+	if (serial != NULL) {
+		int len = o->ASN1_STRING_length(serial);
+		const unsigned char *p = o->ASN1_STRING_get0_data(serial);
+
+		if (len > 0 && len <= 64) {
+			for (i = 0; i < (unsigned)len; i++) {
+				hexbuf[2 * i] = digits[p[i] >> 4];
+				hexbuf[2 * i + 1] = digits[p[i] & 15];
+			}
+			jsonw_strn(w, "serial_number", hexbuf, 2 * (size_t)len);
+		}
+	}
+	write_sans(w, o, x);
+	jsonw_end(w);
+	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
+	    mdlen <= 64) {
+		for (i = 0; i < mdlen; i++) {
+			hexbuf[2 * i] = digits[md[i] >> 4];
+			hexbuf[2 * i + 1] = digits[md[i] & 15];
+		}
+		jsonw_obj(w, "hash");
+		jsonw_strn(w, "sha256", hexbuf, 2 * (size_t)mdlen);
+		jsonw_end(w);
+	}
+}
+
+/* The peer's certificate (a new reference), or the leaf of the chain it
+ * sent when verification failed before OpenSSL kept it. */
+static X509 *
+peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned)
+{
+	X509 *x = NULL;
+	STACK_OF(X509) *chain;
+
+	*owned = 0;
+	if (o->SSL_get1_peer_certificate != NULL)
+		x = o->SSL_get1_peer_certificate(s);
+	if (x != NULL) {
+		*owned = 1;
+		return x;
+	}
+	chain = o->SSL_get_peer_cert_chain(s);
+	/* a client's chain starts with the server's leaf; a server's not */
+	if (chain != NULL && !c->server &&
+	    o->OPENSSL_sk_num((const OPENSSL_STACK *)chain) > 0)
+		x = o->OPENSSL_sk_value((const OPENSSL_STACK *)chain, 0);
+	return x;
+}
+
+void
+context_verify_where(struct ossl *o, SSL *s, long code,
+    struct verify_where *vw)
+{
+	STACK_OF(X509) *chain = o->SSL_get_peer_cert_chain(s);
+	int n, i, depth = -1;
+	X509 *x = NULL;
+	BIO *b;
+
+	vw->depth = -1;
+	vw->subject[0] = '\0';
+	if (chain == NULL || o->SSL_is_server(s))
+		return;
+	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)chain);
+	if (n <= 0)
+		return;
+	/*
+	 * OpenSSL keeps only the code, not the depth: derive it from the
+	 * chain the peer sent and what the code means.
+	 */
+	switch (code) {
+	case 9:		/* not yet valid */
+	case 10:	/* expired */
+		for (i = 0; i < n && depth < 0; i++) {
+			X509 *c = o->OPENSSL_sk_value(
+			    (const OPENSSL_STACK *)chain, i);
+			int r = code == 10 ?
+			    o->X509_cmp_current_time(o->X509_get0_notAfter(c)) :
+			    -o->X509_cmp_current_time(
+				o->X509_get0_notBefore(c));
+
+			if (r < 0)
+				depth = i;
+		}
+		break;
+	case 18: case 21: case 62: case 63: case 64: case 26:
+		depth = 0;
+		break;
+	case 2: case 19: case 20:
+		depth = n - 1;
+		break;
+	default:
+		return;
+	}
+	if (depth < 0)
+		return;
+	vw->depth = depth;
+	x = o->OPENSSL_sk_value((const OPENSSL_STACK *)chain, depth);
+	if (x == NULL)
+		return;
+	b = o->BIO_new(o->BIO_s_mem());
+	if (b == NULL)
+		return;
+	if (o->X509_NAME_print_ex(b, o->X509_get_subject_name(x), 0,
+	    XN_FLAG_RFC2253) >= 0) {
+		int k = o->BIO_read(b, vw->subject, sizeof(vw->subject) - 1);
+
+		vw->subject[k > 0 ? k : 0] = '\0';
+	}
+	o->BIO_free(b);
+}
+
+void
+context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
+    const struct conn *c, long verify_code)
+{
+	X509 *x;
+	int owned;
+
+	(void)verify_code;
+	jsonw_obj(w, "tls");
+	if (c->version != NULL)
+		jsonw_str(w, "version", c->version);
+	jsonw_str(w, "version_protocol", "tls");
+	if (c->cipher != NULL)
+		jsonw_str(w, "cipher", c->cipher);
+	jsonw_bool(w, "resumed", c->resumed);
+	if (c->sni[0] != '\0' && !c->server) {
+		jsonw_obj(w, "client");
+		jsonw_str(w, "server_name", c->sni);
+		jsonw_end(w);
+	}
+	x = peer_cert(o, s, c, &owned);
+	if (x != NULL) {
+		jsonw_obj(w, c->server ? "client" : "server");
+		if (c->server && c->sni[0] != '\0')
+			jsonw_str(w, "server_name", c->sni);
+		write_cert(w, o, x);
+		jsonw_end(w);
+		if (owned)
+			o->X509_free(x);
+	} else if (c->server && c->sni[0] != '\0') {
+		jsonw_obj(w, "client");
+		jsonw_str(w, "server_name", c->sni);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	/* ECS: source is the initiator, destination the acceptor */
+	write_addr(w, "source", c->server ? &c->peer : &c->local,
+	    c->server ? c->peerlen : c->locallen);
+	write_addr(w, "destination", c->server ? &c->local : &c->peer,
+	    c->server ? c->locallen : c->peerlen);
+}

@@ -1,0 +1,62 @@
+/* context.h: who, where and how far: the facts around a failing call. */
+#ifndef TLSDIAG_CONTEXT_H
+#define TLSDIAG_CONTEXT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "jsonw.h"
+#include "shim.h"
+
+/* What carries the TLS bytes: a socket, memory BIOs (asyncio's
+ * SSLObject, proxies), the program's own BIO (curl), another fd, none. */
+enum transport {
+	TRANSPORT_SOCKET, TRANSPORT_MEMORY, TRANSPORT_CUSTOM, TRANSPORT_FD,
+	TRANSPORT_NONE
+};
+
+struct conn {
+	int server;		/* SSL_is_server */
+	int init_finished;
+	const char *version;	/* "1.3" ... or NULL */
+	const char *cipher;
+	int resumed;
+	char sni[256];
+	char check_host[256];	/* host or IP given to X509_VERIFY_PARAM */
+	enum transport transport;
+	struct sockaddr_storage peer, local;
+	socklen_t peerlen, locallen;
+	char peer_text[300];	/* "127.0.0.1:8443", "unix:/run/x", ... */
+	char bio[64];		/* BIO method name when there is no fd */
+	int shutdown;		/* SSL_get_shutdown bits */
+	int ignore_eof;		/* SSL_OP_IGNORE_UNEXPECTED_EOF set */
+	int rbio_eof;		/* the transport reported EOF */
+	uint64_t bytes_read, bytes_written;
+	long long age_s;	/* since the session was made, or -1 */
+};
+
+/* Gather the cheap facts about s.  Touches neither errno nor the queue
+ * (the caller brackets with ERR_set_mark). */
+void context_gather(struct ossl *o, SSL *s, struct conn *c);
+
+/* Members of the tlsdiag object that come from c. */
+void context_write_tlsdiag(struct jsonw *w, const struct conn *c);
+
+/*
+ * Top-level members: tls.* (with the peer certificate, and for a verify
+ * failure the depth and subject of the failing certificate under
+ * tlsdiag_verify), source.*, destination.*.  verify_code < 0: none.
+ */
+void context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
+    const struct conn *c, long verify_code);
+
+/* The verify depth and subject written by context_write_top, kept for
+ * the tlsdiag object; depth -1 if unknown. */
+struct verify_where {
+	int depth;
+	char subject[512];
+};
+void context_verify_where(struct ossl *o, SSL *s, long verify_code,
+    struct verify_where *vw);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * coverage.c: the shim says what it hooked, so that an empty log can be
+ * told apart from "nothing was seen".  Runs at most twice per process; no
+ * cost on any call path.
+ */
+#include "coverage.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/logformat.h"
+#include "record.h"
+#include "shim.h"
+
+static const char *const kind_names[KIND__COUNT] = {
+	"SSLEOFError", "SSLCertVerificationError", "SSLZeroReturnError",
+	"SSLSyscallError", "OSError", "SSLError", "verify_ignored",
+};
+
+/* Other TLS stacks, out of scope, named by their sonames' stems. */
+static const char *const other_tls[] = {
+	"libgnutls.so", "libnss3.so", "libmbedtls.so", "libwolfssl.so",
+	"libboringssl", "libtls.so", "librustls", NULL
+};
+
+struct libscan {
+	char found[8][128];
+	int n;
+};
+
+static int
+libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct libscan *ls = arg;
+	const char *base;
+	int i;
+
+	(void)size;
+	if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0')
+		return 0;
+	base = strrchr(info->dlpi_name, '/');
+	base = base != NULL ? base + 1 : info->dlpi_name;
+	for (i = 0; other_tls[i] != NULL; i++)
+		if (strncmp(base, other_tls[i], strlen(other_tls[i])) == 0 &&
+		    ls->n < 8)
+			snprintf(ls->found[ls->n++], sizeof(ls->found[0]),
+			    "%s", base);
+	return 0;
+}
+
+struct span {
+	uintptr_t p;
+	int in_main;
+};
+
+/* The first object dl_iterate_phdr reports is the executable. */
+static int
+main_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct span *sp = arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && sp->p >= a &&
+		    sp->p < a + ph->p_memsz)
+			sp->in_main = 1;
+	}
+	return 1;
+}
+
+/*
+ * 1 if the executable itself defines OpenSSL's API (a static OpenSSL, as
+ * in the official node binary): its own calls never reach a preload.
+ */
+static int
+static_openssl(void)
+{
+	static const char *const marks[] = {
+		"SSL_new", "OPENSSL_init_ssl", "SSL_CTX_new", NULL
+	};
+	void *h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
+	struct span sp = { 0, 0 };
+	int i;
+
+	if (h == NULL)
+		return 0;
+	for (i = 0; marks[i] != NULL && !sp.in_main; i++) {
+		sp.p = (uintptr_t)dlsym(h, marks[i]);
+		if (sp.p != 0)
+			dl_iterate_phdr(main_cb, &sp);
+	}
+	dlclose(h);
+	return sp.in_main;
+}
+
+static _Atomic int started;
+
+static void
+write_libraries(struct jsonw *w)
+{
+	struct ossl *c[8];
+	int i, n = resolve_copies(c, 8);
+
+	jsonw_arr(w, "libraries");
+	for (i = 0; i < n; i++) {
+		jsonw_obj(w, NULL);
+		jsonw_str(w, "path", c[i]->path);
+		jsonw_str(w, "version", c[i]->version);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
+void
+coverage_copy_seen(const struct ossl *o)
+{
+	char buf[RECORD_MAX], msg[512];
+	struct jsonw w;
+
+	if (!shim.ready || atomic_exchange(&started, 1))
+		return;
+	snprintf(msg, sizeof(msg), "TLS activity in %.64s: %s (%.200s)",
+	    shim.name,
+	    o->version, o->path);
+	record_begin(&w, buf, LOGFORMAT_LEVEL_INFO, LOGFORMAT_ACTION_START,
+	    msg);
+	jsonw_obj(&w, "tlsdiag");
+	record_tlsdiag_schema(&w);
+	jsonw_obj(&w, "coverage");
+	write_libraries(&w);
+	jsonw_end(&w);
+	jsonw_end(&w);
+	record_write(&w);
+}
+
+void
+coverage_exit(void)
+{
+	char buf[RECORD_MAX], msg[512];
+	struct jsonw w;
+	struct libscan ls;
+	struct ossl *c[8];
+	int i, k, n, st, seen;
+	unsigned long total = 0;
+
+	memset(&ls, 0, sizeof(ls));
+	dl_iterate_phdr(libscan_cb, &ls);
+	st = static_openssl();
+	seen = atomic_load(&shim.tls_seen);
+	if (!seen && !st && ls.n == 0)
+		return;
+	for (k = 0; k < KIND__COUNT; k++)
+		total += atomic_load(&shim.failures[k]);
+	if (seen)
+		snprintf(msg, sizeof(msg), "%s exiting: %lu TLS failures "
+		    "recorded, %lu dropped, %lu suppressed", shim.name, total,
+		    atomic_load(&shim.dropped), atomic_load(&shim.suppressed));
+	else if (st)
+		snprintf(msg, sizeof(msg), "%s links OpenSSL statically: "
+		    "nothing could be hooked", shim.name);
+	else
+		snprintf(msg, sizeof(msg), "%s uses %s, which tlsdiag does "
+		    "not cover: nothing was hooked", shim.name, ls.found[0]);
+	record_begin(&w, buf, seen ? LOGFORMAT_LEVEL_INFO :
+	    LOGFORMAT_LEVEL_WARNING, LOGFORMAT_ACTION_EXIT, msg);
+	jsonw_obj(&w, "tlsdiag");
+	record_tlsdiag_schema(&w);
+	jsonw_obj(&w, "coverage");
+	jsonw_bool(&w, "tls_seen", seen);
+	jsonw_bool(&w, "static_openssl", st);
+	write_libraries(&w);
+	n = resolve_copies(c, 8);
+	jsonw_arr(&w, "bound");
+	for (k = 0; k < CALL__COUNT && n > 0; k++)
+		if (resolve_bound(c[0], (enum call)k))
+			jsonw_str(&w, NULL, classify_call_names[k]);
+	jsonw_end(&w);
+	jsonw_arr(&w, "called");
+	for (k = 0; k < CALL__COUNT; k++) {
+		unsigned bits = 0;
+
+		for (i = 0; i < n; i++)
+			bits |= atomic_load(&c[i]->called);
+		if (bits & (1u << k))
+			jsonw_str(&w, NULL, classify_call_names[k]);
+	}
+	jsonw_end(&w);
+	jsonw_obj(&w, "failures");
+	for (k = 0; k < KIND__COUNT; k++)
+		if (atomic_load(&shim.failures[k]) > 0)
+			jsonw_uint(&w, kind_names[k],
+			    atomic_load(&shim.failures[k]));
+	jsonw_end(&w);
+	jsonw_uint(&w, "records", atomic_load(&shim.records));
+	jsonw_uint(&w, "dropped", atomic_load(&shim.dropped));
+	jsonw_uint(&w, "followups", atomic_load(&shim.followups));
+	jsonw_uint(&w, "suppressed", atomic_load(&shim.suppressed));
+	jsonw_arr(&w, "other_tls");
+	for (i = 0; i < ls.n; i++)
+		jsonw_str(&w, NULL, ls.found[i]);
+	jsonw_end(&w);
+	jsonw_end(&w);
+	jsonw_end(&w);
+	record_write(&w);
+}

@@ -1,0 +1,330 @@
+/*
+ * failure.c: what happens when an intercepted call fails.  Classify it as
+ * CPython would, gather the context, write one record.  errno and the
+ * OpenSSL error queue are left exactly as the real call left them: only
+ * peeking calls are used, and everything that might queue an error runs
+ * between ERR_set_mark and ERR_pop_to_mark.
+ */
+#include "shim.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/logformat.h"
+#include "backtrace.h"
+#include "context.h"
+#include "coverage.h"
+#include "errnames.h"
+#include "record.h"
+
+/* Per-connection flags, kept in the SSL's ex_data (no allocation). */
+#define FLAG_VERIFY_RECORDED 1UL	/* a verify failure is on record */
+#define FLAG_FAILED 2UL			/* a failure is on record */
+
+static int
+ex_index(struct ossl *o)
+{
+	int i = atomic_load(&o->ex_index);
+
+	if (i == -1) {
+		/* CRYPTO_EX_INDEX_SSL is 0; no callbacks of ours */
+		int n = o->CRYPTO_get_ex_new_index(0, 0, NULL, NULL, NULL,
+		    NULL);
+		int expect = -1;
+
+		if (n < 0)
+			n = -2;
+		if (!atomic_compare_exchange_strong(&o->ex_index, &expect, n))
+			n = expect;
+		i = n;
+	}
+	return i;
+}
+
+static unsigned long
+conn_flags(struct ossl *o, SSL *s)
+{
+	int i = ex_index(o);
+
+	return i >= 0 ? (unsigned long)(uintptr_t)o->SSL_get_ex_data(s, i) : 0;
+}
+
+static void
+conn_set_flags(struct ossl *o, SSL *s, unsigned long f)
+{
+	int i = ex_index(o);
+
+	if (i >= 0)
+		o->SSL_set_ex_data(s, i, (void *)(uintptr_t)f);
+}
+
+static enum shim_kind
+kind_of(const struct classify_out *k)
+{
+	if (k->oserror)
+		return KIND_OSERROR;
+	if (strcmp(k->type, "SSLEOFError") == 0)
+		return KIND_EOF;
+	if (k->cert)
+		return KIND_CERT;
+	if (strcmp(k->type, "SSLZeroReturnError") == 0)
+		return KIND_ZERO_RETURN;
+	if (strcmp(k->type, "SSLSyscallError") == 0)
+		return KIND_SYSCALL;
+	return KIND_SSL;
+}
+
+static const char *
+phase_of(enum call c, const struct conn *cn)
+{
+	if (c == CALL_SSL_SHUTDOWN)
+		return LOGFORMAT_PHASE_SHUTDOWN;
+	if (c == CALL_SSL_DO_HANDSHAKE || c == CALL_SSL_CONNECT ||
+	    c == CALL_SSL_ACCEPT || c == CALL_SSL_GET_VERIFY_RESULT ||
+	    !cn->init_finished)
+		return LOGFORMAT_PHASE_HANDSHAKE;
+	return LOGFORMAT_PHASE_DATA;
+}
+
+static void
+write_error_entry(struct jsonw *w, struct ossl *o, unsigned long e)
+{
+	int lib = classify_err_lib(e, o->layout);
+	int reason = classify_err_reason(e, o->layout);
+
+	jsonw_obj(w, NULL);
+	jsonw_uint(w, "code", e);
+	jsonw_str(w, "library", errnames_lib(lib));
+	jsonw_str(w, "reason", errnames_reason(lib, reason));
+	jsonw_str(w, "text", o->ERR_reason_error_string(e));
+	jsonw_end(w);
+}
+
+struct facts {
+	enum call call;
+	int ret;
+	int ssl_error;		/* -1: not from SSL_get_error */
+	int sys_errno;
+	unsigned long first, last;
+	int stale;
+	const char *level;
+	int eof_masked;
+	enum call after;	/* verify records: the call that succeeded */
+};
+
+/* Build and write the record for facts f about s; returns its kind. */
+static void
+emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
+    const struct classify_out *k)
+{
+	char buf[RECORD_MAX], msg[1024];
+	struct jsonw w;
+	struct verify_where vw;
+	const char *phase = phase_of(f->call, cn);
+	const char *shortmsg = k->cert ? k->verify_message : k->text;
+
+	if (f->eof_masked)
+		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): abrupt EOF "
+		    "reported as a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
+		    k->type, classify_call_names[f->call], shim.name,
+		    cn->peer_text);
+	else
+		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): %s%s",
+		    k->type, classify_call_names[f->call], shim.name,
+		    cn->peer_text, shortmsg,
+		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 &&
+		    k->cert ? " (ignored by the program)" : "");
+	record_begin(&w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
+	jsonw_obj(&w, "error");
+	jsonw_str(&w, "type", k->type);
+	jsonw_str(&w, "message", k->message);
+	jsonw_end(&w);
+
+	jsonw_obj(&w, "tlsdiag");
+	record_tlsdiag_schema(&w);
+	jsonw_str(&w, "call", classify_call_names[f->call]);
+	jsonw_int(&w, "ret", f->ret);
+	if (f->ssl_error >= 0)
+		jsonw_str(&w, "ssl_error", classify_ssl_error_name(f->ssl_error));
+	else
+		jsonw_str(&w, "after", classify_call_names[f->after]);
+	jsonw_int(&w, "errno", f->sys_errno);
+	jsonw_int(&w, "exc_errno", k->code);
+	jsonw_str(&w, "library", k->library);
+	jsonw_str(&w, "reason", k->reason);
+	if (k->cert) {
+		jsonw_int(&w, "verify_code", k->verify_code);
+		jsonw_str(&w, "verify_message", k->verify_message);
+		context_verify_where(o, s, k->verify_code, &vw);
+		if (vw.depth >= 0) {
+			jsonw_int(&w, "verify_depth", vw.depth);
+			if (vw.subject[0] != '\0')
+				jsonw_str(&w, "verify_subject", vw.subject);
+		}
+	}
+	jsonw_str(&w, "phase", phase);
+	jsonw_str(&w, "python_model", shim.cfg.model == PYMODEL_311 ?
+	    "3.11" : "3.13");
+	context_write_tlsdiag(&w, cn);
+	jsonw_bool(&w, "stale_queue", f->stale);
+	jsonw_bool(&w, "eof_masked", f->eof_masked);
+	if (f->first != 0) {
+		jsonw_arr(&w, "errors");
+		write_error_entry(&w, o, f->first);
+		if (f->last != f->first)
+			write_error_entry(&w, o, f->last);
+		jsonw_end(&w);
+	}
+	jsonw_obj(&w, "openssl");
+	jsonw_str(&w, "version", o->version);
+	jsonw_str(&w, "path", o->path);
+	jsonw_end(&w);
+	backtrace_write(&w, shim.cfg.depth);
+	jsonw_end(&w);
+
+	context_write_top(&w, o, s, cn, k->cert ? k->verify_code : -1);
+	record_write(&w);
+}
+
+/* Classify and record; the caller holds an error-queue mark. */
+static void
+record_failure(struct ossl *o, SSL *s, struct facts *f)
+{
+	struct classify_in in;
+	struct classify_out k;
+	struct conn cn;
+	unsigned long flags;
+
+	/*
+	 * Once a connection has failed, programs still call into it while
+	 * cleaning up (curl reads and shuts down after a failed handshake);
+	 * those echoes of the first failure are counted, not recorded.
+	 */
+	flags = conn_flags(o, s);
+	if (flags & FLAG_FAILED) {
+		atomic_fetch_add(&shim.followups, 1);
+		return;
+	}
+	context_gather(o, s, &cn);
+	if (f->ssl_error == SSL_ERROR_ZERO_RETURN) {
+		/*
+		 * A clean close is not a failure, except during a handshake
+		 * or when SSL_OP_IGNORE_UNEXPECTED_EOF turned an abrupt EOF
+		 * into one (the transport itself hit EOF).
+		 */
+		if (cn.init_finished && f->call != CALL_SSL_SHUTDOWN) {
+			if (cn.ignore_eof && cn.rbio_eof) {
+				f->eof_masked = 1;
+				f->level = LOGFORMAT_LEVEL_WARNING;
+			} else if (shim.cfg.clean_close)
+				f->level = LOGFORMAT_LEVEL_INFO;
+			else
+				return;
+		}
+	}
+	if (!record_admit())
+		return;
+
+	memset(&in, 0, sizeof(in));
+	in.call = f->call;
+	in.ret = f->ret;
+	in.ssl_error = f->ssl_error;
+	in.sys_errno = f->sys_errno;
+	in.err = f->last;
+	in.layout = o->layout;
+	in.reason_text = f->last != 0 ? o->ERR_reason_error_string(f->last) :
+	    NULL;
+	in.verify_result = o->SSL_get_verify_result(s);
+	in.verify_text = o->X509_verify_cert_error_string(in.verify_result);
+	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
+	in.memory_bio = cn.transport != TRANSPORT_SOCKET &&
+	    cn.transport != TRANSPORT_FD;
+	in.model = shim.cfg.model;
+	classify(&in, &k);
+	conn_set_flags(o, s, flags | FLAG_FAILED |
+	    (k.cert ? FLAG_VERIFY_RECORDED : 0));
+	atomic_fetch_add(&shim.failures[kind_of(&k)], 1);
+	emit(o, s, f, &cn, &k);
+}
+
+void
+failure_io(struct ossl *o, enum call c, SSL *s, int ret)
+{
+	int saved = errno;
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.call = c;
+	f.ret = ret;
+	f.sys_errno = saved;
+	f.level = LOGFORMAT_LEVEL_ERROR;
+	f.ssl_error = o->SSL_get_error(s, ret);
+	if (classify_is_retry(f.ssl_error) || f.ssl_error == SSL_ERROR_NONE) {
+		errno = saved;
+		return;
+	}
+	f.first = o->ERR_peek_error();
+	f.last = o->ERR_peek_last_error();
+	o->ERR_set_mark();
+	record_failure(o, s, &f);
+	o->ERR_pop_to_mark();
+	errno = saved;
+}
+
+void
+failure_verify(struct ossl *o, SSL *s, long result, enum call after)
+{
+	int saved = errno;
+	struct facts f;
+	struct classify_in in;
+	struct classify_out k;
+	struct conn cn;
+
+	o->ERR_set_mark();
+	if (conn_flags(o, s) & FLAG_VERIFY_RECORDED)
+		goto out;
+	conn_set_flags(o, s, conn_flags(o, s) | FLAG_VERIFY_RECORDED);
+	if (!record_admit())
+		goto out;
+	context_gather(o, s, &cn);
+	memset(&f, 0, sizeof(f));
+	f.call = CALL_SSL_GET_VERIFY_RESULT;
+	f.ret = (int)result;
+	f.ssl_error = -1;
+	f.sys_errno = saved;
+	f.after = after;
+	/* Finished handshake: the program went on regardless. */
+	f.level = cn.init_finished ? LOGFORMAT_LEVEL_WARNING :
+	    LOGFORMAT_LEVEL_ERROR;
+
+	/* What CPython would raise had it enforced verification. */
+	memset(&in, 0, sizeof(in));
+	in.call = CALL_SSL_DO_HANDSHAKE;
+	in.ret = -1;
+	in.ssl_error = SSL_ERROR_SSL;
+	in.err = classify_err_pack(CLASSIFY_LIB_SSL,
+	    CLASSIFY_R_CERT_VERIFY_FAILED, o->layout);
+	in.layout = o->layout;
+	in.reason_text = o->ERR_reason_error_string(in.err);
+	in.verify_result = result;
+	in.verify_text = o->X509_verify_cert_error_string(result);
+	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
+	in.model = shim.cfg.model;
+	classify(&in, &k);
+	atomic_fetch_add(&shim.failures[cn.init_finished ?
+	    KIND_VERIFY_IGNORED : KIND_CERT], 1);
+	emit(o, s, &f, &cn, &k);
+out:
+	o->ERR_pop_to_mark();
+	errno = saved;
+}
+
+void
+check_verify_after_handshake(struct ossl *o, enum call c, SSL *s)
+{
+	long r = o->SSL_get_verify_result(s);
+
+	if (r != X509_V_OK)
+		failure_verify(o, s, r, c);
+}

@@ -1,0 +1,111 @@
+/*
+ * init.c: the shim's one-time setup and its single state object.  The
+ * configuration is read here, once, because programs such as nginx clear
+ * the environment of their workers.
+ */
+#include "shim.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "backtrace.h"
+#include "coverage.h"
+
+struct shim_state shim;
+_Thread_local int shim_depth;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+void
+shim_debug(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int saved = errno, n;
+
+	if (!shim.cfg.debug)
+		return;
+	memcpy(buf, "shim: ", 6);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 6, sizeof(buf) - 7, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	n += 6;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	(void)!write(2, buf, (size_t)n);
+	errno = saved;
+}
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+static void
+init_once(void)
+{
+	char err[160];
+	struct utsname u;
+	ssize_t n;
+	const char *slash;
+
+	config_defaults(&shim.cfg);
+	shim.secure = getauxval(AT_SECURE) != 0;
+	if (config_load(&shim.cfg, env, shim.secure, err, sizeof(err)) < 0)
+		shim_debug("%s", err);
+	if (uname(&u) == 0)
+		snprintf(shim.host, sizeof(shim.host), "%s", u.nodename);
+	n = readlink("/proc/self/exe", shim.exe, sizeof(shim.exe) - 1);
+	shim.exe[n > 0 ? n : 0] = '\0';
+	slash = strrchr(shim.exe, '/');
+	snprintf(shim.name, sizeof(shim.name), "%.255s",
+	    slash != NULL ? slash + 1 : shim.exe);
+	if (shim.secure)
+		shim_debug("secure-execution process: environment ignored");
+	shim.ready = shim.cfg.enabled;
+}
+
+void
+shim_init(void)
+{
+	int saved = errno;
+
+	pthread_once(&once, init_once);
+	errno = saved;
+}
+
+/*
+ * Runs when the library loads.  Host libraries may call a wrapper from
+ * their own constructors before this one runs; shim_init() covers that.
+ */
+__attribute__((constructor)) static void
+shim_ctor(void)
+{
+	int saved = errno;
+
+	shim_init();
+	if (shim.ready)
+		backtrace_warmup();
+	errno = saved;
+}
+
+__attribute__((destructor)) static void
+shim_dtor(void)
+{
+	int saved = errno;
+
+	if (shim.ready)
+		coverage_exit();
+	errno = saved;
+}

@@ -1,0 +1,292 @@
+/*
+ * jsonw.c: the shim's JSON encoder.  It runs inside the host process on
+ * the failure path, so it allocates nothing, takes no locks and never
+ * emits invalid UTF-8, whatever bytes a certificate or a path carries.
+ */
+#include "jsonw.h"
+
+#include <string.h>
+
+static void
+put(struct jsonw *w, const char *s, size_t n)
+{
+	if (w->overflow)
+		return;
+	if (n > w->cap - w->len) {
+		w->overflow = 1;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void
+putc1(struct jsonw *w, char c)
+{
+	put(w, &c, 1);
+}
+
+void
+jsonw_init(struct jsonw *w, char *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->overflow = cap < 2;
+	w->depth = 0;
+	w->first[0] = 1;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
+ * (overlong, surrogate, above U+10FFFF or truncated).  *cp gets the code
+ * point.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	unsigned long c;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		c = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		c = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Code points written as \uXXXX although JSON would allow them raw. */
+static int
+must_escape(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+	    cp == 0x2028 || cp == 0x2029 || (cp >= 0x200E && cp <= 0x200F) ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x061C;
+}
+
+long
+jsonw_escape(char *out, size_t cap, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, o = 0, len, k;
+	unsigned long cp;
+	char tmp[8];
+	const char *rep;
+	size_t replen;
+
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0) {
+			rep = "\xEF\xBF\xBD";	/* U+FFFD for one bad byte */
+			replen = 3;
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)cp;
+			rep = tmp;
+			replen = 2;
+		} else if (must_escape(cp)) {
+			rep = tmp;
+			tmp[0] = '\\';
+			replen = 2;
+			switch (cp) {
+			case '\n': tmp[1] = 'n'; break;
+			case '\r': tmp[1] = 'r'; break;
+			case '\t': tmp[1] = 't'; break;
+			case '\b': tmp[1] = 'b'; break;
+			case '\f': tmp[1] = 'f'; break;
+			default:
+				tmp[1] = 'u';
+				tmp[2] = hex[(cp >> 12) & 0xF];
+				tmp[3] = hex[(cp >> 8) & 0xF];
+				tmp[4] = hex[(cp >> 4) & 0xF];
+				tmp[5] = hex[cp & 0xF];
+				replen = 6;
+			}
+		} else {
+			rep = (const char *)s + i;
+			replen = len;
+		}
+		if (replen > cap - o)
+			return -1;
+		for (k = 0; k < replen; k++)
+			out[o++] = rep[k];
+		i += len;
+	}
+	return (long)o;
+}
+
+static void
+putstr(struct jsonw *w, const char *s, size_t n)
+{
+	long r;
+
+	putc1(w, '"');
+	if (w->overflow)
+		return;
+	r = jsonw_escape(w->buf + w->len, w->cap - w->len, s, n);
+	if (r < 0) {
+		w->overflow = 1;
+		return;
+	}
+	w->len += (size_t)r;
+	putc1(w, '"');
+}
+
+/* Separator and key before a member. */
+static void
+member(struct jsonw *w, const char *key)
+{
+	if (!w->first[w->depth])
+		putc1(w, ',');
+	w->first[w->depth] = 0;
+	if (key != NULL && w->depth > 0) {
+		putstr(w, key, strlen(key));
+		putc1(w, ':');
+	}
+}
+
+static void
+open_(struct jsonw *w, const char *key, char c)
+{
+	member(w, key);
+	if (w->depth + 1 >= JSONW_MAXDEPTH) {
+		w->overflow = 1;
+		return;
+	}
+	putc1(w, c);
+	w->depth++;
+	w->first[w->depth] = 1;
+	w->closer[w->depth] = c == '{' ? '}' : ']';
+}
+
+void
+jsonw_obj(struct jsonw *w, const char *key)
+{
+	open_(w, key, '{');
+}
+
+void
+jsonw_arr(struct jsonw *w, const char *key)
+{
+	open_(w, key, '[');
+}
+
+void
+jsonw_end(struct jsonw *w)
+{
+	if (w->depth == 0) {
+		w->overflow = 1;
+		return;
+	}
+	putc1(w, w->closer[w->depth]);
+	w->depth--;
+}
+
+void
+jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
+{
+	member(w, key);
+	putstr(w, s, n);
+}
+
+void
+jsonw_str(struct jsonw *w, const char *key, const char *s)
+{
+	if (s == NULL) {
+		jsonw_null(w, key);
+		return;
+	}
+	jsonw_strn(w, key, s, strlen(s));
+}
+
+static void
+putu(struct jsonw *w, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(w, tmp + n, sizeof(tmp) - n);
+}
+
+void
+jsonw_uint(struct jsonw *w, const char *key, unsigned long long v)
+{
+	member(w, key);
+	putu(w, v);
+}
+
+void
+jsonw_int(struct jsonw *w, const char *key, long long v)
+{
+	member(w, key);
+	if (v < 0) {
+		putc1(w, '-');
+		putu(w, (unsigned long long)(-(v + 1)) + 1);
+	} else
+		putu(w, (unsigned long long)v);
+}
+
+void
+jsonw_bool(struct jsonw *w, const char *key, int v)
+{
+	member(w, key);
+	if (v)
+		put(w, "true", 4);
+	else
+		put(w, "false", 5);
+}
+
+void
+jsonw_null(struct jsonw *w, const char *key)
+{
+	member(w, key);
+	put(w, "null", 4);
+}
+
+void
+jsonw_raw(struct jsonw *w, const char *key, const char *json)
+{
+	member(w, key);
+	put(w, json, strlen(json));
+}
+
+long
+jsonw_finish(struct jsonw *w)
+{
+	while (w->depth > 0)
+		jsonw_end(w);
+	putc1(w, '\n');
+	if (w->overflow || w->len >= w->cap)
+		return -1;
+	w->buf[w->len] = '\0';
+	return (long)w->len;
+}

@@ -1,0 +1,58 @@
+/* jsonw.h: a small JSON writer into a caller's fixed buffer (no malloc). */
+#ifndef TLSDIAG_JSONW_H
+#define TLSDIAG_JSONW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSONW_MAXDEPTH 16
+
+/*
+ * Writes one JSON value into buf[0..cap).  Strings are escaped so that the
+ * output is always valid UTF-8 JSON on one line: control characters, DEL,
+ * C1 controls, U+2028/U+2029 and bidirectional controls become \uXXXX, and
+ * each byte of an invalid UTF-8 sequence becomes U+FFFD.  When the buffer
+ * is too small, w->overflow is set and later calls do nothing; the caller
+ * checks jsonw_finish().
+ */
+struct jsonw {
+	char *buf;
+	size_t cap;
+	size_t len;
+	int overflow;
+	int depth;
+	unsigned char first[JSONW_MAXDEPTH];	/* no member written yet */
+	char closer[JSONW_MAXDEPTH];		/* '}' or ']' per level */
+};
+
+void jsonw_init(struct jsonw *w, char *buf, size_t cap);
+
+/* Open/close an object or array; key is NULL inside arrays or at top. */
+void jsonw_obj(struct jsonw *w, const char *key);
+void jsonw_arr(struct jsonw *w, const char *key);
+void jsonw_end(struct jsonw *w);
+
+/* Members (key NULL inside arrays).  jsonw_str with s NULL writes null. */
+void jsonw_str(struct jsonw *w, const char *key, const char *s);
+void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
+void jsonw_int(struct jsonw *w, const char *key, long long v);
+void jsonw_uint(struct jsonw *w, const char *key, unsigned long long v);
+void jsonw_bool(struct jsonw *w, const char *key, int v);
+void jsonw_null(struct jsonw *w, const char *key);
+
+/* Append raw, already valid JSON text as a member value. */
+void jsonw_raw(struct jsonw *w, const char *key, const char *json);
+
+/*
+ * Close what is open, append '\n' and a NUL.  Returns the length without
+ * the NUL, or -1 if the buffer overflowed (the buffer then holds garbage).
+ */
+long jsonw_finish(struct jsonw *w);
+
+/*
+ * Escape s[0..n) as JSON string contents (no quotes) into out[0..cap).
+ * Returns the number of bytes written, or -1 if out is too small.
+ */
+long jsonw_escape(char *out, size_t cap, const char *s, size_t n);
+
+#endif

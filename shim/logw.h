@@ -1,0 +1,18 @@
+/* logw.h: append records to the log file without touching the host's fds. */
+#ifndef TLSDIAG_LOGW_H
+#define TLSDIAG_LOGW_H
+
+#include <stddef.h>
+
+/*
+ * Append buf[0..len) (one complete line) to the file at path with a single
+ * write().  The file is opened for this record only (O_APPEND, O_CLOEXEC,
+ * O_NOFOLLOW, O_NONBLOCK, created 0600) and closed again, so a program
+ * that closes or dup2()s over descriptors it did not open can never make
+ * us write into one of its own.  A regular file must belong to the
+ * effective user and have one link.  SIGPIPE is never raised.  Returns 0,
+ * or -1 with errno set (the record is dropped).
+ */
+int logw_append(const char *path, const char *buf, size_t len);
+
+#endif

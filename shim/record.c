@@ -1,0 +1,167 @@
+/*
+ * record.c: what every record carries, the rate limit, and the hand-off
+ * to logw.  Times are formatted here without gmtime_r() so no libc lock or
+ * time zone file is touched inside the host.
+ */
+#include "record.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/logformat.h"
+#include "logw.h"
+#include "shim.h"
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void
+civil(long long days, int *y, int *m, int *d)
+{
+	long long z = days + 719468, era, doe, yoe, doy, mp;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void
+record_time(char *out, size_t cap, long long sec, long usec)
+{
+	long long days = sec / 86400, rem = sec % 86400;
+	int y, m, d;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", y, m, d,
+	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), usec);
+}
+
+void
+record_begin(struct jsonw *w, char *buf, const char *level,
+    const char *action, const char *message)
+{
+	struct timespec ts;
+	char when[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	record_time(when, sizeof(when), (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000);
+	jsonw_init(w, buf, RECORD_MAX);
+	jsonw_obj(w, NULL);
+	jsonw_str(w, "@timestamp", when);
+	jsonw_str(w, "log.level", level);
+	jsonw_str(w, "message", message);
+	jsonw_obj(w, "event");
+	jsonw_str(w, "action", action);
+	jsonw_end(w);
+}
+
+void
+record_tlsdiag_schema(struct jsonw *w)
+{
+	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
+}
+
+int
+record_write(struct jsonw *w)
+{
+	char path[CONFIG_PATH_MAX];
+	long len;
+	pid_t pid = getpid();
+	static _Atomic int warned;
+
+	jsonw_obj(w, "process");
+	jsonw_int(w, "pid", pid);
+	jsonw_obj(w, "thread");
+	jsonw_int(w, "id", (long long)syscall(SYS_gettid));
+	jsonw_end(w);
+	jsonw_str(w, "executable", shim.exe);
+	jsonw_str(w, "name", shim.name);
+	jsonw_end(w);
+	jsonw_obj(w, "host");
+	jsonw_str(w, "hostname", shim.host);
+	jsonw_end(w);
+	len = jsonw_finish(w);
+	if (len < 0) {
+		atomic_fetch_add(&shim.dropped, 1);
+		shim_debug("record too large, dropped");
+		return -1;
+	}
+	if (config_expand(shim.cfg.log, (long)pid, shim.host,
+	    (unsigned long)geteuid(), path, sizeof(path)) < 0) {
+		atomic_fetch_add(&shim.dropped, 1);
+		if (!atomic_exchange(&warned, 1))
+			shim_debug("bad TLSDIAG_LOG '%s'", shim.cfg.log);
+		return -1;
+	}
+	if (logw_append(path, w->buf, (size_t)len) < 0) {
+		int e = errno;
+
+		atomic_fetch_add(&shim.dropped, 1);
+		if (!atomic_exchange(&warned, 1))
+			shim_debug("cannot write '%s': %s", path, strerror(e));
+		return -1;
+	}
+	atomic_fetch_add(&shim.records, 1);
+	return 0;
+}
+
+static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
+static long long rate_second;
+static unsigned rate_count;
+static unsigned long rate_held;
+
+int
+record_admit(void)
+{
+	struct timespec ts;
+	unsigned long held = 0;
+	int ok;
+
+	if (shim.cfg.rate == 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	pthread_mutex_lock(&rate_lock);
+	if (ts.tv_sec != rate_second) {
+		rate_second = ts.tv_sec;
+		rate_count = 0;
+		held = rate_held;
+		rate_held = 0;
+	}
+	ok = rate_count < shim.cfg.rate;
+	if (ok)
+		rate_count++;
+	else {
+		rate_held++;
+		atomic_fetch_add(&shim.suppressed, 1);
+	}
+	pthread_mutex_unlock(&rate_lock);
+	if (held > 0) {
+		char buf[RECORD_MAX], msg[128];
+		struct jsonw w;
+
+		snprintf(msg, sizeof(msg), "%lu failure records suppressed "
+		    "by the rate limit (TLSDIAG_RATE=%u)", held,
+		    shim.cfg.rate);
+		record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
+		    LOGFORMAT_ACTION_SUPPRESSED, msg);
+		jsonw_obj(&w, "tlsdiag");
+		record_tlsdiag_schema(&w);
+		jsonw_uint(&w, "suppressed", held);
+		jsonw_end(&w);
+		record_write(&w);
+	}
+	return ok;
+}

@@ -1,0 +1,315 @@
+/*
+ * resolve.c: find, for each caller, the real function in the libssl copy
+ * that caller uses.  dlsym(RTLD_NEXT) alone fails inside CPython's _ssl
+ * (loaded RTLD_LOCAL), and one global pointer would mix copies in a
+ * process that has two, so we mirror the loader: a libssl calling itself
+ * uses itself; anyone else binds first in the global scope, then in its
+ * own dependencies; last, any loaded object that defines libssl.  Loader
+ * calls are made without holding our lock, so a wrapper called from a
+ * constructor inside dlopen() cannot deadlock against another thread.
+ */
+#include "shim.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "coverage.h"
+
+#define MAX_COPIES 8
+#define MAX_MODULES 64
+#define MAX_SCAN 256
+
+struct resolve_site resolve_sites[1 << RESOLVE_BITS];
+
+static struct ossl copies[MAX_COPIES];
+static _Atomic int ncopies;
+static struct {
+	uintptr_t base;
+	struct ossl *lib;
+} modules[MAX_MODULES];
+static int nmodules;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The symbol that marks a libssl: every version since 0.9 has it. */
+static const char marker[] = "SSL_new";
+
+static int
+in_self(const void *p)
+{
+	Dl_info self, other;
+
+	if (p == NULL)
+		return 0;
+	if (dladdr((const void *)resolve_slow, &self) == 0 ||
+	    dladdr(p, &other) == 0)
+		return 0;
+	return self.dli_fbase == other.dli_fbase;
+}
+
+static void *
+sym(void *h, const char *name)
+{
+	void *p = dlsym(h, name);
+
+	return in_self(p) ? NULL : p;
+}
+
+/* Fill a new copy from the libssl at path; 0 on success. */
+static int
+load_copy(struct ossl *o, const char *path, uintptr_t base)
+{
+	void *h = dlopen(path, RTLD_NOLOAD | RTLD_LAZY);
+
+	if (h == NULL)
+		return -1;
+	memset(o, 0, sizeof(*o));
+	o->base = base;
+	o->handle = h;
+	atomic_init(&o->ex_index, -1);
+	snprintf(o->path, sizeof(o->path), "%s", path);
+#define X(ret, name, args)                                                 \
+	*(void **)&o->name = sym(h, #name);                                \
+	if (o->name == NULL) {                                             \
+		shim_debug("'%s' has no %s", path, #name);                 \
+		return -1;                                                 \
+	}
+	X(int, SSL_read, ())
+	X(int, SSL_write, ())
+	X(int, SSL_do_handshake, ())
+	X(int, SSL_connect, ())
+	X(int, SSL_accept, ())
+	X(int, SSL_shutdown, ())
+	X(long, SSL_get_verify_result, ())
+	OSSL_HELPERS(X)
+#undef X
+	/* 1.1.1+ have the _ex forms; older copies lack them harmlessly. */
+#define X(ret, name, args) *(void **)&o->name = sym(h, #name);
+	X(int, SSL_read_ex, ())
+	X(int, SSL_peek, ())
+	X(int, SSL_peek_ex, ())
+	X(int, SSL_write_ex, ())
+	OSSL_OPTIONAL(X)
+#undef X
+	if (o->SSL_get1_peer_certificate == NULL)
+		o->SSL_get1_peer_certificate = o->SSL_get_peer_certificate;
+	o->version_num = o->OpenSSL_version_num();
+	o->layout = classify_layout(o->version_num);
+	snprintf(o->version, sizeof(o->version), "%s", o->OpenSSL_version(0));
+	return 0;
+}
+
+/* The copy whose libssl is loaded at base, creating it; NULL if full. */
+static struct ossl *
+copy_for(const char *path, uintptr_t base)
+{
+	struct ossl tmp, *o = NULL;
+	int i, n;
+
+	pthread_mutex_lock(&lock);
+	n = atomic_load(&ncopies);
+	for (i = 0; i < n; i++)
+		if (copies[i].base == base)
+			o = &copies[i];
+	pthread_mutex_unlock(&lock);
+	if (o != NULL)
+		return o;
+
+	/* dlopen/dlsym outside the lock (see the file comment) */
+	if (load_copy(&tmp, path, base) < 0)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	n = atomic_load(&ncopies);
+	for (i = 0; i < n; i++)
+		if (copies[i].base == base)
+			o = &copies[i];
+	if (o == NULL && n < MAX_COPIES) {
+		copies[n] = tmp;
+		o = &copies[n];
+		atomic_store(&ncopies, n + 1);
+		tmp.handle = NULL;
+	}
+	pthread_mutex_unlock(&lock);
+	if (tmp.handle != NULL)
+		dlclose(tmp.handle);	/* another thread won, or table full */
+	if (o != NULL)
+		coverage_copy_seen(o);
+	return o;
+}
+
+struct scan {
+	char names[MAX_SCAN][256];
+	int n;
+};
+
+static int
+scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct scan *sc = arg;
+
+	(void)size;
+	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
+	    info->dlpi_name[0] != '\0')
+		snprintf(sc->names[sc->n++], sizeof(sc->names[0]), "%s",
+		    info->dlpi_name);
+	return 0;
+}
+
+/*
+ * Last resort: any loaded object that defines the marker.  Names are
+ * collected inside the callback; dlopen/dlsym run after it returns.
+ */
+static void *
+scan_loaded(void)
+{
+	static struct scan sc;	/* 64 KiB: too big for a host's stack */
+	static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
+	void *h, *p = NULL;
+	int i;
+
+	pthread_mutex_lock(&scan_lock);
+	sc.n = 0;
+	dl_iterate_phdr(scan_cb, &sc);
+	for (i = 0; i < sc.n && p == NULL; i++) {
+		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
+		if (h == NULL)
+			continue;
+		p = sym(h, marker);
+		dlclose(h);
+	}
+	pthread_mutex_unlock(&scan_lock);
+	return p;
+}
+
+/* The libssl copy the module at (path, base) uses; NULL if none. */
+static struct ossl *
+copy_for_module(const Dl_info *caller)
+{
+	Dl_info d;
+	void *h = NULL, *p = NULL;
+	int is_main = caller->dli_fname == NULL ||
+	    caller->dli_fname[0] == '\0';
+
+	if (!is_main)
+		h = dlopen(caller->dli_fname, RTLD_NOLOAD | RTLD_LAZY);
+	/* a libssl calling its own exports */
+	if (h != NULL) {
+		p = sym(h, marker);
+		if (p != NULL && dladdr(p, &d) != 0 &&
+		    d.dli_fbase == caller->dli_fbase) {
+			dlclose(h);
+			return copy_for(d.dli_fname, (uintptr_t)d.dli_fbase);
+		}
+		p = NULL;
+	}
+	p = sym(RTLD_DEFAULT, marker);
+	if (p == NULL && h != NULL)
+		p = sym(h, marker);
+	if (h != NULL)
+		dlclose(h);
+	if (p == NULL)
+		p = scan_loaded();
+	if (p == NULL || dladdr(p, &d) == 0 || d.dli_fname == NULL)
+		return NULL;
+	return copy_for(d.dli_fname, (uintptr_t)d.dli_fbase);
+}
+
+struct ossl *
+resolve_slow(const void *ra)
+{
+	Dl_info caller;
+	struct ossl *o = NULL;
+	uintptr_t base = 0;
+	size_t i, h;
+	int k, saved = errno;
+
+	/* the site may sit a few slots past its hash */
+	h = resolve_hash((uintptr_t)ra);
+	for (i = 1; i < 8; i++) {
+		struct resolve_site *s =
+		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
+		uintptr_t a = atomic_load_explicit(&s->addr,
+		    memory_order_acquire);
+
+		if (a == (uintptr_t)ra)
+			return s->lib;
+		if (a == 0)
+			break;
+	}
+	shim_init();
+	atomic_store_explicit(&shim.tls_seen, 1, memory_order_relaxed);
+	if (dladdr(ra, &caller) == 0) {
+		memset(&caller, 0, sizeof(caller));
+	} else
+		base = (uintptr_t)caller.dli_fbase;
+
+	pthread_mutex_lock(&lock);
+	for (k = 0; k < nmodules; k++)
+		if (modules[k].base == base)
+			o = modules[k].lib;
+	pthread_mutex_unlock(&lock);
+	if (o == NULL)
+		o = copy_for_module(&caller);
+	if (o == NULL) {
+		shim_debug("no libssl found for a caller in '%s'",
+		    caller.dli_fname != NULL ? caller.dli_fname : "?");
+		errno = saved;
+		return NULL;
+	}
+
+	pthread_mutex_lock(&lock);
+	for (k = 0; k < nmodules && modules[k].base != base; k++)
+		;
+	if (k == nmodules && nmodules < MAX_MODULES) {
+		modules[k].base = base;
+		modules[k].lib = o;
+		nmodules++;
+	}
+	/* remember this call site; slots are filled once, never changed */
+	for (i = 0; i < 8; i++) {
+		struct resolve_site *s =
+		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
+		uintptr_t a = atomic_load_explicit(&s->addr,
+		    memory_order_relaxed);
+
+		if (a == (uintptr_t)ra)
+			break;
+		if (a == 0) {
+			s->lib = o;
+			atomic_store_explicit(&s->addr, (uintptr_t)ra,
+			    memory_order_release);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	errno = saved;
+	return o;
+}
+
+int
+resolve_copies(struct ossl **out, int max)
+{
+	int i, n = atomic_load(&ncopies);
+
+	for (i = 0; i < n && i < max; i++)
+		out[i] = &copies[i];
+	return i;
+}
+
+int
+resolve_bound(const struct ossl *o, enum call c)
+{
+	const void *fn[CALL__COUNT] = {
+		(const void *)o->SSL_read, (const void *)o->SSL_read_ex,
+		(const void *)o->SSL_peek, (const void *)o->SSL_peek_ex,
+		(const void *)o->SSL_write, (const void *)o->SSL_write_ex,
+		(const void *)o->SSL_do_handshake, (const void *)o->SSL_connect,
+		(const void *)o->SSL_accept, (const void *)o->SSL_shutdown,
+		(const void *)o->SSL_get_verify_result,
+	};
+
+	return fn[c] != NULL;
+}
