@@ -45,6 +45,16 @@ $(B)/libtlsdiag.so: $(SHIM_OBJS)
 	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_OBJS) $(LDFLAGS) \
 	    $(SHIM_LIBS)
 
+# The same library with test-only fault injection (tests/e2e/t200).
+SHIM_FAULT_OBJS = $(SHIM_SRCS:%.c=$(B)/pic-faults/%.o) $(B)/pic/gen/errnames.o
+$(B)/libtlsdiag-faults.so: $(SHIM_FAULT_OBJS)
+	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_FAULT_OBJS) \
+	    $(LDFLAGS) $(SHIM_LIBS)
+
+$(B)/pic-faults/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -DSHIM_FAULTS -c -o $@ $<
+
 $(B)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
@@ -114,7 +124,7 @@ test: deps
 check: unit e2e
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
-e2e: all $(PROG_BINS)
+e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so
 	@sh tests/e2e/run.sh
 
 deps:

@@ -67,6 +67,17 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	c->age_s = -1;
 	c->server = o->SSL_is_server(s);
 	c->init_finished = o->SSL_is_init_finished(s);
+	/*
+	 * A fatal error puts the state machine back "in init", so ask
+	 * whether both Finished messages were exchanged instead.
+	 */
+	{
+		char dummy[1];
+
+		c->handshake_done = c->init_finished ||
+		    (o->SSL_get_finished(s, dummy, 0) > 0 &&
+		    o->SSL_get_peer_finished(s, dummy, 0) > 0);
+	}
 	v = o->SSL_get_version(s);
 	if (v != NULL && strncmp(v, "TLSv", 4) == 0)
 		c->version = v + 4;

@@ -17,7 +17,8 @@ enum transport {
 
 struct conn {
 	int server;		/* SSL_is_server */
-	int init_finished;
+	int init_finished;	/* SSL_is_init_finished: not after a fatal error */
+	int handshake_done;	/* both Finished messages went through */
 	const char *version;	/* "1.3" ... or NULL */
 	const char *cipher;
 	int resumed;

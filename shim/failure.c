@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/logformat.h"
@@ -82,7 +83,7 @@ phase_of(enum call c, const struct conn *cn)
 		return LOGFORMAT_PHASE_SHUTDOWN;
 	if (c == CALL_SSL_DO_HANDSHAKE || c == CALL_SSL_CONNECT ||
 	    c == CALL_SSL_ACCEPT || c == CALL_SSL_GET_VERIFY_RESULT ||
-	    !cn->init_finished)
+	    !cn->handshake_done)
 		return LOGFORMAT_PHASE_HANDSHAKE;
 	return LOGFORMAT_PHASE_DATA;
 }
@@ -187,6 +188,25 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	record_write(&w);
 }
 
+#ifdef SHIM_FAULTS
+/*
+ * Test builds only (libtlsdiag-faults.so): misbehave inside the bracket
+ * the way a failing OpenSSL getter or a failing open() would, so tests
+ * can prove the host never sees it.
+ */
+static void
+inject_faults(struct ossl *o)
+{
+	if (getenv("TLSDIAG_FAULT_ERRQUEUE") != NULL &&
+	    o->ERR_put_error != NULL)
+		o->ERR_put_error(CLASSIFY_LIB_SSL, 0, 68, "fault", 1);
+	if (getenv("TLSDIAG_FAULT_ERRNO") != NULL)
+		errno = EILSEQ;
+}
+#else
+#define inject_faults(o) ((void)(o))
+#endif
+
 /* Classify and record; the caller holds an error-queue mark. */
 static void
 record_failure(struct ossl *o, SSL *s, struct facts *f)
@@ -201,6 +221,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f)
 	 * cleaning up (curl reads and shuts down after a failed handshake);
 	 * those echoes of the first failure are counted, not recorded.
 	 */
+	inject_faults(o);
 	flags = conn_flags(o, s);
 	if (flags & FLAG_FAILED) {
 		atomic_fetch_add(&shim.followups, 1);
@@ -213,7 +234,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f)
 		 * or when SSL_OP_IGNORE_UNEXPECTED_EOF turned an abrupt EOF
 		 * into one (the transport itself hit EOF).
 		 */
-		if (cn.init_finished && f->call != CALL_SSL_SHUTDOWN) {
+		if (cn.handshake_done && f->call != CALL_SSL_SHUTDOWN) {
 			if (cn.ignore_eof && cn.rbio_eof) {
 				f->eof_masked = 1;
 				f->level = LOGFORMAT_LEVEL_WARNING;

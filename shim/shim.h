@@ -49,6 +49,8 @@
 	X(uint64_t, SSL_get_options, (const SSL *))                        \
 	X(int, SSL_is_server, (const SSL *))                               \
 	X(int, SSL_is_init_finished, (const SSL *))                        \
+	X(size_t, SSL_get_finished, (const SSL *, void *, size_t))         \
+	X(size_t, SSL_get_peer_finished, (const SSL *, void *, size_t))    \
 	X(const char *, SSL_get_version, (const SSL *))                    \
 	X(const SSL_CIPHER *, SSL_get_current_cipher, (const SSL *))       \
 	X(const char *, SSL_CIPHER_get_name, (const SSL_CIPHER *))         \
@@ -98,6 +100,7 @@
 
 /* Optional: present in some versions only. */
 #define OSSL_OPTIONAL(X)                                                   \
+	X(void, ERR_put_error, (int, int, int, const char *, int))         \
 	X(X509 *, SSL_get1_peer_certificate, (const SSL *))                \
 	X(X509 *, SSL_get_peer_certificate, (const SSL *))                 \
 	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))

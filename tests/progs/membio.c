@@ -1,0 +1,153 @@
+/*
+ * membio.c: a TLS client and server in one process over a BIO pair, no
+ * kernel involved.  Each scenario prints what the program saw after each
+ * failing call (return value, SSL_get_error, errno, the whole error
+ * queue), so running it with and without the shim shows whether the
+ * shim changed anything the program can observe.
+ *
+ * usage: membio SCENARIO CERT KEY [CAFILE]
+ *   verify-fail  client verifies against CAFILE (or nothing) and fails
+ *   eof          server side vanishes mid-handshake (write end shut)
+ *   stale        an error left on the queue makes a read look failed
+ *   ignored      client with SSL_VERIFY_NONE: handshake succeeds anyway
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define SENTINEL 4242
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "membio: %s\n", what);
+	ERR_print_errors_fp(stderr);
+	exit(2);
+}
+
+/* Print and drain the queue: the only place this program consumes it. */
+static void
+report(const char *call, SSL *s, int ret)
+{
+	int e = errno;
+	int se = SSL_get_error(s, ret);
+	unsigned long code;
+	const char *file, *func, *data;
+	int line, flags;
+
+	printf("%s ret=%d ssl_error=%d errno=%d queue=[", call, ret, se, e);
+	while ((code = ERR_get_error_all(&file, &line, &func, &data,
+	    &flags)) != 0)
+		printf(" %08lx@%s:%d:%s", code, file, line, func);
+	printf(" ] verify=%ld\n", SSL_get_verify_result(s));
+}
+
+static void
+pair(const char *cert, const char *key, const char *ca, int verify,
+    SSL **cl, SSL **sv)
+{
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+	BIO *cb, *sb;
+
+	if (cctx == NULL || sctx == NULL)
+		die("SSL_CTX_new");
+	if (SSL_CTX_use_certificate_chain_file(sctx, cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM) != 1)
+		die("cannot load the server certificate");
+	if (ca != NULL && SSL_CTX_load_verify_locations(cctx, ca, NULL) != 1)
+		die("cannot load the CA file");
+	SSL_CTX_set_verify(cctx, verify, NULL);
+	*cl = SSL_new(cctx);
+	*sv = SSL_new(sctx);
+	if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1)
+		die("BIO_new_bio_pair");
+	SSL_set_bio(*cl, cb, cb);
+	SSL_set_bio(*sv, sb, sb);
+	SSL_set_connect_state(*cl);
+	SSL_set_accept_state(*sv);
+	SSL_set_tlsext_host_name(*cl, "localhost");
+	SSL_set1_host(*cl, "localhost");
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+}
+
+/* Step both sides until the client's handshake ends; returns its ret. */
+static int
+handshake(SSL *cl, SSL *sv, int cut_after)
+{
+	int i, rc = -1, se;
+
+	for (i = 0; i < 20; i++) {
+		errno = SENTINEL;
+		rc = SSL_do_handshake(cl);
+		if (rc == 1)
+			return rc;
+		se = SSL_get_error(cl, rc);
+		if (se != SSL_ERROR_WANT_READ && se != SSL_ERROR_WANT_WRITE)
+			return rc;
+		if (cut_after >= 0 && i >= cut_after) {
+			BIO_shutdown_wr(SSL_get_wbio(sv));
+			continue;
+		}
+		(void)SSL_do_handshake(sv);
+		ERR_clear_error();	/* the server's own queue */
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	SSL *cl, *sv;
+	int rc;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: membio SCENARIO CERT KEY [CAFILE]\n");
+		return 2;
+	}
+	if (strcmp(argv[1], "verify-fail") == 0) {
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_PEER, &cl, &sv);
+		rc = handshake(cl, sv, -1);
+		report("SSL_do_handshake", cl, rc);
+	} else if (strcmp(argv[1], "eof") == 0) {
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_NONE, &cl, &sv);
+		rc = handshake(cl, sv, 0);
+		report("SSL_do_handshake", cl, rc);
+	} else if (strcmp(argv[1], "stale") == 0) {
+		char buf[64];
+		size_t n;
+
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_NONE, &cl, &sv);
+		if (handshake(cl, sv, -1) != 1)
+			die("handshake");
+		/*
+		 * The program forgot an error from an unrelated call; the
+		 * next read, which only has no data yet, then looks like a
+		 * failure (SSL_ERROR_SSL instead of WANT_READ).
+		 */
+		ERR_raise(ERR_LIB_X509, X509_R_CERT_ALREADY_IN_HASH_TABLE);
+		errno = SENTINEL;
+		rc = SSL_read_ex(cl, buf, sizeof(buf), &n);
+		report("SSL_read_ex", cl, rc);
+	} else if (strcmp(argv[1], "ignored") == 0) {
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_NONE, &cl, &sv);
+		rc = handshake(cl, sv, -1);
+		printf("SSL_do_handshake ret=%d verify=%ld\n", rc,
+		    SSL_get_verify_result(cl));
+	} else {
+		fprintf(stderr, "membio: unknown scenario '%s'\n", argv[1]);
+		return 2;
+	}
+	SSL_free(cl);
+	SSL_free(sv);
+	return 0;
+}

@@ -1,0 +1,136 @@
+/* test_config.c: TLSDIAG_* parsing and log path templates. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "config.h"
+
+static const char *const *env_table;
+
+static const char *
+get(const char *name)
+{
+	const char *const *p;
+
+	for (p = env_table; p[0] != NULL; p += 2)
+		if (strcmp(p[0], name) == 0)
+			return p[1];
+	return NULL;
+}
+
+static int
+load(struct config *c, const char *const *table, int secure, char *err)
+{
+	env_table = table;
+	config_defaults(c);
+	return config_load(c, get, secure, err, 128);
+}
+
+Test(config, defaults)
+{
+	static const char *const e[] = { NULL };
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 0, err), 0);
+	cr_expect(c.enabled);
+	cr_expect(!c.debug);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect_eq(c.model, PYMODEL_313);
+	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
+	cr_expect_eq(c.rate, CONFIG_DEFAULT_RATE);
+	cr_expect(!c.clean_close);
+}
+
+Test(config, all_set)
+{
+	static const char *const e[] = {
+		"TLSDIAG_LOG", "/var/log/t-%p.jsonl", "TLSDIAG_DEBUG", "1",
+		"TLSDIAG_PYTHON", "3.11", "TLSDIAG_BACKTRACE", "0",
+		"TLSDIAG_RATE", "5", "TLSDIAG_CLEAN_CLOSE", "yes",
+		"TLSDIAG_DISABLE", "0", NULL
+	};
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 0, err), 0);
+	cr_expect_str_eq(c.log, "/var/log/t-%p.jsonl");
+	cr_expect(c.debug);
+	cr_expect_eq(c.model, PYMODEL_311);
+	cr_expect_eq(c.depth, 0);
+	cr_expect_eq(c.rate, 5);
+	cr_expect(c.clean_close);
+	cr_expect(c.enabled);
+}
+
+Test(config, bad_values_keep_defaults)
+{
+	static const char *const e[] = {
+		"TLSDIAG_PYTHON", "2.7", "TLSDIAG_BACKTRACE", "-1",
+		"TLSDIAG_RATE", "lots", "TLSDIAG_DEBUG", "maybe", NULL
+	};
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 0, err), -1);
+	/* the first bad one in parsing order is named */
+	cr_expect_str_eq(err, "ignoring TLSDIAG_DEBUG='maybe'");
+	cr_expect_eq(c.model, PYMODEL_313);
+	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
+	cr_expect_eq(c.rate, CONFIG_DEFAULT_RATE);
+	cr_expect(!c.debug);
+}
+
+Test(config, depth_bounded)
+{
+	static const char *const e[] = { "TLSDIAG_BACKTRACE", "65", NULL };
+	static const char *const ok[] = { "TLSDIAG_BACKTRACE", "64", NULL };
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 0, err), -1);
+	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
+	cr_expect_eq(load(&c, ok, 0, err), 0);
+	cr_expect_eq(c.depth, 64);
+}
+
+Test(config, secure_execution_ignores_environment)
+{
+	static const char *const e[] = {
+		"TLSDIAG_LOG", "/etc/passwd", "TLSDIAG_DEBUG", "1",
+		"TLSDIAG_DISABLE", "1", NULL
+	};
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 1, err), 0);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect(!c.debug);
+	cr_expect(c.enabled);
+}
+
+Test(config, disable)
+{
+	static const char *const e[] = { "TLSDIAG_DISABLE", "1", NULL };
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, e, 0, err), 0);
+	cr_expect(!c.enabled);
+}
+
+Test(config, expand)
+{
+	char out[64];
+
+	cr_expect_eq(config_expand("/tmp/t-%p-%h-%u-%%.log", 42, "web7", 1000,
+	    out, sizeof(out)), 0);
+	cr_expect_str_eq(out, "/tmp/t-42-web7-1000-%.log");
+	cr_expect_eq(config_expand("plain", 1, "h", 0, out, sizeof(out)), 0);
+	cr_expect_str_eq(out, "plain");
+	cr_expect_eq(config_expand("/x/%q", 1, "h", 0, out, sizeof(out)), -1);
+	cr_expect_eq(config_expand("/x/%", 1, "h", 0, out, sizeof(out)), -1);
+	cr_expect_eq(config_expand("/x/%p", 123456, "h", 0, out, 8), -1);
+	cr_expect_eq(config_expand("/x/%p", 12, "h", 0, out, 6), 0);
+	cr_expect_str_eq(out, "/x/12");
+	cr_expect_eq(config_expand("/x/%p", 123, "h", 0, out, 6), -1);
+}
