@@ -197,8 +197,12 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 static void
 inject_faults(struct ossl *o)
 {
-	if (getenv("TLSDIAG_FAULT_ERRQUEUE") != NULL &&
-	    o->ERR_put_error != NULL)
+	if (getenv("TLSDIAG_FAULT_ERRQUEUE") == NULL)
+		;
+	else if (o->ERR_new != NULL && o->ERR_set_error != NULL) {
+		o->ERR_new();	/* 3.x: what ERR_raise expands to */
+		o->ERR_set_error(CLASSIFY_LIB_SSL, 68, NULL);
+	} else if (o->ERR_put_error != NULL)
 		o->ERR_put_error(CLASSIFY_LIB_SSL, 0, 68, "fault", 1);
 	if (getenv("TLSDIAG_FAULT_ERRNO") != NULL)
 		errno = EILSEQ;

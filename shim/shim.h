@@ -101,6 +101,8 @@
 /* Optional: present in some versions only. */
 #define OSSL_OPTIONAL(X)                                                   \
 	X(void, ERR_put_error, (int, int, int, const char *, int))         \
+	X(void, ERR_new, (void))                                           \
+	X(void, ERR_set_error, (int, int, const char *, ...))              \
 	X(X509 *, SSL_get1_peer_certificate, (const SSL *))                \
 	X(X509 *, SSL_get_peer_certificate, (const SSL *))                 \
 	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))
