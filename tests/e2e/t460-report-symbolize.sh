@@ -1,0 +1,54 @@
+#!/bin/sh
+# t460-report-symbolize: a call site recorded as (module, build-id,
+# return-address offset) is symbolized offline to function and file:line
+# from the module's DWARF; a build-id mismatch is not symbolized.
+. "$(dirname "$0")/lib.sh"
+need_tool cc nm readelf
+cat >"$tmp/site.c" <<'C'
+int site_callee(int);
+int
+site_caller(int x)
+{
+	return site_callee(x) + 1;
+}
+int
+site_callee(int x)
+{
+	return x * 2;
+}
+int
+main(void)
+{
+	return site_caller(1) == 3 ? 0 : 1;
+}
+C
+cc -g -O0 -fPIE -pie -o "$tmp/site" "$tmp/site.c"
+# A PIE's first PT_LOAD is at 0, so a symbol's value is its offset from
+# the load base; point 8 bytes into site_caller, as a return address.
+addr=$(nm "$tmp/site" | awk '$3 == "site_caller" { print $1 }')
+[ -n "$addr" ] || fail "no site_caller in nm output"
+off=$(( 0x$addr + 8 ))
+bid=$(readelf -n "$tmp/site" | awk '/Build ID/ { print $3 }')
+record() {
+	printf '{"@timestamp":"2026-11-27T03:00:00.000000Z","log.level":"error","message":"m","event":{"action":"tls_failure"},"error":{"type":"SSLEOFError"},"tlsdiag":{"schema":1,"stack_id":"%s","backtrace":[{"module":"%s","build_id":"%s","offset":%d,"symbol":"from_record"}]},"process":{"pid":1,"name":"site"},"host":{"hostname":"h"}}\n' \
+	    "$1" "$tmp/site" "$2" "$off"
+}
+{ record s1 "$bid"; record s2 00ff00ff; } >"$tmp/site.log"
+"$TLSDIAG" report "$tmp/site.log" >"$tmp/out"
+grep -q "#0  site_caller at .*site\.c:[0-9][0-9]* (site+0x" "$tmp/out" ||
+    fail "not symbolized: $(cat "$tmp/out")"
+grep -q "#0  from_record (site+0x.*) \[build-id mismatch\]" "$tmp/out" ||
+    fail "mismatch not shown: $(cat "$tmp/out")"
+"$TLSDIAG" report --no-symbolize "$tmp/site.log" >"$tmp/out2"
+grep -q "site_caller" "$tmp/out2" && fail "--no-symbolize symbolized"
+"$TLSDIAG" report --format json "$tmp/site.log" >"$tmp/out.json"
+"$HPY" - "$tmp/out.json" <<'PY' || fail "JSON frames wrong"
+import json, sys
+cs = json.load(open(sys.argv[1]))["call_sites"]
+f = {c["stack_id"]: c["frames"][0] for c in cs}
+assert f["s1"]["function"] == "site_caller", f
+assert 3 <= f["s1"]["line"] <= 6, f
+assert f["s1"]["file"].endswith("site.c"), f
+assert f["s2"]["symbolized"] == "build-id mismatch", f
+PY
+finish
