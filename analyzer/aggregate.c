@@ -1,0 +1,691 @@
+/*
+ * aggregate.c: folds the record stream into per-key counters (types,
+ * groups, certificates, call sites, hosts, programs, minutes).  Nothing of
+ * a record is kept after agg_add() except what a new key needs, so memory
+ * follows the number of distinct keys, not the number of records.
+ */
+#include "aggregate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certtime.h"
+#include "logformat.h"
+
+/* Longest piece of a string that goes into a key. */
+#define KEY_FIELD_MAX 1024
+
+static const char *const eof_names[AGG_EOF_NKINDS] = {
+	"during handshake",
+	"after exchange, peer skipped close_notify",
+	"cut mid-stream",
+	"phase or byte counts unknown",
+};
+
+static const char *const eof_keys[AGG_EOF_NKINDS] = {
+	"handshake", "no_close_notify", "mid_stream", "unknown",
+};
+
+const char *
+agg_eof_name(int kind)
+{
+	return kind >= 0 && kind < AGG_EOF_NKINDS ? eof_names[kind] : "?";
+}
+
+const char *
+agg_eof_key(int kind)
+{
+	return kind >= 0 && kind < AGG_EOF_NKINDS ? eof_keys[kind] : "?";
+}
+
+void
+agg_init(struct agg *a)
+{
+	memset(a, 0, sizeof(*a));
+	strmap_init(&a->types, sizeof(struct agg_type));
+	strmap_init(&a->groups, sizeof(struct agg_group));
+	strmap_init(&a->certs, sizeof(struct agg_cert));
+	strmap_init(&a->stacks, sizeof(struct agg_stack));
+	strmap_init(&a->hosts, sizeof(struct agg_host));
+	strmap_init(&a->programs, sizeof(struct agg_program));
+	strmap_init(&a->procs, 1);
+	strmap_init(&a->minutes, sizeof(struct agg_minute));
+}
+
+static void
+free_certs(struct strmap *m)
+{
+	struct agg_cert *c;
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		if (m->slots[i] == NULL)
+			continue;
+		c = m->slots[i]->val;
+		free(c->subject);
+		free(c->issuer);
+		free(c->not_before);
+		free(c->not_after);
+		free(c->serial);
+		free(c->sha256);
+		free(c->peer);
+	}
+}
+
+static void
+free_stacks(struct strmap *m)
+{
+	struct agg_stack *s;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < m->cap; i++) {
+		if (m->slots[i] == NULL)
+			continue;
+		s = m->slots[i]->val;
+		for (j = 0; j < s->nframes; j++) {
+			free(s->frames[j].module);
+			free(s->frames[j].build_id);
+			free(s->frames[j].symbol);
+		}
+		free(s->frames);
+		free(s->type);
+		free(s->program);
+	}
+}
+
+void
+agg_free(struct agg *a)
+{
+	free_certs(&a->certs);
+	free_stacks(&a->stacks);
+	strmap_free(&a->types);
+	strmap_free(&a->groups);
+	strmap_free(&a->certs);
+	strmap_free(&a->stacks);
+	strmap_free(&a->hosts);
+	strmap_free(&a->programs);
+	strmap_free(&a->procs);
+	strmap_free(&a->minutes);
+}
+
+void
+agg_skip(struct agg *a, const char *file, uint64_t line,
+    enum record_status st, const char *text, size_t len)
+{
+	struct agg_sample *s;
+
+	a->nskipped++;
+	if ((unsigned)st < RECORD_NSTATUS)
+		a->skipped[st]++;
+	if (a->nsamples == AGG_MAX_SAMPLES)
+		return;
+	s = &a->samples[a->nsamples++];
+	snprintf(s->file, sizeof(s->file), "%s", file);
+	s->line = line;
+	s->status = st;
+	s->excerpt[0] = '\0';
+	if (text != NULL) {
+		if (len > sizeof(s->excerpt) - 1)
+			len = sizeof(s->excerpt) - 1;
+		memcpy(s->excerpt, text, len);
+		s->excerpt[len] = '\0';
+	}
+}
+
+static void
+stat_add(struct agg_stat *st, int64_t ts)
+{
+	if (st->count == 0 || ts < st->first)
+		st->first = ts;
+	if (st->count == 0 || ts > st->last)
+		st->last = ts;
+	st->count++;
+}
+
+/* Append s (or "-") and its NUL to the scratch key at *len. */
+static void
+key_add(struct agg *a, size_t *len, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		s = "-";
+	n = strlen(s);
+	if (n > KEY_FIELD_MAX)
+		n = KEY_FIELD_MAX;
+	memcpy(a->key + *len, s, n);
+	a->key[*len + n] = '\0';
+	*len += n + 1;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+int
+agg_eof_kind(const struct record *r)
+{
+	int eof = 0;
+
+	if (!r->is_failure || r->type == NULL)
+		return -1;
+	if (strcmp(r->type, "SSLEOFError") == 0)
+		eof = 1;
+	else if (r->reason != NULL &&
+	    strcmp(r->reason, "UNEXPECTED_EOF_WHILE_READING") == 0)
+		eof = 1;
+	else if (strcmp(r->type, "SSLSyscallError") == 0 && r->errnum == 0)
+		eof = 1;
+	if (!eof)
+		return -1;
+	if (r->phase == NULL)
+		return AGG_EOF_UNKNOWN;
+	if (strcmp(r->phase, LOGFORMAT_PHASE_HANDSHAKE) == 0)
+		return AGG_EOF_HANDSHAKE;
+	if (strcmp(r->phase, LOGFORMAT_PHASE_SHUTDOWN) == 0 ||
+	    r->shutdown_sent == 1)
+		return AGG_EOF_NO_CLOSE_NOTIFY;
+	if (r->bytes_read == RECORD_NONE || r->bytes_written == RECORD_NONE)
+		return AGG_EOF_UNKNOWN;
+	/* Waiting for more after data moved both ways: the peer was done. */
+	if (r->call != NULL && (strstr(r->call, "read") != NULL ||
+	    strstr(r->call, "peek") != NULL) && r->bytes_read > 0 &&
+	    r->bytes_written > 0)
+		return AGG_EOF_NO_CLOSE_NOTIFY;
+	return AGG_EOF_MID_STREAM;
+}
+
+static void
+add_eof(struct agg *a, const struct record *r)
+{
+	struct agg_eof *e;
+	int k = agg_eof_kind(r);
+
+	if (k < 0)
+		return;
+	e = &a->eof[k];
+	e->count++;
+	if (r->bytes_read != RECORD_NONE && r->bytes_written != RECORD_NONE &&
+	    r->bytes_read >= 0 && r->bytes_written >= 0) {
+		e->nbytes++;
+		e->sum_read += (uint64_t)r->bytes_read;
+		e->sum_written += (uint64_t)r->bytes_written;
+		if ((uint64_t)r->bytes_read > e->max_read)
+			e->max_read = (uint64_t)r->bytes_read;
+		if ((uint64_t)r->bytes_written > e->max_written)
+			e->max_written = (uint64_t)r->bytes_written;
+	}
+	if (r->age_ms != RECORD_NONE && r->age_ms >= 0) {
+		e->nage++;
+		e->sum_age += (uint64_t)r->age_ms;
+		if ((uint64_t)r->age_ms > e->max_age)
+			e->max_age = (uint64_t)r->age_ms;
+	}
+}
+
+/* "ip:port" of a client's peer; a server's peers use ephemeral ports. */
+static const char *
+peer_addr(const struct record *r, char *buf, size_t bufsz)
+{
+	int server = r->role != NULL && strcmp(r->role, "server") == 0;
+
+	if (r->peer_ip == NULL)
+		return NULL;
+	if (server || r->peer_port == RECORD_NONE)
+		snprintf(buf, bufsz, "%.*s", KEY_FIELD_MAX, r->peer_ip);
+	else
+		snprintf(buf, bufsz, strchr(r->peer_ip, ':') != NULL ?
+		    "[%.*s]:%lld" : "%.*s:%lld", KEY_FIELD_MAX, r->peer_ip,
+		    (long long)r->peer_port);
+	return buf;
+}
+
+static const char *
+reason_of(const struct record *r)
+{
+	if (r->verify_message != NULL)
+		return r->verify_message;
+	if (r->reason != NULL)
+		return r->reason;
+	return r->errmsg;
+}
+
+static int
+add_group(struct agg *a, const struct record *r, const char *addr)
+{
+	struct strmap_ent *e;
+	struct agg_group *g;
+	const char *k;
+	size_t len = 0;
+	int created;
+
+	key_add(a, &len, r->type != NULL ? r->type : "(unknown)");
+	key_add(a, &len, reason_of(r));
+	key_add(a, &len, r->sni);
+	key_add(a, &len, addr);
+	key_add(a, &len, r->name);
+	e = strmap_get(&a->groups, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	g = e->val;
+	if (created) {
+		k = e->key;
+		g->type = k;
+		k += strlen(k) + 1;
+		g->reason = k;
+		k += strlen(k) + 1;
+		g->sni = k;
+		k += strlen(k) + 1;
+		g->addr = k;
+		k += strlen(k) + 1;
+		g->program = k;
+	}
+	stat_add(&g->st, r->ts);
+	return 0;
+}
+
+static int
+add_cert(struct agg *a, const struct record *r, const char *addr)
+{
+	struct strmap_ent *e;
+	struct agg_cert *c;
+	size_t len = 0;
+	int created;
+
+	if (r->cert_sha256 == NULL && r->cert_subject == NULL)
+		return 0;
+	if (r->cert_sha256 != NULL) {
+		key_add(a, &len, r->cert_sha256);
+	} else {
+		key_add(a, &len, r->cert_subject);
+		key_add(a, &len, r->cert_issuer);
+		key_add(a, &len, r->cert_serial);
+		key_add(a, &len, r->cert_not_after);
+	}
+	e = strmap_get(&a->certs, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	c = e->val;
+	if (created) {
+		c->subject = dup_or_null(r->cert_subject);
+		c->issuer = dup_or_null(r->cert_issuer);
+		c->not_before = dup_or_null(r->cert_not_before);
+		c->not_after = dup_or_null(r->cert_not_after);
+		c->serial = dup_or_null(r->cert_serial);
+		c->sha256 = dup_or_null(r->cert_sha256);
+		c->peer = dup_or_null(r->sni != NULL ? r->sni : addr);
+		c->has_not_after = c->not_after != NULL &&
+		    certtime_parse_any(c->not_after, &c->not_after_us) == 0;
+		c->has_not_before = c->not_before != NULL &&
+		    certtime_parse_any(c->not_before, &c->not_before_us) == 0;
+	}
+	stat_add(&c->st, r->ts);
+	return 0;
+}
+
+static void
+parse_frames(struct agg_stack *s, const cJSON *bt)
+{
+	const cJSON *f;
+	const cJSON *v;
+	struct agg_frame *fr;
+	size_t n = 0;
+	double d;
+
+	if (bt == NULL)
+		return;
+	s->frames = calloc(AGG_MAX_FRAMES, sizeof(*s->frames));
+	if (s->frames == NULL)
+		return;
+	cJSON_ArrayForEach(f, bt) {
+		if (n == AGG_MAX_FRAMES)
+			break;
+		if (!cJSON_IsObject(f))
+			continue;
+		fr = &s->frames[n++];
+		v = cJSON_GetObjectItemCaseSensitive(f, "module");
+		fr->module = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "build_id");
+		fr->build_id = cJSON_IsString(v) ? strdup(v->valuestring) :
+		    NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "symbol");
+		fr->symbol = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "offset");
+		d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+		fr->offset = d >= 0 && d < 9007199254740992.0 ? (int64_t)d :
+		    RECORD_NONE;
+	}
+	s->nframes = n;
+}
+
+/* Without a stack_id, frames' module+offset pairs identify the stack. */
+static size_t
+frames_key(struct agg *a, const cJSON *bt)
+{
+	const cJSON *f;
+	const cJSON *m;
+	const cJSON *o;
+	size_t len = 0;
+	int n;
+
+	cJSON_ArrayForEach(f, bt) {
+		m = cJSON_GetObjectItemCaseSensitive(f, "module");
+		o = cJSON_GetObjectItemCaseSensitive(f, "offset");
+		n = snprintf(a->key + len, sizeof(a->key) - len, "%.200s+%.0f;",
+		    cJSON_IsString(m) ? m->valuestring : "?",
+		    cJSON_IsNumber(o) ? o->valuedouble : -1.0);
+		if (n < 0 || (size_t)n >= sizeof(a->key) - len)
+			break;
+		len += (size_t)n;
+	}
+	return len;
+}
+
+static int
+add_stack(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	struct agg_stack *s;
+	size_t len = 0;
+	int created;
+
+	if (r->stack_id != NULL)
+		key_add(a, &len, r->stack_id);
+	else if (r->backtrace != NULL)
+		len = frames_key(a, r->backtrace);
+	if (len == 0)
+		return 0;
+	e = strmap_get(&a->stacks, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	s = e->val;
+	if (created) {
+		parse_frames(s, r->backtrace);
+		s->type = dup_or_null(r->type);
+		s->program = dup_or_null(r->name);
+	}
+	stat_add(&s->st, r->ts);
+	return 0;
+}
+
+static int
+add_minute(struct agg *a, int64_t ts)
+{
+	struct strmap_ent *e;
+	struct agg_minute *m;
+	int64_t minute = ts >= 0 ? ts / 60000000 : -((-ts + 59999999) /
+	    60000000);
+	int created;
+
+	e = strmap_get(&a->minutes, &minute, sizeof(minute), &created);
+	if (e == NULL)
+		return -1;
+	m = e->val;
+	if (m->count == 0 || ts < m->first)
+		m->first = ts;
+	m->count++;
+	return 0;
+}
+
+static void
+add_coverage(struct agg *a, const struct record *r)
+{
+	const cJSON *c = r->coverage;
+	const cJSON *v;
+
+	if (strcmp(r->action, LOGFORMAT_ACTION_START) == 0)
+		a->cov.starts++;
+	if (strcmp(r->action, LOGFORMAT_ACTION_SUPPRESSED) == 0 &&
+	    r->suppressed != RECORD_NONE && r->suppressed > 0)
+		a->cov.suppressed_events += (uint64_t)r->suppressed;
+	if (strcmp(r->action, LOGFORMAT_ACTION_EXIT) != 0)
+		return;
+	a->cov.exits++;
+	if (c == NULL)
+		return;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen")))
+		a->cov.tls_seen++;
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+	    "static_openssl")))
+		a->cov.static_openssl++;
+	v = cJSON_GetObjectItemCaseSensitive(c, "records");
+	if (cJSON_IsNumber(v) && v->valuedouble > 0)
+		a->cov.records += (uint64_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(c, "dropped");
+	if (cJSON_IsNumber(v) && v->valuedouble > 0)
+		a->cov.dropped += (uint64_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
+	if (cJSON_IsNumber(v) && v->valuedouble > 0)
+		a->cov.suppressed += (uint64_t)v->valuedouble;
+}
+
+/* Hosts, programs and processes, for the header. */
+static int
+add_origin(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	struct agg_host *h;
+	struct agg_program *p;
+	const char *host = r->host != NULL ? r->host : "(unknown)";
+	const char *prog = r->name != NULL ? r->name : "(unknown)";
+	char pid[32];
+	size_t len = 0;
+	int created;
+
+	e = strmap_get(&a->hosts, host, strlen(host), &created);
+	if (e == NULL)
+		return -1;
+	h = e->val;
+	stat_add(&h->st, r->ts);
+	h->failures += r->is_failure;
+	e = strmap_get(&a->programs, prog, strlen(prog), &created);
+	if (e == NULL)
+		return -1;
+	p = e->val;
+	stat_add(&p->st, r->ts);
+	p->failures += r->is_failure;
+	if (r->pid == RECORD_NONE)
+		return 0;
+	snprintf(pid, sizeof(pid), "%lld", (long long)r->pid);
+	key_add(a, &len, host);
+	key_add(a, &len, pid);
+	key_add(a, &len, prog);
+	if (strmap_get(&a->procs, a->key, len, &created) == NULL)
+		return -1;
+	p->processes += created;
+	return 0;
+}
+
+int
+agg_add(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	struct agg_type *t;
+	const char *type;
+	const char *addr;
+	char abuf[KEY_FIELD_MAX + 64];
+	int rc = 0;
+	int created;
+
+	a->matched++;
+	if (!a->has_span || r->ts < a->first)
+		a->first = r->ts;
+	if (!a->has_span || r->ts > a->last)
+		a->last = r->ts;
+	a->has_span = 1;
+	if (add_origin(a, r) == -1)
+		rc = -1;
+	add_coverage(a, r);
+	if (!r->is_failure)
+		return rc;
+	a->failures++;
+	if (r->level != NULL && strcmp(r->level, LOGFORMAT_LEVEL_WARNING) == 0)
+		a->warnings++;
+	type = r->type != NULL ? r->type : "(unknown)";
+	e = strmap_get(&a->types, type, strnlen(type, KEY_FIELD_MAX), &created);
+	if (e != NULL) {
+		t = e->val;
+		stat_add(&t->st, r->ts);
+		if (r->level != NULL &&
+		    strcmp(r->level, LOGFORMAT_LEVEL_WARNING) == 0)
+			t->warnings++;
+	} else
+		rc = -1;
+	addr = peer_addr(r, abuf, sizeof(abuf));
+	if (add_group(a, r, addr) == -1 || add_cert(a, r, addr) == -1 ||
+	    add_stack(a, r) == -1 || add_minute(a, r->ts) == -1)
+		rc = -1;
+	add_eof(a, r);
+	return rc;
+}
+
+static int
+cmp_stat(const void *pa, const void *pb)
+{
+	const struct strmap_ent *ea = *(const struct strmap_ent *const *)pa;
+	const struct strmap_ent *eb = *(const struct strmap_ent *const *)pb;
+	const struct agg_stat *a = ea->val;
+	const struct agg_stat *b = eb->val;
+	size_t n;
+	int c;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	n = ea->klen < eb->klen ? ea->klen : eb->klen;
+	c = memcmp(ea->key, eb->key, n);
+	if (c != 0)
+		return c;
+	return ea->klen < eb->klen ? -1 : ea->klen > eb->klen;
+}
+
+struct strmap_ent **
+agg_sorted(const struct strmap *map)
+{
+	struct strmap_ent **v = strmap_entries(map);
+
+	if (v != NULL)
+		qsort(v, map->count, sizeof(*v), cmp_stat);
+	return v;
+}
+
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa;
+	uint64_t b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+find_spike(struct agg_hist *h)
+{
+	uint64_t *sorted;
+	uint64_t thr;
+	size_t i;
+
+	h->peak = 0;
+	for (i = 0; i < h->n; i++) {
+		if (h->counts[i] > h->peak) {
+			h->peak = h->counts[i];
+			h->peak_bucket = i;
+		}
+	}
+	sorted = malloc(h->n * sizeof(*sorted));
+	if (sorted == NULL)
+		return;
+	memcpy(sorted, h->counts, h->n * sizeof(*sorted));
+	qsort(sorted, h->n, sizeof(*sorted), cmp_u64);
+	h->baseline = sorted[h->n / 2];
+	free(sorted);
+	if (h->n < 3 || h->peak < 5 || h->peak < 4 * h->baseline)
+		return;
+	thr = 2 * h->baseline;
+	if (h->peak / 4 > thr)
+		thr = h->peak / 4;
+	i = h->peak_bucket;
+	while (i > 0 && h->counts[i - 1] > thr)
+		i--;
+	h->has_spike = 1;
+	h->spike_bucket = i;
+}
+
+int
+agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
+{
+	static const int64_t widths[] = {
+		60, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
+		604800
+	};
+	struct agg_minute *m;
+	struct strmap_ent *e;
+	int64_t lo = 0;
+	int64_t hi = 0;
+	int64_t minute;
+	int64_t w;
+	size_t i;
+	size_t b;
+	int any = 0;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < a->minutes.cap; i++) {
+		e = a->minutes.slots[i];
+		if (e == NULL)
+			continue;
+		memcpy(&minute, e->key, sizeof(minute));
+		if (!any || minute < lo)
+			lo = minute;
+		if (!any || minute > hi)
+			hi = minute;
+		any = 1;
+	}
+	if (!any || maxbuckets == 0)
+		return 0;
+	w = 0;
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		w = widths[i] / 60;
+		if ((hi / w - lo / w) + 1 <= (int64_t)maxbuckets)
+			break;
+	}
+	while ((hi / w - lo / w) + 1 > (int64_t)maxbuckets)
+		w += 10080;
+	/* Minutes before 1970 would floor wrongly; logs do not go there. */
+	h->bucket_us = w * 60000000;
+	h->start = (lo / w) * w * 60000000;
+	h->n = (size_t)(hi / w - lo / w) + 1;
+	h->counts = calloc(h->n, sizeof(*h->counts));
+	if (h->counts == NULL) {
+		h->n = 0;
+		return -1;
+	}
+	for (i = 0; i < a->minutes.cap; i++) {
+		e = a->minutes.slots[i];
+		if (e == NULL)
+			continue;
+		memcpy(&minute, e->key, sizeof(minute));
+		m = e->val;
+		b = (size_t)(minute / w - lo / w);
+		h->counts[b] += m->count;
+	}
+	find_spike(h);
+	if (!h->has_spike)
+		return 0;
+	h->spike_first = INT64_MAX;
+	for (i = 0; i < a->minutes.cap; i++) {
+		e = a->minutes.slots[i];
+		if (e == NULL)
+			continue;
+		memcpy(&minute, e->key, sizeof(minute));
+		m = e->val;
+		if ((size_t)(minute / w - lo / w) == h->spike_bucket &&
+		    m->first < h->spike_first)
+			h->spike_first = m->first;
+	}
+	return 0;
+}

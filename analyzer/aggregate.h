@@ -1,0 +1,206 @@
+/* aggregate.h: the streaming counters behind every section of a report. */
+#ifndef TLSDIAG_AGGREGATE_H
+#define TLSDIAG_AGGREGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "strmap.h"
+
+/* Every counted value starts with this, so one sort order serves all. */
+struct agg_stat {
+	uint64_t count;
+	int64_t first;		/* microseconds */
+	int64_t last;
+};
+
+struct agg_type {
+	struct agg_stat st;
+	uint64_t warnings;
+};
+
+/* Key: type, reason, SNI, address, program, each NUL-terminated. */
+struct agg_group {
+	struct agg_stat st;
+	const char *type;	/* these point into the entry's key */
+	const char *reason;
+	const char *sni;
+	const char *addr;
+	const char *program;
+};
+
+struct agg_cert {
+	struct agg_stat st;
+	char *subject;		/* owned; NULL when unknown */
+	char *issuer;
+	char *not_before;
+	char *not_after;
+	char *serial;
+	char *sha256;
+	char *peer;		/* SNI or address of the first failure */
+	int has_not_after;
+	int64_t not_after_us;
+	int has_not_before;
+	int64_t not_before_us;
+};
+
+struct agg_frame {
+	char *module;		/* owned strings, NULL when absent */
+	char *build_id;
+	char *symbol;
+	int64_t offset;		/* RECORD_NONE when absent */
+};
+
+#define AGG_MAX_FRAMES 32
+
+struct agg_stack {
+	struct agg_stat st;
+	struct agg_frame *frames;	/* of the first record seen */
+	size_t nframes;
+	char *type;		/* error.type and program of that record */
+	char *program;
+};
+
+struct agg_host {
+	struct agg_stat st;	/* count = records */
+	uint64_t failures;
+};
+
+struct agg_program {
+	struct agg_stat st;	/* count = records */
+	uint64_t failures;
+	uint64_t processes;
+};
+
+struct agg_minute {
+	uint64_t count;
+	int64_t first;		/* first failure in this minute */
+};
+
+enum agg_eof_kind {
+	AGG_EOF_HANDSHAKE,	/* EOF while handshaking */
+	AGG_EOF_NO_CLOSE_NOTIFY, /* after an exchange, no close_notify */
+	AGG_EOF_MID_STREAM,	/* cut while data was still expected */
+	AGG_EOF_UNKNOWN,	/* phase or byte counts not recorded */
+	AGG_EOF_NKINDS
+};
+
+struct agg_eof {
+	uint64_t count;
+	uint64_t nbytes;	/* records with byte counts */
+	uint64_t sum_read;
+	uint64_t max_read;
+	uint64_t sum_written;
+	uint64_t max_written;
+	uint64_t nage;		/* records with age_ms */
+	uint64_t sum_age;
+	uint64_t max_age;
+};
+
+struct agg_coverage {
+	uint64_t starts;	/* tlsdiag_start records */
+	uint64_t exits;		/* tlsdiag_exit records */
+	uint64_t tls_seen;	/* exits whose coverage says TLS was seen */
+	uint64_t static_openssl;
+	uint64_t records;	/* sums over coverage blocks */
+	uint64_t dropped;
+	uint64_t suppressed;
+	uint64_t suppressed_events;	/* sum of tlsdiag_suppressed counts */
+};
+
+#define AGG_MAX_SAMPLES 5
+
+/* A skipped line kept for the report. */
+struct agg_sample {
+	char file[256];
+	uint64_t line;
+	enum record_status status;
+	char excerpt[64];	/* start of the line, NUL-terminated */
+};
+
+struct agg {
+	uint64_t lines;		/* lines seen, good or bad */
+	uint64_t records;	/* parsed records */
+	uint64_t matched;	/* records that passed the filter */
+	uint64_t failures;	/* matched tls_failure records */
+	uint64_t warnings;	/* of those, log.level warning */
+	uint64_t nskipped;
+	uint64_t skipped[RECORD_NSTATUS];
+	struct agg_sample samples[AGG_MAX_SAMPLES];
+	size_t nsamples;
+	int has_span;
+	int64_t first;		/* over matched records */
+	int64_t last;
+	struct strmap types;
+	struct strmap groups;
+	struct strmap certs;
+	struct strmap stacks;
+	struct strmap hosts;
+	struct strmap programs;
+	struct strmap procs;
+	struct strmap minutes;
+	struct agg_eof eof[AGG_EOF_NKINDS];
+	struct agg_coverage cov;
+	char key[8192];		/* scratch for building keys */
+};
+
+/* Start empty. */
+void agg_init(struct agg *a);
+
+/* Free everything agg_* allocated. */
+void agg_free(struct agg *a);
+
+/*
+ * Count a skipped line: file and line number for the first few samples,
+ * text (len bytes, may be NULL) for an excerpt.
+ */
+void agg_skip(struct agg *a, const char *file, uint64_t line,
+    enum record_status st, const char *text, size_t len);
+
+/*
+ * Count one record that passed the filter.  Returns 0, or -1 if memory ran
+ * out (the counts stay consistent but the record is not grouped).
+ */
+int agg_add(struct agg *a, const struct record *r);
+
+/* Is r an EOF failure?  Returns its kind, or -1. */
+int agg_eof_kind(const struct record *r);
+
+/* Human-readable name of an EOF kind, and a machine name. */
+const char *agg_eof_name(int kind);
+const char *agg_eof_key(int kind);
+
+/*
+ * Entries of map sorted by count (descending), first seen, then key, for
+ * maps whose values start with struct agg_stat.  Returns a malloc'd array
+ * of map->count entries (NULL if empty or out of memory).
+ */
+struct strmap_ent **agg_sorted(const struct strmap *map);
+
+/* The failure histogram, with its spike if there is one. */
+struct agg_hist {
+	int64_t bucket_us;	/* bucket width */
+	int64_t start;		/* start of bucket 0 (aligned to the width) */
+	size_t n;
+	uint64_t *counts;	/* malloc'd, n entries */
+	uint64_t peak;
+	size_t peak_bucket;
+	uint64_t baseline;	/* median bucket count */
+	int has_spike;
+	size_t spike_bucket;	/* first bucket of the run up to the peak */
+	int64_t spike_first;	/* first failure in that bucket */
+};
+
+/*
+ * Build the histogram of failures over at most maxbuckets buckets (the
+ * width is the smallest of 1m, 5m, 10m, 15m, 30m, 1h, 2h, 6h, 12h, 1d, 1w
+ * and whole weeks that fits).  A spike is a peak bucket of at least 5
+ * failures and at least 4 times the median; it began at the earliest
+ * bucket of the contiguous run before the peak whose counts exceed
+ * max(2 * median, peak / 4).  Returns 0 (h->n is 0 when there were no
+ * failures) or -1 if memory ran out.  Free h->counts.
+ */
+int agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h);
+
+#endif

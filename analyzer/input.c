@@ -1,0 +1,194 @@
+/*
+ * input.c: the analyzer's only reader.  zlib's gz* functions read gzip and
+ * plain files alike, so rotated "log.1.gz" files need no flag.  Lines are
+ * returned in place from a fixed chunk when they fit, and gathered into a
+ * buffer bounded by the line cap otherwise, so a 50 MB line costs no more
+ * memory than the cap.
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+input_open(struct input *in, const char *path, size_t max_line, char *err,
+    size_t errsz)
+{
+	int fd;
+
+	memset(in, 0, sizeof(*in));
+	in->name = path;
+	in->max_line = max_line;
+	if (strcmp(path, "-") == 0)
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		snprintf(err, errsz, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	in->buf = malloc(INPUT_CHUNK + 1);
+	in->gz = in->buf != NULL ? gzdopen(fd, "rb") : NULL;
+	if (in->gz == NULL) {
+		close(fd);
+		free(in->buf);
+		in->buf = NULL;
+		snprintf(err, errsz, "cannot read '%s': out of memory", path);
+		return -1;
+	}
+	gzbuffer(in->gz, 128 * 1024);
+	return 0;
+}
+
+/* Refill buf.  Returns bytes read, 0 at end, -1 on error (in->err set). */
+static int
+refill(struct input *in)
+{
+	const char *msg;
+	int n;
+	int zerr;
+
+	if (in->eof)
+		return 0;
+	n = gzread(in->gz, in->buf, INPUT_CHUNK);
+	if (n < 0) {
+		msg = gzerror(in->gz, &zerr);
+		snprintf(in->err, sizeof(in->err), "cannot read '%s': %s",
+		    in->name, zerr == Z_ERRNO ? strerror(errno) : msg);
+		in->eof = 1;
+		return -1;
+	}
+	if (n == 0) {
+		/* A gzip stream cut short reads as end plus an error. */
+		msg = gzerror(in->gz, &zerr);
+		if (zerr != Z_OK && zerr != Z_STREAM_END) {
+			snprintf(in->err, sizeof(in->err),
+			    "cannot read '%s': %s", in->name, msg);
+			in->eof = 1;
+			return -1;
+		}
+		in->eof = 1;
+	}
+	in->start = 0;
+	in->end = (size_t)n;
+	return n;
+}
+
+/* Append to the spanning-line buffer, or mark the line too long. */
+static int
+accumulate(struct input *in, const char *p, size_t n)
+{
+	size_t ncap;
+	char *na;
+
+	if (in->long_len != 0 || in->acclen + n > in->max_line) {
+		if (in->long_len == 0)
+			in->long_len = in->acclen;
+		in->long_len += n;
+		in->acclen = 0;
+		return 0;
+	}
+	if (in->acclen + n + 1 > in->acccap) {
+		ncap = in->acccap ? in->acccap : 4096;
+		while (ncap < in->acclen + n + 1)
+			ncap *= 2;
+		na = realloc(in->acc, ncap);
+		if (na == NULL)
+			return -1;
+		in->acc = na;
+		in->acccap = ncap;
+	}
+	memcpy(in->acc + in->acclen, p, n);
+	in->acclen += n;
+	return 0;
+}
+
+enum input_status
+input_next(struct input *in, const char **line, size_t *len)
+{
+	char *p;
+	char *nl;
+	size_t n;
+	int r;
+
+	in->long_len = 0;
+	in->acclen = 0;
+	for (;;) {
+		if (in->start == in->end) {
+			r = refill(in);
+			if (r < 0)
+				return INPUT_ERROR;
+			if (r == 0)
+				break;
+		}
+		p = in->buf + in->start;
+		n = in->end - in->start;
+		nl = memchr(p, '\n', n);
+		if (nl == NULL) {
+			if (accumulate(in, p, n) == -1)
+				goto nomem;
+			in->start = in->end;
+			continue;
+		}
+		n = (size_t)(nl - p);
+		in->start += n + 1;
+		in->lineno++;
+		if (in->acclen == 0 && in->long_len == 0) {
+			if (n > in->max_line) {
+				in->long_len = n;
+				return INPUT_TOO_LONG;
+			}
+			*nl = '\0';
+			*line = p;
+			*len = n;
+			return INPUT_LINE;
+		}
+		if (accumulate(in, p, n) == -1)
+			goto nomem;
+		if (in->long_len != 0)
+			return INPUT_TOO_LONG;
+		in->acc[in->acclen] = '\0';
+		*line = in->acc;
+		*len = in->acclen;
+		return INPUT_LINE;
+	}
+	if (in->acclen == 0 && in->long_len == 0)
+		return INPUT_EOF;
+	in->lineno++;
+	if (in->long_len != 0)
+		return INPUT_TOO_LONG;
+	in->acc[in->acclen] = '\0';
+	*line = in->acc;
+	*len = in->acclen;
+	return INPUT_TRUNCATED;
+nomem:
+	snprintf(in->err, sizeof(in->err), "cannot read '%s': out of memory",
+	    in->name);
+	in->eof = 1;
+	return INPUT_ERROR;
+}
+
+uint64_t
+input_offset(const struct input *in)
+{
+	if (in->gz == NULL)
+		return 0;
+	return (uint64_t)gzoffset(in->gz);
+}
+
+void
+input_close(struct input *in)
+{
+	if (in->gz != NULL)
+		gzclose(in->gz);
+	in->gz = NULL;
+	free(in->buf);
+	in->buf = NULL;
+	free(in->acc);
+	in->acc = NULL;
+}

@@ -1,0 +1,109 @@
+/* record.h: one parsed log line, with the fields the analyzer uses. */
+#ifndef TLSDIAG_ANALYZER_RECORD_H
+#define TLSDIAG_ANALYZER_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+/* Why a line was skipped; RECORD_OK when it was not. */
+enum record_status {
+	RECORD_OK = 0,
+	RECORD_TOO_LONG,	/* over the line cap (set by the reader) */
+	RECORD_TRUNCATED,	/* no newline at end of input (reader) */
+	RECORD_NUL,		/* contains a NUL byte */
+	RECORD_BAD_JSON,	/* not valid JSON */
+	RECORD_NOT_OBJECT,	/* valid JSON, but not an object */
+	RECORD_NOT_TLSDIAG,	/* no integer tlsdiag.schema */
+	RECORD_BAD_FIELD,	/* a required field is missing or mistyped */
+	RECORD_NEWER_SCHEMA,	/* tlsdiag.schema newer than we know */
+	RECORD_NSTATUS
+};
+
+/* Absent integer fields read as this. */
+#define RECORD_NONE INT64_MIN
+
+/*
+ * String fields point into the cJSON tree (NULL when absent or not a
+ * string); integers are RECORD_NONE when absent or not integral.
+ */
+struct record {
+	cJSON *root;
+	const char *line;	/* the raw line, for pass-through */
+	size_t len;
+	int64_t ts;		/* @timestamp, microseconds */
+	const char *timestamp;
+	const char *level;
+	const char *action;
+	int64_t schema;
+	int64_t pid;
+	int64_t tid;
+	const char *exe;
+	const char *name;	/* process.name, else basename of exe */
+	const char *host;
+	int is_failure;		/* event.action is tls_failure */
+	const char *type;	/* error.type */
+	const char *errmsg;	/* error.message */
+	const char *call;
+	const char *ssl_error;
+	const char *reason;
+	const char *verify_message;
+	int64_t verify_code;
+	int64_t errnum;
+	const char *role;
+	const char *phase;
+	const char *transport;
+	const char *sni;
+	int shutdown_sent;	/* 1, 0, or -1 when unknown */
+	int shutdown_received;
+	int64_t bytes_read;
+	int64_t bytes_written;
+	int64_t age_ms;
+	const char *peer_ip;	/* destination (client) or source (server) */
+	int64_t peer_port;
+	const char *cert_subject;
+	const char *cert_issuer;
+	const char *cert_not_before;
+	const char *cert_not_after;
+	const char *cert_serial;
+	const char *cert_sha256;
+	const char *stack_id;
+	const cJSON *backtrace;	/* array of frames or NULL */
+	int64_t suppressed;	/* tlsdiag.suppressed */
+	const cJSON *coverage;	/* tlsdiag.coverage object or NULL */
+};
+
+/*
+ * Parse line (len bytes followed by a NUL) into *r.  Returns RECORD_OK, or
+ * the reason the line must be skipped; on RECORD_OK the caller must call
+ * record_free().  Nothing is allocated on failure.
+ */
+enum record_status record_parse(const char *line, size_t len,
+    struct record *r);
+
+/* Release what record_parse() allocated. */
+void record_free(struct record *r);
+
+/* Short name of a status, e.g. "invalid JSON". */
+const char *record_status_name(enum record_status st);
+
+/* Machine name of a status, e.g. "invalid_json". */
+const char *record_status_key(enum record_status st);
+
+/*
+ * Look up a dotted path such as "tlsdiag.reason" or "log.level" in root.
+ * Keys that themselves contain dots ("log.level") are found too: at each
+ * level the longest literal key that matches a prefix of the path wins.
+ * Returns the item or NULL.
+ */
+const cJSON *record_lookup(const cJSON *root, const char *path);
+
+/*
+ * Canonical CPython name for an exception type given by a user:
+ * "CertificateError" (an alias in the ssl module) becomes
+ * "SSLCertVerificationError"; anything else is returned unchanged.
+ */
+const char *record_canonical_type(const char *type);
+
+#endif

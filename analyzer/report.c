@@ -1,0 +1,299 @@
+/*
+ * report.c: the report pipeline.  One pass over every input: each line is
+ * parsed, checked against the filter, folded into the aggregate and then
+ * dropped, so any amount of log fits in memory.  Rendering happens once at
+ * the end from the aggregate alone.
+ */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "input.h"
+#include "progress.h"
+#include "record.h"
+#include "render_csv.h"
+#include "render_json.h"
+#include "render_text.h"
+#include "symbolize.h"
+#include "termsafe.h"
+#include "view.h"
+
+#define DEFAULT_MAX_LINE (1024 * 1024)
+
+void
+report_opts_init(struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = REPORT_TEXT;
+	o->top = 10;
+	o->now = report_now();
+	filter_init(&o->filter);
+	o->max_line = DEFAULT_MAX_LINE;
+	o->symbolize = 1;
+}
+
+void
+report_opts_free(struct report_opts *o)
+{
+	filter_free(&o->filter);
+}
+
+int64_t
+report_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+report_parse_format(const char *s, enum report_format *f)
+{
+	static const char *const names[] = { "text", "json", "csv", "ndjson" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*f = (enum report_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+add_error(struct report_result *res, const char *msg)
+{
+	if (res->nerrors < REPORT_MAX_ERRORS)
+		snprintf(res->errors[res->nerrors++], REPORT_ERRLEN, "%s", msg);
+}
+
+/* One line: classify, parse, filter, count; pass through for ndjson. */
+static void
+process_line(const struct report_opts *o, struct input *in,
+    enum input_status ist, const char *line, size_t len, FILE *out,
+    struct agg *a, struct report_result *res)
+{
+	struct record r;
+	enum record_status st;
+
+	a->lines++;
+	if (ist == INPUT_TOO_LONG) {
+		agg_skip(a, in->name, in->lineno, RECORD_TOO_LONG, NULL, 0);
+		return;
+	}
+	if (ist == INPUT_TRUNCATED) {
+		agg_skip(a, in->name, in->lineno, RECORD_TRUNCATED, line, len);
+		return;
+	}
+	st = record_parse(line, len, &r);
+	if (st != RECORD_OK) {
+		agg_skip(a, in->name, in->lineno, st, line, len);
+		return;
+	}
+	a->records++;
+	if (filter_match(&o->filter, &r)) {
+		if (agg_add(a, &r) == -1)
+			res->fatal = 1;
+		if (o->format == REPORT_NDJSON) {
+			fwrite(line, 1, len, out);
+			fputc('\n', out);
+		}
+	}
+	record_free(&r);
+}
+
+static void
+collect_one(const struct report_opts *o, const char *path, FILE *out,
+    struct agg *a, struct report_result *res, struct progress *pr)
+{
+	struct input in;
+	struct stat sb;
+	enum input_status ist;
+	const char *line = NULL;
+	size_t len = 0;
+	uint64_t total = 0;
+	char err[REPORT_ERRLEN];
+
+	if (input_open(&in, path, o->max_line, err, sizeof(err)) == -1) {
+		add_error(res, err);
+		return;
+	}
+	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode))
+		total = (uint64_t)sb.st_size;
+	for (;;) {
+		ist = input_next(&in, &line, &len);
+		if (ist == INPUT_EOF)
+			break;
+		if (ist == INPUT_ERROR) {
+			add_error(res, in.err);
+			break;
+		}
+		process_line(o, &in, ist, line, len, out, a, res);
+		if ((a->lines & 16383) == 0)
+			progress_update(pr, path, input_offset(&in), total,
+			    a->records);
+	}
+	input_close(&in);
+}
+
+void
+report_collect(const struct report_opts *o, char *const *files,
+    size_t nfiles, FILE *out, struct agg *a, struct report_result *res)
+{
+	static char *const stdin_only[] = { (char *)"-" };
+	struct progress pr;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	progress_init(&pr, o->progress);
+	for (i = 0; i < nfiles; i++)
+		collect_one(o, files[i], out, a, res, &pr);
+	progress_done(&pr);
+	res->failures = a->failures;
+}
+
+int
+report_run(const struct report_opts *o, char *const *files, size_t nfiles,
+    FILE *out, struct report_result *res)
+{
+	struct agg *a;
+	struct view v;
+	char *errs[REPORT_MAX_ERRORS];
+	size_t i;
+	int rc = 0;
+
+	a = malloc(sizeof(*a));
+	if (a == NULL) {
+		memset(res, 0, sizeof(*res));
+		res->fatal = 1;
+		return -1;
+	}
+	agg_init(a);
+	report_collect(o, files, nfiles, out, a, res);
+	memset(&v, 0, sizeof(v));
+	v.agg = a;
+	v.top = o->top;
+	v.now = o->now;
+	for (i = 0; i < res->nerrors; i++)
+		errs[i] = res->errors[i];
+	v.errors = errs;
+	v.nerrors = res->nerrors;
+	if (o->symbolize && o->format != REPORT_NDJSON &&
+	    o->format != REPORT_CSV)
+		v.sym = symbolizer_new();
+	switch (o->format) {
+	case REPORT_TEXT:
+		rc = render_text(&v, out);
+		break;
+	case REPORT_JSON:
+		rc = render_json(&v, out);
+		break;
+	case REPORT_CSV:
+		rc = render_csv(&v, out);
+		break;
+	case REPORT_NDJSON:
+		break;
+	}
+	symbolizer_free(v.sym);
+	agg_free(a);
+	free(a);
+	if (rc == -1)
+		res->fatal = 1;
+	return res->fatal ? -1 : 0;
+}
+
+/* Has the log seen any TLS at all? */
+static int
+tls_activity(const struct agg *a)
+{
+	return a->failures != 0 || a->cov.starts != 0 || a->cov.tls_seen != 0 ||
+	    a->cov.suppressed_events != 0;
+}
+
+static void
+summary_groups(const struct agg *a, FILE *out)
+{
+	struct strmap_ent **e = agg_sorted(&a->groups);
+	char b[4][96];
+	size_t n = a->groups.count < 3 ? a->groups.count : 3;
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct agg_group *g = e[i]->val;
+
+		termsafe_escape(g->type, 60, b[0], sizeof(b[0]));
+		termsafe_escape(g->reason, 80, b[1], sizeof(b[1]));
+		termsafe_escape(strcmp(g->sni, "-") != 0 ? g->sni : g->addr, 60,
+		    b[2], sizeof(b[2]));
+		termsafe_escape(g->program, 40, b[3], sizeof(b[3]));
+		fprintf(out, "tlsdiag: %6llu  %s: %s  peer %s  %s\n",
+		    (unsigned long long)g->st.count, b[0], b[1], b[2], b[3]);
+	}
+	if (a->groups.count > n)
+		fprintf(out, "tlsdiag:         ... %zu more groups\n",
+		    a->groups.count - n);
+	free(e);
+}
+
+int
+report_summary(const char *path, FILE *out)
+{
+	struct report_opts o;
+	struct report_result *res;
+	struct agg *a;
+	char *files[1];
+	char pb[96];
+	int rc;
+
+	report_opts_init(&o);
+	a = malloc(sizeof(*a));
+	res = malloc(sizeof(*res));
+	if (a == NULL || res == NULL) {
+		free(a);
+		free(res);
+		fprintf(out, "tlsdiag: cannot summarize: out of memory\n");
+		return -1;
+	}
+	agg_init(a);
+	files[0] = (char *)path;
+	report_collect(&o, files, 1, out, a, res);
+	if (res->nerrors != 0 && a->lines == 0) {
+		fprintf(out, "tlsdiag: %s\n", res->errors[0]);
+		rc = -1;
+	} else if (!tls_activity(a)) {
+		fprintf(out, "tlsdiag: no TLS activity seen\n");
+		rc = 0;
+	} else if (a->failures == 0) {
+		fprintf(out, "tlsdiag: no TLS failures (%zu processes)\n",
+		    a->procs.count);
+		rc = 0;
+	} else {
+		fprintf(out, "tlsdiag: %llu TLS failure%s in %zu process%s\n",
+		    (unsigned long long)a->failures, a->failures == 1 ? "" : "s",
+		    a->procs.count, a->procs.count == 1 ? "" : "es");
+		summary_groups(a, out);
+		termsafe_escape(path, 80, pb, sizeof(pb));
+		fprintf(out, "tlsdiag: details: tlsdiag report %s\n", pb);
+		rc = a->failures > INT32_MAX ? INT32_MAX : (int)a->failures;
+	}
+	if (rc >= 0 && a->nskipped != 0)
+		fprintf(out, "tlsdiag: %llu malformed or unknown lines skipped\n",
+		    (unsigned long long)a->nskipped);
+	agg_free(a);
+	free(a);
+	free(res);
+	report_opts_free(&o);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* strmap.h: a hash map from byte-string keys to fixed-size values. */
+#ifndef TLSDIAG_STRMAP_H
+#define TLSDIAG_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * One entry.  The key is a private NUL-terminated copy (keys may contain
+ * NULs; klen is authoritative); val points to valsize zeroed bytes owned
+ * by the map.  Both stay at the same address until strmap_free().
+ */
+struct strmap_ent {
+	uint64_t hash;
+	size_t klen;
+	char *key;
+	void *val;
+};
+
+struct strmap {
+	struct strmap_ent **slots;
+	size_t cap;
+	size_t count;
+	size_t valsize;
+};
+
+/* Initialize an empty map whose values are valsize bytes. */
+void strmap_init(struct strmap *m, size_t valsize);
+
+/* Free all entries and the table; values' own pointers are the caller's. */
+void strmap_free(struct strmap *m);
+
+/*
+ * Find key, inserting a zeroed value if absent (then *created is set to 1,
+ * else 0).  Returns the entry, or NULL if memory ran out.
+ */
+struct strmap_ent *strmap_get(struct strmap *m, const void *key, size_t klen,
+    int *created);
+
+/* Find key without inserting.  Returns the entry or NULL. */
+struct strmap_ent *strmap_find(const struct strmap *m, const void *key,
+    size_t klen);
+
+/*
+ * Return a malloc'd array of the map's m->count entries, in unspecified
+ * order (NULL if the map is empty or memory ran out).  The caller frees
+ * the array, not the entries.
+ */
+struct strmap_ent **strmap_entries(const struct strmap *m);
+
+#endif

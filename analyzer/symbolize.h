@@ -1,0 +1,44 @@
+/* symbolize.h: offline backtrace symbolization with libdw (elfutils). */
+#ifndef TLSDIAG_SYMBOLIZE_H
+#define TLSDIAG_SYMBOLIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum sym_status {
+	SYM_OK,			/* function (and maybe file:line) found */
+	SYM_NO_MODULE,		/* the module file cannot be opened */
+	SYM_BUILD_ID_MISMATCH,	/* the file on disk is another build */
+	SYM_NOT_FOUND		/* no symbol covers the address */
+};
+
+struct sym_result {
+	enum sym_status status;
+	char function[256];	/* "" if unknown */
+	char file[512];		/* "" if no line information */
+	int line;		/* 0 if unknown */
+};
+
+struct symbolizer;
+
+/* Create a symbolizer that caches one libdw session per module. */
+struct symbolizer *symbolizer_new(void);
+
+/* Free it and every cached module. */
+void symbolizer_free(struct symbolizer *s);
+
+/*
+ * Symbolize a return address recorded as offset bytes from the load base
+ * of module (the address dladdr() reports as dli_fbase).  Since a return
+ * address points after the call, offset - 1 is looked up, which lands in
+ * the calling instruction.  If build_id (lowercase hex, may be NULL) is
+ * given and differs from the file's, nothing is looked up.  Fills *out;
+ * returns out->status.
+ */
+enum sym_status symbolize(struct symbolizer *s, const char *module,
+    const char *build_id, uint64_t offset, struct sym_result *out);
+
+/* Short description of a status, e.g. "build-id mismatch". */
+const char *symbolize_status_name(enum sym_status st);
+
+#endif
