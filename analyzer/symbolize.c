@@ -76,31 +76,18 @@ symbolize_status_name(enum sym_status st)
 }
 
 /*
- * The load base the shim measured from maps the first PT_LOAD segment's
- * page; find where libdw put that page.
+ * The shim records offsets as ELF virtual addresses (the return address
+ * minus the module's load bias), so where libdw put the module is all
+ * that is needed, for PIE and non-PIE objects alike.
  */
 static Dwarf_Addr
 module_base(Dwfl_Module *mod)
 {
-	GElf_Phdr ph;
 	GElf_Addr bias;
-	GElf_Addr low = (GElf_Addr)-1;
-	size_t n;
-	size_t i;
-	Elf *elf;
 
-	elf = dwfl_module_getelf(mod, &bias);
-	if (elf == NULL || elf_getphdrnum(elf, &n) != 0)
+	if (dwfl_module_getelf(mod, &bias) == NULL)
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (gelf_getphdr(elf, (int)i, &ph) == NULL)
-			continue;
-		if (ph.p_type == PT_LOAD && ph.p_vaddr < low)
-			low = ph.p_vaddr;
-	}
-	if (low == (GElf_Addr)-1)
-		low = 0;
-	return bias + (low & ~(GElf_Addr)0xfff);
+	return bias;
 }
 
 static struct sym_module *
