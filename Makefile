@@ -117,6 +117,11 @@ $(B)/progs/%: tests/progs/%.c
 	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
 	    -ldl -pthread
 
+# The benchmark workload driver (bench/README.md).
+$(B)/tlsbench: bench/tlsbench.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
+
 # 'test' installs what is missing first, then runs everything in a fresh
 # make so that pkg-config sees the newly installed packages.
 test: deps
@@ -124,7 +129,7 @@ test: deps
 check: unit e2e
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
-e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so
+e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so $(B)/tlsbench
 	@sh tests/e2e/run.sh
 
 deps:

@@ -102,6 +102,32 @@ write_error_entry(struct jsonw *w, struct ossl *o, unsigned long e)
 	jsonw_end(w);
 }
 
+/*
+ * The phantom-error pattern (openssl#11889 and others): SSL_get_error
+ * looks at the queue before anything else, so an error the program left
+ * queued earlier turns a call that only needs to be retried into
+ * SSL_ERROR_SSL.  Judged without the queue, would this call have been a
+ * retry?  Then what is queued is stale.
+ */
+static int
+stale_queue(struct ossl *o, SSL *s)
+{
+	int want = o->SSL_want(s);
+	BIO *b;
+
+	if (want == SSL_READING)
+		b = o->SSL_get_rbio(s);
+	else if (want == SSL_WRITING)
+		b = o->SSL_get_wbio(s);
+	else
+		return 0;
+	if (b == NULL)
+		return 0;
+	return o->BIO_test_flags(b, BIO_FLAGS_SHOULD_RETRY) != 0 &&
+	    o->BIO_test_flags(b, want == SSL_READING ? BIO_FLAGS_READ :
+	    BIO_FLAGS_WRITE) != 0;
+}
+
 struct facts {
 	enum call call;
 	int ret;
@@ -119,7 +145,7 @@ static void
 emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
     const struct classify_out *k)
 {
-	char buf[RECORD_MAX], msg[1024];
+	char buf[RECORD_MAX], msg[2048];
 	struct jsonw w;
 	struct verify_where vw;
 	const char *phase = phase_of(f->call, cn);
@@ -130,6 +156,12 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 		    "reported as a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
 		    k->type, classify_call_names[f->call], shim.name,
 		    cn->peer_text);
+	else if (f->stale)
+		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): %s (stale "
+		    "error left on the queue before the call; the call only "
+		    "needed to be retried)", k->type,
+		    classify_call_names[f->call], shim.name, cn->peer_text,
+		    shortmsg);
 	else
 		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): %s%s",
 		    k->type, classify_call_names[f->call], shim.name,
@@ -291,6 +323,8 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 	}
 	f.first = o->ERR_peek_error();
 	f.last = o->ERR_peek_last_error();
+	if (f.first != 0)
+		f.stale = stale_queue(o, s);
 	o->ERR_set_mark();
 	record_failure(o, s, &f);
 	o->ERR_pop_to_mark();

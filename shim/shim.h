@@ -62,6 +62,8 @@
 	X(BIO *, SSL_get_rbio, (const SSL *))                              \
 	X(BIO *, SSL_get_wbio, (const SSL *))                              \
 	X(const char *, BIO_method_name, (const BIO *))                    \
+	X(int, BIO_test_flags, (const BIO *, int))                         \
+	X(int, SSL_want, (const SSL *))                                    \
 	X(long, BIO_ctrl, (BIO *, int, long, void *))                      \
 	X(uint64_t, BIO_number_read, (BIO *))                              \
 	X(uint64_t, BIO_number_written, (BIO *))                           \
@@ -142,6 +144,17 @@ extern struct shim_state shim;
 
 /* Per-thread nesting depth of our wrappers (libssl calls its own exports). */
 extern _Thread_local int shim_depth;
+
+/*
+ * Note that entry point c of copy o was called, for the coverage record:
+ * after the first time, one load and a branch.
+ */
+#define MARK_CALLED(o, c)                                                  \
+	do {                                                               \
+		if (!(atomic_load_explicit(&(o)->called,                   \
+		    memory_order_relaxed) & (1u << (c))))                  \
+			atomic_fetch_or(&(o)->called, 1u << (c));          \
+	} while (0)
 
 /* Run initialization once (constructor and every slow path call it). */
 void shim_init(void);

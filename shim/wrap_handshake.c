@@ -17,9 +17,7 @@
 			errno = ENOSYS;                                    \
 			return -1;                                         \
 		}                                                          \
-		if (!(atomic_load_explicit(&o->called,                     \
-		    memory_order_relaxed) & (1u << (c))))                  \
-			atomic_fetch_or(&o->called, 1u << (c));            \
+		MARK_CALLED(o, c);                                         \
 		shim_depth++;                                              \
 		ret = o->name(s);                                          \
 		shim_depth--;                                              \
@@ -47,12 +45,12 @@ SSL_shutdown(SSL *s)
 		errno = ENOSYS;
 		return -1;
 	}
+	MARK_CALLED(o, CALL_SSL_SHUTDOWN);
 	shim_depth++;
 	ret = o->SSL_shutdown(s);
 	shim_depth--;
 	if (ret >= 0)
 		return ret;
-	atomic_fetch_or(&o->called, 1u << CALL_SSL_SHUTDOWN);
 	if (shim_depth == 0 && shim.ready)
 		failure_io(o, CALL_SSL_SHUTDOWN, s, ret);
 	return ret;
@@ -72,10 +70,10 @@ SSL_get_verify_result(const SSL *s)
 		errno = ENOSYS;
 		return X509_V_ERR_UNSPECIFIED;
 	}
+	MARK_CALLED(o, CALL_SSL_GET_VERIFY_RESULT);
 	r = o->SSL_get_verify_result(s);
 	if (r == X509_V_OK || shim_depth != 0 || !shim.ready)
 		return r;
-	atomic_fetch_or(&o->called, 1u << CALL_SSL_GET_VERIFY_RESULT);
 	failure_verify(o, (SSL *)s, r, CALL_SSL_GET_VERIFY_RESULT);
 	return r;
 }

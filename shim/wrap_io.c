@@ -14,13 +14,6 @@
 		return (r);                                                \
 	} while (0)
 
-#define MARK_CALLED(o, c)                                                  \
-	do {                                                               \
-		if (!(atomic_load_explicit(&(o)->called,                   \
-		    memory_order_relaxed) & (1u << (c))))                  \
-			atomic_fetch_or(&(o)->called, 1u << (c));          \
-	} while (0)
-
 /* Plain forms: > 0 is success. */
 #define WRAP_PLAIN(name, c, bufty)                                         \
 	SHIM_EXPORT int                                                    \
@@ -31,12 +24,12 @@
                                                                            \
 		if (o == NULL || o->name == NULL)                          \
 			NO_LIBSSL(-1);                                     \
+		MARK_CALLED(o, c);                                         \
 		shim_depth++;                                              \
 		ret = o->name(s, buf, num);                                \
 		shim_depth--;                                              \
 		if (ret > 0)                                               \
 			return ret;                                        \
-		MARK_CALLED(o, c);                                         \
 		if (shim_depth == 0 && shim.ready)                         \
 			failure_io(o, c, s, ret);                          \
 		return ret;                                                \
@@ -52,12 +45,12 @@
                                                                            \
 		if (o == NULL || o->name == NULL)                          \
 			NO_LIBSSL(0);                                      \
+		MARK_CALLED(o, c);                                         \
 		shim_depth++;                                              \
 		ret = o->name(s, buf, num, done);                          \
 		shim_depth--;                                              \
 		if (ret > 0)                                               \
 			return ret;                                        \
-		MARK_CALLED(o, c);                                         \
 		if (shim_depth == 0 && shim.ready)                         \
 			failure_io(o, c, s, ret);                          \
 		return ret;                                                \
