@@ -4,6 +4,8 @@
 #   CC, CFLAGS, LDFLAGS   compiler and your own flags (appended, never replaced)
 #   WERROR=1              turn warnings into errors (CI sets it)
 #   PREFIX, DESTDIR       install locations (default /usr/local)
+#   BINDIR, LIBDIR, MANDIR  finer ones; "tlsdiag run" looks for the shim in
+#                         BINDIR/../lib/tlsdiag (else set TLSDIAG_SHIM)
 #   INSTALL, PKG_CONFIG   tools
 #   PYTHON                interpreter used by the tests (default: python3 on PATH)
 #
@@ -26,7 +28,7 @@ OPT = -O2 -g
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 
 .PHONY: all deps test check unit e2e demo bench install uninstall clean \
-    hdr-check style asan
+    hdr-check style asan fuzz
 all: $(B)/libtlsdiag.so $(B)/tlsdiag
 
 # ---------------------------------------------------------------------------
@@ -109,13 +111,34 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 	    $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS) $(LDFLAGS) -lcriterion \
 	    $(ANALYZER_LIBS)
 
-# Small programs the shim is preloaded into.
-PROG_SRCS = $(wildcard tests/progs/*.c)
-PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%)
+# Small programs the shim is preloaded into.  nolink_*.c are not linked
+# with libssl (they dlopen it), lib*.c become shared helpers (lib*.so),
+# and sslclient is built a second time with -z now as znow_sslclient.
+PROG_NOLINK = $(wildcard tests/progs/nolink_*.c)
+PROG_LIBS = $(wildcard tests/progs/lib*.c)
+PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS), \
+    $(wildcard tests/progs/*.c))
+PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
+    $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
+    $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
 	    -ldl -pthread
+
+$(B)/progs/nolink_%: tests/progs/nolink_%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -ldl
+
+$(B)/progs/lib%.so: tests/progs/lib%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared -fvisibility=hidden \
+	    -o $@ $< $(LDFLAGS) -lssl -lcrypto
+
+$(B)/progs/znow_%: tests/progs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -Wl,-z,now \
+	    -lssl -lcrypto -ldl -pthread
 
 # The benchmark workload driver (bench/README.md).
 $(B)/tlsbench: bench/tlsbench.c
@@ -126,11 +149,30 @@ $(B)/tlsbench: bench/tlsbench.c
 # make so that pkg-config sees the newly installed packages.
 test: deps
 	@$(MAKE) --no-print-directory check
-check: unit e2e
+check: unit fuzz e2e
 unit: $(UNIT_BINS)
 	@sh tests/run-unit.sh $(UNIT_BINS)
 e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so $(B)/tlsbench
-	@sh tests/e2e/run.sh
+	@BUILD=$(abspath $(B)) sh tests/e2e/run.sh
+
+# Fuzzing with clang's libFuzzer (tests/fuzz): the analyzer's reader and
+# the shim's JSON encoder, FUZZ_SECONDS each from the committed corpus.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS = reader jsonw
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -D_GNU_SOURCE -Itests/fuzz $(WARN)
+FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS))
+$(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c tests/fuzz/textcheck.c \
+    $(FUZZ_ANALYZER)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+$(B)/fuzz/fuzz_jsonw: tests/fuzz/fuzz_jsonw.c tests/fuzz/textcheck.c \
+    shim/jsonw.c $(FUZZ_ANALYZER)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(FUZZ_TARGETS)
 
 deps:
 	@sh tools/deps.sh all
@@ -139,8 +181,9 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
 
-bench: deps
-	@$(MAKE) --no-print-directory all $(PROG_BINS)
+bench:
+	@sh tools/deps.sh bench
+	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench
 	@sh bench/run.sh
 
 # ---------------------------------------------------------------------------
@@ -149,10 +192,10 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	$(INSTALL) -m 755 $(B)/tlsdiag $(DESTDIR)$(BINDIR)/tlsdiag
 	$(INSTALL) -m 644 $(B)/libtlsdiag.so $(DESTDIR)$(LIBDIR)/tlsdiag/libtlsdiag.so
-	for m in doc/*.1; do [ -f "$$m" ] && \
-	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || :; done
-	for m in doc/*.7; do [ -f "$$m" ] && \
-	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || :; done
+	for m in doc/*.1; do if [ -f "$$m" ]; then \
+	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; fi; done
+	for m in doc/*.7; do if [ -f "$$m" ]; then \
+	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || exit 1; fi; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tlsdiag
@@ -173,9 +216,16 @@ style:
 	clang-format -i shim/*.[ch] analyzer/*.[ch] common/*.h tests/unit/*.c \
 	    tests/progs/*.c
 
+# The unit and end-to-end suites with everything built under ASan and
+# UBSan (the fuzzers already are).  Hosts not built with ASan (python,
+# curl) get its runtime preloaded first (TLSDIAG_ASAN_PRELOAD, lib.sh);
+# their own leaks are not ours to report.  Any sanitizer report fails.
 asan:
-	@$(MAKE) --no-print-directory B=build-asan \
+	@ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	    TLSDIAG_ASAN_PRELOAD="$$($(CC) -print-file-name=libasan.so)" \
+	    $(MAKE) --no-print-directory B=build-asan \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=address,undefined' check
+	    LDFLAGS='-fsanitize=address,undefined' unit e2e
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

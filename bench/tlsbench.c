@@ -9,7 +9,9 @@
  *             handshake (N full handshakes, verified when CAFILE is
  *             given), verifyfail (N handshakes that fail certificate
  *             verification), eof (N connections whose peer vanishes
- *             before answering the ClientHello: the cheapest failure)
+ *             before answering the ClientHello), storm (N failures as
+ *             fast as OpenSSL makes them: a read on a new, unconnected
+ *             SSL fails without any cryptography)
  *   TRANSPORT mem (BIO pair) | sock (non-blocking AF_UNIX socketpair)
  * Prints: WORKLOAD TRANSPORT N seconds ops_per_second peak_rss_kib
  */
@@ -202,7 +204,22 @@ main(int argc, char **argv)
 	    SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
 
 	t0 = now();
-	if (strcmp(work, "small") == 0 || strcmp(work, "large") == 0) {
+	if (strcmp(work, "storm") == 0) {
+		char buf[16];
+		size_t got;
+
+		for (i = 0; i < n; i++) {
+			SSL *s = SSL_new(cctx);
+
+			if (s == NULL)
+				die("SSL_new");
+			if (SSL_read_ex(s, buf, sizeof(buf), &got) == 1)
+				die("a read on an unconnected SSL succeeded");
+			ERR_clear_error();
+			SSL_free(s);
+		}
+		t1 = now();
+	} else if (strcmp(work, "small") == 0 || strcmp(work, "large") == 0) {
 		connect_pair(&cl, &sv);
 		if (handshake(cl, sv) != 1)
 			die("handshake");

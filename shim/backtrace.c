@@ -1,11 +1,12 @@
 /*
  * backtrace.c: libunwind on the failure path only.  We record addresses
- * and build-ids, never symbolize beyond dladdr: file:line is the
- * analyzer's job, offline, as heaptrack does it.
+ * and build-ids and symbolize nothing: names and file:line are the
+ * analyzer's job, offline, as heaptrack does it.  (dladdr's symbol
+ * lookup is a linear scan of the module's symbols, tens of thousands of
+ * instructions a frame in a large library: not cheap enough here.)
  */
 #include "backtrace.h"
 
-#include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
 #include <pthread.h>
@@ -191,7 +192,6 @@ backtrace_write(struct jsonw *w, int depth)
 	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
 		uintptr_t ip = (uintptr_t)ips[i];
 		uintptr_t off = ip;
-		Dl_info di;
 		const char *p;
 
 		jsonw_obj(w, NULL);
@@ -207,11 +207,6 @@ backtrace_write(struct jsonw *w, int depth)
 		jsonw_uint(w, "offset", off);
 		for (p = (const char *)&off; p < (const char *)(&off + 1); p++)
 			id = (id ^ (unsigned char)*p) * 1099511628211ULL;
-		if (dladdr(ips[i], &di) != 0 && di.dli_sname != NULL) {
-			jsonw_str(w, "symbol", di.dli_sname);
-			jsonw_uint(w, "symbol_offset",
-			    ip - (uintptr_t)di.dli_saddr);
-		}
 		jsonw_end(w);
 	}
 	jsonw_end(w);

@@ -12,9 +12,8 @@ void backtrace_warmup(void);
 /*
  * Write "stack_id" and "backtrace" members into the open object of w:
  * up to depth frames of the current stack above the shim's own frames,
- * each with module path, build-id, offset (the ELF virtual address of the
- * return address) and, when dladdr knows it, the symbol.  Identical
- * stacks get identical stack ids.
+ * each with module path, build-id and offset (the ELF virtual address of
+ * the return address).  Identical stacks get identical stack ids.
  */
 void backtrace_write(struct jsonw *w, int depth);
 

@@ -30,10 +30,11 @@ ex_index(struct ossl *o)
 
 	if (i == -1) {
 		/* CRYPTO_EX_INDEX_SSL is 0; no callbacks of ours */
-		int n = o->CRYPTO_get_ex_new_index(0, 0, NULL, NULL, NULL,
-		    NULL);
-		int expect = -1;
+		int n, expect = -1;
 
+		o->ERR_set_mark();
+		n = o->CRYPTO_get_ex_new_index(0, 0, NULL, NULL, NULL, NULL);
+		o->ERR_pop_to_mark();
 		if (n < 0)
 			n = -2;
 		if (!atomic_compare_exchange_strong(&o->ex_index, &expect, n))
@@ -243,26 +244,19 @@ inject_faults(struct ossl *o)
 #define inject_faults(o) ((void)(o))
 #endif
 
-/* Classify and record; the caller holds an error-queue mark. */
+/*
+ * Classify and record; the caller holds an error-queue mark and has
+ * admitted the record through the rate limit, except for a clean close,
+ * which is decided here.  flags: the connection's, before this failure.
+ */
 static void
-record_failure(struct ossl *o, SSL *s, struct facts *f)
+record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 {
 	struct classify_in in;
 	struct classify_out k;
 	struct conn cn;
-	unsigned long flags;
 
-	/*
-	 * Once a connection has failed, programs still call into it while
-	 * cleaning up (curl reads and shuts down after a failed handshake);
-	 * those echoes of the first failure are counted, not recorded.
-	 */
 	inject_faults(o);
-	flags = conn_flags(o, s);
-	if (flags & FLAG_FAILED) {
-		atomic_fetch_add(&shim.followups, 1);
-		return;
-	}
 	context_gather(o, s, &cn);
 	if (f->ssl_error == SSL_ERROR_ZERO_RETURN) {
 		/*
@@ -279,9 +273,9 @@ record_failure(struct ossl *o, SSL *s, struct facts *f)
 			else
 				return;
 		}
+		if (!record_admit())
+			return;
 	}
-	if (!record_admit())
-		return;
 
 	memset(&in, 0, sizeof(in));
 	in.call = f->call;
@@ -309,6 +303,7 @@ void
 failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 {
 	int saved = errno;
+	unsigned long flags;
 	struct facts f;
 
 	memset(&f, 0, sizeof(f));
@@ -317,17 +312,29 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 	f.sys_errno = saved;
 	f.level = LOGFORMAT_LEVEL_ERROR;
 	f.ssl_error = o->SSL_get_error(s, ret);
-	if (classify_is_retry(f.ssl_error) || f.ssl_error == SSL_ERROR_NONE) {
-		errno = saved;
-		return;
+	if (classify_is_retry(f.ssl_error) || f.ssl_error == SSL_ERROR_NONE)
+		goto out;
+	/*
+	 * Once a connection has failed, programs still call into it while
+	 * cleaning up (curl reads and shuts down after a failed handshake);
+	 * those echoes of the first failure are counted, not recorded.
+	 */
+	flags = conn_flags(o, s);
+	if (flags & FLAG_FAILED) {
+		atomic_fetch_add(&shim.followups, 1);
+		goto out;
 	}
+	/* In a storm, a held-back failure costs no more than this. */
+	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit())
+		goto out;
 	f.first = o->ERR_peek_error();
 	f.last = o->ERR_peek_last_error();
 	if (f.first != 0)
 		f.stale = stale_queue(o, s);
 	o->ERR_set_mark();
-	record_failure(o, s, &f);
+	record_failure(o, s, &f, flags);
 	o->ERR_pop_to_mark();
+out:
 	errno = saved;
 }
 

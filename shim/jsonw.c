@@ -99,6 +99,20 @@ jsonw_escape(char *out, size_t cap, const char *str, size_t n)
 	size_t replen;
 
 	while (i < n) {
+		/* the common case: a run of printable ASCII, copied whole */
+		if (s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' && s[i] != '\\') {
+			size_t j = i + 1;
+
+			while (j < n && s[j] >= 0x20 && s[j] < 0x7F &&
+			    s[j] != '"' && s[j] != '\\')
+				j++;
+			if (j - i > cap - o)
+				return -1;
+			memcpy(out + o, s + i, j - i);
+			o += j - i;
+			i = j;
+			continue;
+		}
 		len = utf8_seq(s + i, n - i, &cp);
 		if (len == 0) {
 			rep = "\xEF\xBF\xBD";	/* U+FFFD for one bad byte */

@@ -118,36 +118,39 @@ record_write(struct jsonw *w)
 	return 0;
 }
 
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-static long long rate_second;
-static unsigned rate_count;
-static unsigned long rate_held;
+/*
+ * A window of one second, lock-free: a failure storm in many threads must
+ * not serialize on us.  Races at a window's edge let a record or two more
+ * through; none is lost from the counts.
+ */
+static _Atomic long long rate_second;
+static _Atomic unsigned rate_count;
+static _Atomic unsigned long rate_held;
 
 int
 record_admit(void)
 {
 	struct timespec ts;
 	unsigned long held = 0;
+	long long cur;
 	int ok;
 
 	if (shim.cfg.rate == 0)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	pthread_mutex_lock(&rate_lock);
-	if (ts.tv_sec != rate_second) {
-		rate_second = ts.tv_sec;
-		rate_count = 0;
-		held = rate_held;
-		rate_held = 0;
+	cur = atomic_load_explicit(&rate_second, memory_order_relaxed);
+	if (ts.tv_sec != cur && atomic_compare_exchange_strong(&rate_second,
+	    &cur, (long long)ts.tv_sec)) {
+		atomic_store(&rate_count, 0);
+		held = atomic_exchange(&rate_held, 0);
 	}
-	ok = rate_count < shim.cfg.rate;
-	if (ok)
-		rate_count++;
-	else {
-		rate_held++;
-		atomic_fetch_add(&shim.suppressed, 1);
+	ok = atomic_fetch_add_explicit(&rate_count, 1,
+	    memory_order_relaxed) < shim.cfg.rate;
+	if (!ok) {
+		atomic_fetch_add_explicit(&rate_held, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&shim.suppressed, 1,
+		    memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&rate_lock);
 	if (held > 0) {
 		char buf[RECORD_MAX], msg[128];
 		struct jsonw w;

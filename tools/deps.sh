@@ -1,16 +1,18 @@
 #!/bin/sh
 # deps.sh: install the Debian packages tlsdiag builds and tests with, when
 # any is missing.  Does nothing (and needs no network) when all are present.
-# Usage: tools/deps.sh [build|test|all]   (default all)
+# Usage: tools/deps.sh [build|test|bench|all]   (default all)
 set -eu
 
 build="libssl-dev libunwind-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc"
-test="libcriterion-dev python3 curl openssl"
+test="libcriterion-dev python3 curl openssl jq time clang libclang-rt-14-dev valgrind"
+bench="valgrind ltrace"
 
 case "${1:-all}" in
 build) want=$build ;;
 test|all) want="$build $test" ;;
-*) echo "usage: tools/deps.sh [build|test|all]" >&2; exit 2 ;;
+bench) want="$build $test $bench" ;;
+*) echo "usage: tools/deps.sh [build|test|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=

@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/shim.sh: what libtlsdiag.so costs a program, measured side by side
+# in one run: the same TLS work through OpenSSL's public API (bench/
+# tlsbench.c) bare, under the shim, and under ltrace on the same entry
+# points.  Prints two tables: callgrind instruction counts (repeatable
+# whatever the machine's load) and wall-clock medians of RUNS runs.
+# Usage: sh bench/shim.sh   (from the top directory, after make)
+set -eu
+LC_ALL=C
+export LC_ALL
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$TOP/build/tlsbench
+SHIM=$TOP/build/libtlsdiag.so
+RUNS=${RUNS:-5}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsdiag-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+unset LD_PRELOAD TLSDIAG_LOG
+
+for f in "$BENCH" "$SHIM"; do
+	[ -e "$f" ] || { echo "bench: '$f' is missing: run make" >&2; exit 1; }
+done
+sh "$TOP/tests/progs/mkcerts.sh" "$tmp/pki"
+CERT=$tmp/pki/good.pem KEY=$tmp/pki/good.key CA=$tmp/pki/ca.pem
+LOG=$tmp/shim.log
+ENTRY=SSL_read+SSL_read_ex+SSL_peek+SSL_peek_ex+SSL_write+SSL_write_ex
+ENTRY=$ENTRY+SSL_do_handshake+SSL_connect+SSL_accept+SSL_shutdown
+ENTRY=$ENTRY+SSL_get_verify_result
+
+# run MODE WORKLOAD TRANSPORT N [CA]: one run; prints seconds.
+run() {
+	mode=$1 work=$2 tr=$3 n=$4
+	shift 4
+	case $mode in
+	bare) "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
+	shim) env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" TLSDIAG_RATE="${RATE:-100}" \
+	    "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
+	ltrace) ltrace -o /dev/null -e "$ENTRY" \
+	    "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
+	esac | awk '{print $4}'
+}
+
+# median MODE WORKLOAD TRANSPORT N [CA]: median seconds per operation.
+median() {
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		run "$@"
+		i=$((i + 1))
+	done | sort -n | awk -v n="$4" '{a[NR] = $1} END {
+	    printf "%.9f\n", a[int((NR + 1) / 2)] / n }'
+}
+
+# instr MODE WORKLOAD TRANSPORT N [CA]: instructions per operation, the
+# difference between N and 2N operations (setup cancels out).
+instr() {
+	mode=$1 work=$2 tr=$3 n=$4
+	shift 4
+	for k in "$n" $((2 * n)); do
+		if [ "$mode" = shim ]; then
+			env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" \
+			    TLSDIAG_RATE="${RATE:-100}" valgrind --tool=callgrind \
+			    --callgrind-out-file=/dev/null "$BENCH" "$work" \
+			    "$tr" "$k" "$CERT" "$KEY" "$@" 2>&1
+		else
+			valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+			    "$BENCH" "$work" "$tr" "$k" "$CERT" "$KEY" "$@" 2>&1
+		fi | sed -n 's/.*Collected : //p'
+	done | awk -v n="$n" 'NR == 1 {a = $1} NR == 2 {printf "%d\n", ($1 - a) / n}'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b / a }'
+}
+
+echo "== callgrind: instructions per operation (bare vs shim) =="
+printf '%-34s %14s %14s %9s %9s\n' workload bare shim ratio target
+while read -r work tr n target extra; do
+	b=$(instr bare "$work" "$tr" "$n" $extra)
+	s=$(instr shim "$work" "$tr" "$n" $extra)
+	printf '%-34s %14d %14d %9s %9s\n' "$work/$tr (x$n)" "$b" "$s" \
+	    "$(ratio "$b" "$s")" "$target"
+done <<EOF_W
+small mem 20000 1.01
+small sock 20000 1.01
+large mem 2000 1.002
+large sock 2000 1.002
+handshake mem 50 1.01 $CA
+handshake sock 50 1.01 $CA
+verifyfail mem 50 -
+EOF_W
+# a recorded failure: every one written (no rate limit)
+b=$(instr bare eof mem 200)
+s=$(RATE=0 instr shim eof mem 200)
+echo "recorded failure (eof/mem, every failure written): $((s - b)) instructions over bare"
+
+echo
+echo "== wall clock: median of $RUNS runs, time per operation =="
+if command -v ltrace >/dev/null 2>&1; then have_ltrace=1; else have_ltrace=0; fi
+printf '%-28s %12s %12s %12s %9s %10s\n' workload "bare us" "shim us" \
+    "ltrace us" shim/bare ltrace/bare
+while read -r work tr n nl extra; do
+	b=$(median bare "$work" "$tr" "$n" $extra)
+	s=$(median shim "$work" "$tr" "$n" $extra)
+	if [ "$have_ltrace" = 1 ] && [ "$nl" -gt 0 ]; then
+		l=$(RUNS=3 median ltrace "$work" "$tr" "$nl" $extra)
+		lr=$(ratio "$b" "$l")
+		lu=$(awk -v x="$l" 'BEGIN { printf "%.2f", x * 1e6 }')
+	else
+		lr=- lu=-
+	fi
+	printf '%-28s %12.3f %12.3f %12s %9s %10s\n' "$work/$tr" \
+	    "$(awk -v x="$b" 'BEGIN { print x * 1e6 }')" \
+	    "$(awk -v x="$s" 'BEGIN { print x * 1e6 }')" "$lu" \
+	    "$(ratio "$b" "$s")" "$lr"
+done <<EOF_W
+small mem 200000 5000
+small sock 100000 5000
+large mem 20000 1000
+large sock 10000 1000
+handshake mem 500 100 $CA
+handshake sock 500 100 $CA
+verifyfail mem 500 0
+EOF_W
+
+b=$(median bare eof mem 3000)
+s=$(RATE=0 median shim eof mem 3000)
+echo "recorded failure (eof/mem, backtrace and write included): \
+$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f", (s - b) * 1e6 }') us over bare \
+(target <= 20)"
+
+# a failure storm: the default rate limit (100/s) holds records back
+b=$(median bare storm mem 200000)
+s=$(median shim storm mem 200000)
+echo "failure storm: bare $(awk -v x="$b" 'BEGIN { printf "%.0f", 1 / x }') \
+failures/s offered, under the shim $(awk -v x="$s" 'BEGIN { printf "%.0f", 1 / x }')/s: \
+throughput kept $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f%%", 100 * b / s }') \
+(target >= 90%)"
