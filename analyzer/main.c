@@ -14,6 +14,7 @@
 #include "certtime.h"
 #include "filter.h"
 #include "report.h"
+#include "run.h"
 
 #define TLSDIAG_VERSION "0.1.0"
 
@@ -61,6 +62,7 @@ static const char report_options[] =
 
 static const char main_usage[] =
     "usage: tlsdiag report [OPTIONS] [FILE | -] ...\n"
+    "       tlsdiag run [-q] [-o FILE] [--] COMMAND [ARG ...]\n"
     "       tlsdiag --help | --version\n";
 
 static void
@@ -214,16 +216,13 @@ cmd_report(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/*
- * Subcommands.  "tlsdiag run [-o FILE] [-q] -- CMD..." belongs here as
- * { "run", cmd_run }, with cmd_run() in run.c; it prints its summary with
- * report_summary() from report.h.
- */
+/* Subcommands; "tlsdiag COMMAND --help" describes each. */
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
 } commands[] = {
 	{ "report", cmd_report },
+	{ "run", cmd_run },
 };
 
 int
