@@ -431,11 +431,27 @@ add_minute(struct agg *a, int64_t ts)
 	return 0;
 }
 
+/*
+ * A count from an exit record: a positive integral number up to 2^53,
+ * else 0 (converting 1e300 to an integer type is undefined behaviour).
+ */
+static uint64_t
+count_of(const cJSON *v)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return 0;
+	d = v->valuedouble;
+	if (!(d > 0 && d <= 9007199254740992.0))
+		return 0;
+	return (uint64_t)d;
+}
+
 static void
 add_coverage(struct agg *a, const struct record *r)
 {
 	const cJSON *c = r->coverage;
-	const cJSON *v;
 
 	if (strcmp(r->action, LOGFORMAT_ACTION_START) == 0)
 		a->cov.starts++;
@@ -452,15 +468,12 @@ add_coverage(struct agg *a, const struct record *r)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
 	    "static_openssl")))
 		a->cov.static_openssl++;
-	v = cJSON_GetObjectItemCaseSensitive(c, "records");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0)
-		a->cov.records += (uint64_t)v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(c, "dropped");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0)
-		a->cov.dropped += (uint64_t)v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0)
-		a->cov.suppressed += (uint64_t)v->valuedouble;
+	a->cov.records += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "records"));
+	a->cov.dropped += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "dropped"));
+	a->cov.suppressed += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "suppressed"));
 }
 
 /* Hosts, programs and processes, for the header. */

@@ -77,7 +77,10 @@ struct record {
 /*
  * Parse line (len bytes followed by a NUL) into *r.  Returns RECORD_OK, or
  * the reason the line must be skipped; on RECORD_OK the caller must call
- * record_free().  Nothing is allocated on failure.
+ * record_free().  Nothing stays allocated on failure.  The tree r->root is
+ * owned by the parser (do not cJSON_Delete it) and lives until
+ * record_free(); several records may be alive at once.  Not thread-safe:
+ * parsing swaps cJSON's process-wide allocation hooks.
  */
 enum record_status record_parse(const char *line, size_t len,
     struct record *r);

@@ -2,7 +2,8 @@
 #
 # Sourced by every tests/e2e/tNNN-topic.sh:  . "$(dirname "$0")/lib.sh"
 # Sets -eu and LC_ALL=C, makes a temp dir $tmp that an EXIT trap removes
-# after killing every server the test started.  Variables: TOP, BUILD, SHIM,
+# after killing every server the test started.  Variables: TOP, BUILD, SHIM
+# (what LD_PRELOAD needs), SHIM_LIB (the shim's file),
 # TLSDIAG, PROGS (built test programs), SRCPROGS (tests/progs), HPY (the
 # Python that runs helper scripts, never under the shim), PY_PYENV (the
 # interpreter behind "python3" on PATH), PY_DEBIAN (/usr/bin/python3).
@@ -19,7 +20,11 @@ export PYTHONDONTWRITEBYTECODE
 test_name=$(basename "$0" .sh)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-SHIM=$BUILD/libtlsdiag.so
+SHIM_LIB=$BUILD/libtlsdiag.so
+SHIM=$SHIM_LIB
+# make asan: programs not built with AddressSanitizer need its runtime
+# first in LD_PRELOAD, so there SHIM is that list (use SHIM_LIB for the file).
+[ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] || SHIM="$TLSDIAG_ASAN_PRELOAD $SHIM_LIB"
 TLSDIAG=$BUILD/tlsdiag
 PROGS=$BUILD/progs
 SRCPROGS=$TOP/tests/progs
@@ -80,7 +85,7 @@ need_tool() {
 
 # require_shim: the shim must have been built (make build/libtlsdiag.so).
 require_shim() {
-	[ -f "$SHIM" ] || fail "shim '$SHIM' not built (run make)"
+	[ -f "$SHIM_LIB" ] || fail "shim '$SHIM_LIB' not built (run make)"
 }
 
 # run_shimmed LOG [VAR=VALUE...] CMD...: run CMD under the shim, logging to

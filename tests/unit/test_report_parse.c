@@ -170,3 +170,65 @@ Test(report_parse, certificate_error_alias)
 	    "SSLCertVerificationError");
 	cr_expect_str_eq(record_canonical_type("SSLEOFError"), "SSLEOFError");
 }
+
+/* The one-walk member lookup must keep cJSON's first-duplicate-wins. */
+Test(report_parse, duplicate_members_first_wins)
+{
+	static const char line[] = "{\"@timestamp\":\"2026-11-27T03:12:45Z\","
+	    "\"event\":{\"action\":\"tls_failure\"},\"tlsdiag\":{\"schema\":1,"
+	    "\"role\":\"client\",\"role\":\"server\",\"call\":7,"
+	    "\"call\":\"SSL_read\"},\"host\":{\"hostname\":\"a\"},"
+	    "\"host\":{\"hostname\":\"b\"},\"tlsdiag\":{\"schema\":9}}";
+	struct record r;
+
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK);
+	cr_expect_str_eq(r.role, "client");
+	cr_expect_null(r.call, "the first 'call' is a number: absent");
+	cr_expect_str_eq(r.host, "a");
+	cr_expect_eq(r.schema, 1);
+	record_free(&r);
+}
+
+/*
+ * Parse trees come from an arena that is emptied when no record is alive:
+ * two records held at once must not overwrite each other, and a tree
+ * built by other cJSON users (with the system allocator) must survive
+ * later parses.
+ */
+Test(report_parse, arena_lifetimes)
+{
+	static const char other[] = "{\"@timestamp\":\"2026-11-28T00:00:00Z\","
+	    "\"event\":{\"action\":\"tlsdiag_start\"},\"tlsdiag\":{\"schema\":1},"
+	    "\"host\":{\"hostname\":\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"}}";
+	struct record a;
+	struct record b;
+	cJSON *doc;
+	const cJSON *v;
+	int i;
+
+	cr_assert_eq(record_parse(full, strlen(full), &a), RECORD_OK);
+	cr_assert_eq(record_parse(other, strlen(other), &b), RECORD_OK);
+	cr_expect_str_eq(a.host, "web-7");
+	cr_expect_str_eq(a.type, "SSLCertVerificationError");
+	cr_expect_str_eq(b.host, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
+	record_free(&b);
+	cr_assert_eq(record_parse(other, strlen(other), &b), RECORD_OK);
+	cr_expect_str_eq(a.timestamp, "2026-11-27T03:12:45.123456Z",
+	    "a live tree was reused");
+	cr_expect_str_eq(a.action, "tls_failure", "a live tree was reused");
+	cr_expect_str_eq(a.host, "web-7", "a live tree was reused");
+	record_free(&b);
+	record_free(&a);
+
+	doc = cJSON_Parse("{\"k\":\"kept-by-the-caller\"}");
+	cr_assert_not_null(doc);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(record_parse(other, strlen(other), &b), RECORD_OK);
+		record_free(&b);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(doc, "k");
+	cr_assert(cJSON_IsString(v));
+	cr_expect_str_eq(v->valuestring, "kept-by-the-caller",
+	    "cJSON's hooks were left pointing at the arena");
+	cJSON_Delete(doc);
+}
