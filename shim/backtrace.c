@@ -214,3 +214,9 @@ backtrace_write(struct jsonw *w, int depth)
 	if (!w->overflow)
 		memcpy(w->buf + mark, idhex, 16);
 }
+
+void
+backtrace_atfork_child(void)
+{
+	pthread_mutex_init(&modlock, NULL);
+}

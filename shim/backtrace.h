@@ -6,6 +6,9 @@
 
 #include "jsonw.h"
 
+/* In a forked child: reset the lock another thread may have held. */
+void backtrace_atfork_child(void);
+
 /* Run the unwinder once so its first real use does not initialize. */
 void backtrace_warmup(void);
 

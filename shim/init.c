@@ -17,6 +17,7 @@
 
 #include "backtrace.h"
 #include "coverage.h"
+#include "record.h"
 
 struct shim_state shim;
 _Thread_local int shim_depth;
@@ -52,6 +53,18 @@ env(const char *name)
 	return getenv(name);
 }
 
+/*
+ * fork() copies only the calling thread: a lock another thread held at
+ * that moment would stay locked in the child forever.
+ */
+static void
+atfork_child(void)
+{
+	resolve_atfork_child();
+	backtrace_atfork_child();
+	record_atfork_child();
+}
+
 static void
 init_once(void)
 {
@@ -73,6 +86,7 @@ init_once(void)
 	    slash != NULL ? slash + 1 : shim.exe);
 	if (shim.secure)
 		shim_debug("secure-execution process: environment ignored");
+	pthread_atfork(NULL, NULL, atfork_child);
 	shim.ready = shim.cfg.enabled;
 }
 

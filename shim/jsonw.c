@@ -7,6 +7,19 @@
 
 #include <string.h>
 
+/* Bytes copied as they are: printable ASCII but the quote and backslash. */
+static const unsigned char plain[256] = {
+#define P16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+	P16(0), P16(0),
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20: '"' */
+	P16(1), P16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x50: '\\' */
+	P16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70: DEL */
+	P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0),
+#undef P16
+};
+
 static void
 put(struct jsonw *w, const char *s, size_t n)
 {
@@ -100,11 +113,10 @@ jsonw_escape(char *out, size_t cap, const char *str, size_t n)
 
 	while (i < n) {
 		/* the common case: a run of printable ASCII, copied whole */
-		if (s[i] >= 0x20 && s[i] < 0x7F && s[i] != '"' && s[i] != '\\') {
+		if (plain[s[i]]) {
 			size_t j = i + 1;
 
-			while (j < n && s[j] >= 0x20 && s[j] < 0x7F &&
-			    s[j] != '"' && s[j] != '\\')
+			while (j < n && plain[s[j]])
 				j++;
 			if (j - i > cap - o)
 				return -1;
@@ -179,8 +191,10 @@ member(struct jsonw *w, const char *key)
 		putc1(w, ',');
 	w->first[w->depth] = 0;
 	if (key != NULL && w->depth > 0) {
-		putstr(w, key, strlen(key));
-		putc1(w, ':');
+		/* keys are the shim's own literals: plain ASCII, no escaping */
+		putc1(w, '"');
+		put(w, key, strlen(key));
+		put(w, "\":", 2);
 	}
 }
 

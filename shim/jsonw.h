@@ -32,7 +32,11 @@ void jsonw_obj(struct jsonw *w, const char *key);
 void jsonw_arr(struct jsonw *w, const char *key);
 void jsonw_end(struct jsonw *w);
 
-/* Members (key NULL inside arrays).  jsonw_str with s NULL writes null. */
+/*
+ * Members (key NULL inside arrays).  Keys are written as given: they must
+ * be plain ASCII literals without quotes or backslashes.  jsonw_str with
+ * s NULL writes null.
+ */
 void jsonw_str(struct jsonw *w, const char *key, const char *s);
 void jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n);
 void jsonw_int(struct jsonw *w, const char *key, long long v);

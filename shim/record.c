@@ -33,19 +33,38 @@ civil(long long days, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Write v as exactly n decimal digits at p. */
+static void
+digits(char *p, long long v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void
 record_time(char *out, size_t cap, long long sec, long usec)
 {
 	long long days = sec / 86400, rem = sec % 86400;
 	int y, m, d;
 
+	if (cap < 28)
+		return;
 	if (rem < 0) {
 		rem += 86400;
 		days--;
 	}
 	civil(days, &y, &m, &d);
-	snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", y, m, d,
-	    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), usec);
+	/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", by hand: this runs per record */
+	memcpy(out, "0000-00-00T00:00:00.000000Z", 28);
+	digits(out, y < 0 ? 0 : y, 4);
+	digits(out + 5, m, 2);
+	digits(out + 8, d, 2);
+	digits(out + 11, rem / 3600, 2);
+	digits(out + 14, rem / 60 % 60, 2);
+	digits(out + 17, rem % 60, 2);
+	digits(out + 20, usec, 6);
 }
 
 void
@@ -74,6 +93,31 @@ record_tlsdiag_schema(struct jsonw *w)
 	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
 }
 
+/*
+ * The log's path for this process: TLSDIAG_LOG expanded once per pid (a
+ * forked child gets its own %p).  Returns 0, or -1 if it cannot be made.
+ */
+static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+log_path(pid_t pid, char *out, size_t cap)
+{
+	static char path[CONFIG_PATH_MAX];
+	static pid_t path_pid;
+	int rc = 0;
+
+	pthread_mutex_lock(&path_lock);
+	if (path_pid != pid) {
+		rc = config_expand(shim.cfg.log, (long)pid, shim.host,
+		    (unsigned long)geteuid(), path, sizeof(path));
+		path_pid = rc == 0 ? pid : 0;
+	}
+	if (rc == 0)
+		snprintf(out, cap, "%s", path);
+	pthread_mutex_unlock(&path_lock);
+	return rc;
+}
+
 int
 record_write(struct jsonw *w)
 {
@@ -99,8 +143,7 @@ record_write(struct jsonw *w)
 		shim_debug("record too large, dropped");
 		return -1;
 	}
-	if (config_expand(shim.cfg.log, (long)pid, shim.host,
-	    (unsigned long)geteuid(), path, sizeof(path)) < 0) {
+	if (log_path(pid, path, sizeof(path)) < 0) {
 		atomic_fetch_add(&shim.dropped, 1);
 		if (!atomic_exchange(&warned, 1))
 			shim_debug("bad TLSDIAG_LOG '%s'", shim.cfg.log);
@@ -167,4 +210,10 @@ record_admit(void)
 		record_write(&w);
 	}
 	return ok;
+}
+
+void
+record_atfork_child(void)
+{
+	pthread_mutex_init(&path_lock, NULL);
 }

@@ -29,6 +29,9 @@ int record_write(struct jsonw *w);
  */
 int record_admit(void);
 
+/* In a forked child: reset what another thread may have held. */
+void record_atfork_child(void);
+
 /* Format t (UTC) as RFC 3339 with exactly 6 fractional digits and Z. */
 void record_time(char *out, size_t cap, long long sec, long usec);
 

@@ -162,11 +162,12 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
  * Last resort: any loaded object that defines the marker.  Names are
  * collected inside the callback; dlopen/dlsym run after it returns.
  */
+static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void *
 scan_loaded(void)
 {
 	static struct scan sc;	/* 64 KiB: too big for a host's stack */
-	static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 	void *h, *p = NULL;
 	int i;
 
@@ -312,4 +313,11 @@ resolve_bound(const struct ossl *o, enum call c)
 	};
 
 	return fn[c] != NULL;
+}
+
+void
+resolve_atfork_child(void)
+{
+	pthread_mutex_init(&lock, NULL);
+	pthread_mutex_init(&scan_lock, NULL);
 }

@@ -195,6 +195,9 @@ resolve_caller(const void *ra)
 /* All libssl copies seen so far (for the coverage record). */
 int resolve_copies(struct ossl **out, int max);
 
+/* In a forked child: reset the locks another thread may have held. */
+void resolve_atfork_child(void);
+
 /* 1 if copy o has entry point c (it was bound). */
 int resolve_bound(const struct ossl *o, enum call c);
 
