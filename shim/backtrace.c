@@ -8,6 +8,8 @@
 #include "backtrace.h"
 
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -147,17 +149,48 @@ module_of(uintptr_t ip, struct modinfo *out)
 	return 1;
 }
 
-void
-backtrace_warmup(void)
+/*
+ * libunwind's first use opens a pipe (its memory validator) and keeps
+ * both descriptors for the life of the process.  Programs notice: their
+ * descriptor numbers shift, and a daemon that closes everything may reuse
+ * them.  So hold the lowest free descriptors while it initializes, and
+ * its pipe lands at UNWIND_FD_FLOOR or above, out of the way.
+ */
+#define UNWIND_FD_FLOOR 64
+
+static pthread_once_t warm_once = PTHREAD_ONCE_INIT;
+
+static void
+warm(void)
 {
+	int held[UNWIND_FD_FLOOR], n = 0, fd, saved = errno;
 	void *ips[4];
 	struct modinfo mi;
 
+	while (n < UNWIND_FD_FLOOR) {
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			break;
+		if (fd >= UNWIND_FD_FLOOR) {
+			close(fd);
+			break;
+		}
+		held[n++] = fd;
+	}
 	unw_backtrace(ips, 4);
+	while (n > 0)
+		close(held[--n]);
 	if (module_of((uintptr_t)backtrace_warmup, &mi)) {
 		self_lo = mi.lo;
 		self_hi = mi.hi;
 	}
+	errno = saved;
+}
+
+void
+backtrace_warmup(void)
+{
+	pthread_once(&warm_once, warm);
 }
 
 static int
@@ -178,8 +211,7 @@ backtrace_write(struct jsonw *w, int depth)
 
 	if (depth <= 0)
 		return;
-	if (self_hi == 0)
-		backtrace_warmup();
+	backtrace_warmup();
 	n = unw_backtrace(ips, MAX_FRAMES);
 	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;

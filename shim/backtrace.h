@@ -9,7 +9,10 @@
 /* In a forked child: reset the lock another thread may have held. */
 void backtrace_atfork_child(void);
 
-/* Run the unwinder once so its first real use does not initialize. */
+/*
+ * Initialize the unwinder once (at the first TLS activity, so programs
+ * without TLS never pay for it), so a failure does not.
+ */
 void backtrace_warmup(void);
 
 /*

@@ -16,6 +16,11 @@
 
 #define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)
 
+/* RFC 2253, but UTF-8 kept as UTF-8 rather than \XX escapes: the JSON
+ * writer makes any byte safe. */
+#define DN_FLAGS ((XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) | \
+	ASN1_STRFLGS_UTF8_CONVERT)
+
 static void
 addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
     size_t cap, char *ip, size_t ipcap, int *port)
@@ -220,7 +225,7 @@ write_name(struct jsonw *w, struct ossl *o, const char *key,
 	b = o->BIO_new(o->BIO_s_mem());
 	if (b == NULL)
 		return;
-	if (o->X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0) {
+	if (o->X509_NAME_print_ex(b, name, 0, DN_FLAGS) >= 0) {
 		n = o->BIO_read(b, buf, (int)sizeof(buf) - 1);
 		if (n >= 0) {
 			jsonw_obj(w, key);
@@ -444,7 +449,7 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 	if (b == NULL)
 		return;
 	if (o->X509_NAME_print_ex(b, o->X509_get_subject_name(x), 0,
-	    XN_FLAG_RFC2253) >= 0) {
+	    DN_FLAGS) >= 0) {
 		int k = o->BIO_read(b, vw->subject, sizeof(vw->subject) - 1);
 
 		vw->subject[k > 0 ? k : 0] = '\0';

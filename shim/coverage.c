@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/logformat.h"
+#include "backtrace.h"
 #include "record.h"
 #include "shim.h"
 
@@ -101,8 +102,9 @@ static_openssl(void)
 
 static _Atomic int started;
 
+/* The libssl copies bound, or else those merely loaded (unversioned). */
 static void
-write_libraries(struct jsonw *w)
+write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded)
 {
 	struct ossl *c[8];
 	int i, n = resolve_copies(c, 8);
@@ -112,6 +114,11 @@ write_libraries(struct jsonw *w)
 		jsonw_obj(w, NULL);
 		jsonw_str(w, "path", c[i]->path);
 		jsonw_str(w, "version", c[i]->version);
+		jsonw_end(w);
+	}
+	for (i = 0; n == 0 && i < nloaded; i++) {
+		jsonw_obj(w, NULL);
+		jsonw_str(w, "path", loaded[i]);
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -125,6 +132,8 @@ coverage_copy_seen(const struct ossl *o)
 
 	if (!shim.ready || atomic_exchange(&started, 1))
 		return;
+	if (shim.cfg.depth > 0)
+		backtrace_warmup();
 	snprintf(msg, sizeof(msg), "TLS activity in %.64s: %s (%.200s)",
 	    shim.name,
 	    o->version, o->path);
@@ -133,7 +142,7 @@ coverage_copy_seen(const struct ossl *o)
 	jsonw_obj(&w, "tlsdiag");
 	record_tlsdiag_schema(&w);
 	jsonw_obj(&w, "coverage");
-	write_libraries(&w);
+	write_libraries(&w, NULL, 0);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	record_write(&w);
@@ -146,35 +155,53 @@ coverage_exit(void)
 	struct jsonw w;
 	struct libscan ls;
 	struct ossl *c[8];
-	int i, k, n, st, seen;
+	char loaded[8][256];
+	int i, k, n, st, seen, nloaded = 0, internal_only;
 	unsigned long total = 0;
 
+	record_flush_suppressed();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
 	st = static_openssl();
 	seen = atomic_load(&shim.tls_seen);
-	if (!seen && !st && ls.n == 0)
+	if (!seen)
+		nloaded = resolve_loaded_libssl(loaded, 8);
+	if (!seen && !st && ls.n == 0 && nloaded == 0)
 		return;
+	/* every call came from inside libssl: the program's own are hidden */
+	internal_only = seen && !atomic_load(&shim.external_callers);
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
-	if (seen)
+	if (internal_only)
+		snprintf(msg, sizeof(msg), "%s: calls reached tlsdiag only from "
+		    "inside libssl (the program calls OpenSSL through dlsym "
+		    "pointers or BIO_f_ssl): its own failures may be unseen",
+		    shim.name);
+	else if (seen)
 		snprintf(msg, sizeof(msg), "%s exiting: %lu TLS failures "
 		    "recorded, %lu dropped, %lu suppressed", shim.name, total,
 		    atomic_load(&shim.dropped), atomic_load(&shim.suppressed));
+	else if (nloaded > 0)
+		snprintf(msg, sizeof(msg), "%s loaded libssl privately but no "
+		    "TLS call reached tlsdiag: it made none, or it bypasses "
+		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
+		    shim.name);
 	else if (st)
 		snprintf(msg, sizeof(msg), "%s links OpenSSL statically: "
 		    "nothing could be hooked", shim.name);
 	else
 		snprintf(msg, sizeof(msg), "%s uses %s, which tlsdiag does "
 		    "not cover: nothing was hooked", shim.name, ls.found[0]);
-	record_begin(&w, buf, seen ? LOGFORMAT_LEVEL_INFO :
+	record_begin(&w, buf, (seen && !internal_only) ||
+	    (!seen && !st && ls.n == 0) ? LOGFORMAT_LEVEL_INFO :
 	    LOGFORMAT_LEVEL_WARNING, LOGFORMAT_ACTION_EXIT, msg);
 	jsonw_obj(&w, "tlsdiag");
 	record_tlsdiag_schema(&w);
 	jsonw_obj(&w, "coverage");
 	jsonw_bool(&w, "tls_seen", seen);
 	jsonw_bool(&w, "static_openssl", st);
-	write_libraries(&w);
+	jsonw_bool(&w, "internal_callers_only", internal_only);
+	write_libraries(&w, loaded, nloaded);
 	n = resolve_copies(c, 8);
 	jsonw_arr(&w, "bound");
 	for (k = 0; k < CALL__COUNT && n > 0; k++)

@@ -60,9 +60,18 @@ env(const char *name)
 static void
 atfork_child(void)
 {
+	int k;
+
 	resolve_atfork_child();
 	backtrace_atfork_child();
 	record_atfork_child();
+	/* the child's exit record counts the child's records only */
+	atomic_store(&shim.records, 0);
+	atomic_store(&shim.dropped, 0);
+	atomic_store(&shim.suppressed, 0);
+	atomic_store(&shim.followups, 0);
+	for (k = 0; k < KIND__COUNT; k++)
+		atomic_store(&shim.failures[k], 0);
 }
 
 static void
@@ -109,8 +118,6 @@ shim_ctor(void)
 	int saved = errno;
 
 	shim_init();
-	if (shim.ready)
-		backtrace_warmup();
 	errno = saved;
 }
 

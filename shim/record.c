@@ -161,6 +161,24 @@ record_write(struct jsonw *w)
 	return 0;
 }
 
+/* The tlsdiag_suppressed record: held failures were not written. */
+static void
+write_suppressed(unsigned long held)
+{
+	char buf[RECORD_MAX], msg[128];
+	struct jsonw w;
+
+	snprintf(msg, sizeof(msg), "%lu failure records suppressed by the "
+	    "rate limit (TLSDIAG_RATE=%u)", held, shim.cfg.rate);
+	record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
+	    LOGFORMAT_ACTION_SUPPRESSED, msg);
+	jsonw_obj(&w, "tlsdiag");
+	record_tlsdiag_schema(&w);
+	jsonw_uint(&w, "suppressed", held);
+	jsonw_end(&w);
+	record_write(&w);
+}
+
 /*
  * A window of one second, lock-free: a failure storm in many threads must
  * not serialize on us.  Races at a window's edge let a record or two more
@@ -194,26 +212,23 @@ record_admit(void)
 		atomic_fetch_add_explicit(&shim.suppressed, 1,
 		    memory_order_relaxed);
 	}
-	if (held > 0) {
-		char buf[RECORD_MAX], msg[128];
-		struct jsonw w;
-
-		snprintf(msg, sizeof(msg), "%lu failure records suppressed "
-		    "by the rate limit (TLSDIAG_RATE=%u)", held,
-		    shim.cfg.rate);
-		record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
-		    LOGFORMAT_ACTION_SUPPRESSED, msg);
-		jsonw_obj(&w, "tlsdiag");
-		record_tlsdiag_schema(&w);
-		jsonw_uint(&w, "suppressed", held);
-		jsonw_end(&w);
-		record_write(&w);
-	}
+	if (held > 0)
+		write_suppressed(held);
 	return ok;
+}
+
+void
+record_flush_suppressed(void)
+{
+	unsigned long held = atomic_exchange(&rate_held, 0);
+
+	if (held > 0)
+		write_suppressed(held);
 }
 
 void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
+	atomic_store(&rate_held, 0);
 }

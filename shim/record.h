@@ -29,6 +29,10 @@ int record_write(struct jsonw *w);
  */
 int record_admit(void);
 
+/* Write a tlsdiag_suppressed record for what is held back, if anything
+ * (at exit, so a burst followed by silence is still reported). */
+void record_flush_suppressed(void);
+
 /* In a forked child: reset what another thread may have held. */
 void record_atfork_child(void);
 

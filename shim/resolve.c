@@ -185,9 +185,12 @@ scan_loaded(void)
 	return p;
 }
 
-/* The libssl copy the module at (path, base) uses; NULL if none. */
+/*
+ * The libssl copy the module at (path, base) uses; NULL if none.
+ * *internal is set when the caller is that libssl itself.
+ */
 static struct ossl *
-copy_for_module(const Dl_info *caller)
+copy_for_module(const Dl_info *caller, int *internal)
 {
 	Dl_info d;
 	void *h = NULL, *p = NULL;
@@ -202,6 +205,7 @@ copy_for_module(const Dl_info *caller)
 		if (p != NULL && dladdr(p, &d) != 0 &&
 		    d.dli_fbase == caller->dli_fbase) {
 			dlclose(h);
+			*internal = 1;
 			return copy_for(d.dli_fname, (uintptr_t)d.dli_fbase);
 		}
 		p = NULL;
@@ -225,7 +229,7 @@ resolve_slow(const void *ra)
 	struct ossl *o = NULL;
 	uintptr_t base = 0;
 	size_t i, h;
-	int k, saved = errno;
+	int k, saved = errno, internal = 0;
 
 	/* the site may sit a few slots past its hash */
 	h = resolve_hash((uintptr_t)ra);
@@ -252,8 +256,11 @@ resolve_slow(const void *ra)
 		if (modules[k].base == base)
 			o = modules[k].lib;
 	pthread_mutex_unlock(&lock);
-	if (o == NULL)
-		o = copy_for_module(&caller);
+	if (o == NULL) {
+		o = copy_for_module(&caller, &internal);
+		if (o != NULL && !internal)
+			atomic_store(&shim.external_callers, 1);
+	}
 	if (o == NULL) {
 		shim_debug("no libssl found for a caller in '%s'",
 		    caller.dli_fname != NULL ? caller.dli_fname : "?");
@@ -320,4 +327,42 @@ resolve_atfork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
 	pthread_mutex_init(&scan_lock, NULL);
+}
+
+/*
+ * The loaded objects outside the global scope that define libssl's API:
+ * at exit, when no call reached us, they tell that libssl was there all
+ * the same (RTLD_DEEPBIND, calls through dlsym pointers).  A libssl in
+ * the global scope is left out: had the program used it, its calls would
+ * have reached the wrappers (nginx's master links libssl, never uses it).
+ * Names are collected in the dl_iterate_phdr callback, looked up after.
+ */
+int
+resolve_loaded_libssl(char (*out)[256], int max)
+{
+	static struct scan sc;
+	Dl_info d, g;
+	void *h, *p, *global;
+	int i, n = 0;
+
+	global = sym(RTLD_DEFAULT, marker);
+	if (global == NULL || dladdr(global, &g) == 0)
+		g.dli_fbase = NULL;
+	pthread_mutex_lock(&scan_lock);
+	sc.n = 0;
+	dl_iterate_phdr(scan_cb, &sc);
+	for (i = 0; i < sc.n && n < max; i++) {
+		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
+		if (h == NULL)
+			continue;
+		p = sym(h, marker);
+		/* defined by this object itself, not one of its dependencies */
+		if (p != NULL && dladdr(p, &d) != 0 && d.dli_fname != NULL &&
+		    strcmp(d.dli_fname, sc.names[i]) == 0 &&
+		    d.dli_fbase != g.dli_fbase)
+			snprintf(out[n++], sizeof(out[0]), "%s", sc.names[i]);
+		dlclose(h);
+	}
+	pthread_mutex_unlock(&scan_lock);
+	return n;
 }

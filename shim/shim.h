@@ -139,6 +139,7 @@ struct shim_state {
 	_Atomic unsigned long failures[8]; /* by enum shim_kind (coverage.h) */
 	_Atomic unsigned long followups; /* failures after a recorded one */
 	_Atomic int tls_seen;	/* some wrapper ran */
+	_Atomic int external_callers; /* a caller outside libssl was bound */
 };
 extern struct shim_state shim;
 
@@ -197,6 +198,9 @@ int resolve_copies(struct ossl **out, int max);
 
 /* In a forked child: reset the locks another thread may have held. */
 void resolve_atfork_child(void);
+
+/* Paths of loaded libssl copies outside the global scope; how many. */
+int resolve_loaded_libssl(char (*out)[256], int max);
 
 /* 1 if copy o has entry point c (it was bound). */
 int resolve_bound(const struct ossl *o, enum call c);
