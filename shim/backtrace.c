@@ -177,6 +177,9 @@ warm(void)
 		}
 		held[n++] = fd;
 	}
+	/* a per-thread cache of unwind info, as heaptrack sets it up */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	unw_set_cache_size(unw_local_addr_space, 1024, 0);
 	unw_backtrace(ips, 4);
 	while (n > 0)
 		close(held[--n]);
