@@ -282,23 +282,16 @@ classify(const struct classify_in *in, struct classify_out *out)
 			}
 			break;
 		}
-		if (in->model == PYMODEL_313 && lib == CLASSIFY_LIB_SYS) {
-			set_oserror(out, reason);
-			return;
-		}
-		if (lib == CLASSIFY_LIB_SSL &&
-		    reason == CLASSIFY_R_CERT_VERIFY_FAILED) {
-			type = "SSLCertVerificationError";
-			cert = 1;
-		}
 		code = PY_SYSCALL;
-		break;
+		goto queued;
 	case E_SSL:
 		code = PY_SSL;
 		if (e == 0) {
 			text = "A failure in the SSL library occurred";
 			break;
 		}
+	queued:
+		/* an error on the queue: SYSCALL and SSL share these rules */
 		if (in->model == PYMODEL_313 && lib == CLASSIFY_LIB_SYS) {
 			set_oserror(out, reason);
 			return;
@@ -307,7 +300,7 @@ classify(const struct classify_in *in, struct classify_out *out)
 		    reason == CLASSIFY_R_CERT_VERIFY_FAILED) {
 			type = "SSLCertVerificationError";
 			cert = 1;
-		} else if (lib == CLASSIFY_LIB_SSL &&
+		} else if (in->ssl_error == E_SSL && lib == CLASSIFY_LIB_SSL &&
 		    reason == CLASSIFY_R_UNEXPECTED_EOF) {
 			type = "SSLEOFError";
 			code = PY_EOF;

@@ -14,47 +14,35 @@
 		return (r);                                                \
 	} while (0)
 
-/* Plain forms: > 0 is success. */
+/*
+ * One wrapper: params is its parameter list, args the call's arguments,
+ * fail what to return when no libssl can be found.  Success is ret > 0
+ * for both the plain forms (bytes) and the _ex forms (1).
+ */
+#define WRAP(name, c, params, args, fail)                                  \
+	SHIM_EXPORT int                                                    \
+	name params                                                        \
+	{                                                                  \
+		struct ossl *o = resolve_caller(__builtin_return_address(0)); \
+		int ret;                                                   \
+                                                                           \
+		if (o == NULL || o->name == NULL)                          \
+			NO_LIBSSL(fail);                                   \
+		MARK_CALLED(o, c);                                         \
+		shim_depth++;                                              \
+		ret = o->name args;                                        \
+		shim_depth--;                                              \
+		if (ret > 0)                                               \
+			return ret;                                        \
+		if (shim_depth == 0 && shim.ready)                         \
+			failure_io(o, c, s, ret);                          \
+		return ret;                                                \
+	}
 #define WRAP_PLAIN(name, c, bufty)                                         \
-	SHIM_EXPORT int                                                    \
-	name(SSL *s, bufty buf, int num)                                   \
-	{                                                                  \
-		struct ossl *o = resolve_caller(__builtin_return_address(0)); \
-		int ret;                                                   \
-                                                                           \
-		if (o == NULL || o->name == NULL)                          \
-			NO_LIBSSL(-1);                                     \
-		MARK_CALLED(o, c);                                         \
-		shim_depth++;                                              \
-		ret = o->name(s, buf, num);                                \
-		shim_depth--;                                              \
-		if (ret > 0)                                               \
-			return ret;                                        \
-		if (shim_depth == 0 && shim.ready)                         \
-			failure_io(o, c, s, ret);                          \
-		return ret;                                                \
-	}
-
-/* _ex forms: 1 is success. */
+	WRAP(name, c, (SSL *s, bufty buf, int num), (s, buf, num), -1)
 #define WRAP_EX(name, c, bufty)                                            \
-	SHIM_EXPORT int                                                    \
-	name(SSL *s, bufty buf, size_t num, size_t *done)                  \
-	{                                                                  \
-		struct ossl *o = resolve_caller(__builtin_return_address(0)); \
-		int ret;                                                   \
-                                                                           \
-		if (o == NULL || o->name == NULL)                          \
-			NO_LIBSSL(0);                                      \
-		MARK_CALLED(o, c);                                         \
-		shim_depth++;                                              \
-		ret = o->name(s, buf, num, done);                          \
-		shim_depth--;                                              \
-		if (ret > 0)                                               \
-			return ret;                                        \
-		if (shim_depth == 0 && shim.ready)                         \
-			failure_io(o, c, s, ret);                          \
-		return ret;                                                \
-	}
+	WRAP(name, c, (SSL *s, bufty buf, size_t num, size_t *done),      \
+	    (s, buf, num, done), 0)
 
 WRAP_PLAIN(SSL_read, CALL_SSL_READ, void *)
 WRAP_PLAIN(SSL_peek, CALL_SSL_PEEK, void *)
