@@ -126,6 +126,17 @@ ids=$(for i in 0 1 2; do nth "$tmp/vf.log" tls_failure $i tlsdiag.stack_id; done
     sort -u | wc -l)
 check stack_ids "$ids" 1
 
+# 4b. A Unix socket (a socketpair: unnamed on both ends) and its address.
+run_shimmed "$tmp/ux.log" TLSDIAG_RATE=0 "$BENCH" verifyfail sock 1 \
+    "$PKI/selfsigned.pem" "$PKI/selfsigned.key" >/dev/null ||
+    fail "tlsbench verifyfail sock failed"
+check unix_transport "$(nth "$tmp/ux.log" tls_failure 0 tlsdiag.transport)" \
+    socket
+check unix_peer "$(nth "$tmp/ux.log" tls_failure 0 destination.address)" \
+    "unix:(unnamed)"
+check unix_local "$(nth "$tmp/ux.log" tls_failure 0 source.address)" \
+    "unix:(unnamed)"
+
 # 5. node carries its own OpenSSL: the exit record says nothing was hooked.
 if command -v node >/dev/null 2>&1 && ! ldd "$(command -v node)" |
     grep -q libssl; then
