@@ -102,9 +102,14 @@ static_openssl(void)
 
 static _Atomic int started;
 
-/* The libssl copies bound, or else those merely loaded (unversioned). */
+/*
+ * The libssl copies bound, or else those merely loaded ("bound": false):
+ * "scope" "private" for the first nprivate (outside the global scope),
+ * "global" for the rest (linked in, never called).
+ */
 static void
-write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded)
+write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded,
+    int nprivate)
 {
 	struct ossl *c[8];
 	int i, n = resolve_copies(c, 8);
@@ -119,6 +124,8 @@ write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded)
 	for (i = 0; n == 0 && i < nloaded; i++) {
 		jsonw_obj(w, NULL);
 		jsonw_str(w, "path", loaded[i]);
+		jsonw_bool(w, "bound", 0);
+		jsonw_str(w, "scope", i < nprivate ? "private" : "global");
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -142,7 +149,7 @@ coverage_copy_seen(const struct ossl *o)
 	jsonw_obj(&w, "tlsdiag");
 	record_tlsdiag_schema(&w);
 	jsonw_obj(&w, "coverage");
-	write_libraries(&w, NULL, 0);
+	write_libraries(&w, NULL, 0, 0);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	record_write(&w);
@@ -155,8 +162,8 @@ coverage_exit(void)
 	struct jsonw w;
 	struct libscan ls;
 	struct ossl *c[8];
-	char loaded[8][256];
-	int i, k, n, st, seen, nloaded = 0, internal_only;
+	char loaded[8][256], global[256];
+	int i, k, n, st, seen, nloaded = 0, internal_only, unused = 0;
 	unsigned long total = 0;
 
 	record_flush_suppressed();
@@ -170,6 +177,9 @@ coverage_exit(void)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
 	internal_only = seen && !atomic_load(&shim.external_callers);
+	/* a libssl linked in but never called: the program made no TLS call */
+	if (!seen && !st)
+		unused = resolve_global_libssl(global, sizeof(global));
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
 	if (internal_only)
@@ -189,11 +199,15 @@ coverage_exit(void)
 	else if (st)
 		snprintf(msg, sizeof(msg), "%s links OpenSSL statically: "
 		    "nothing could be hooked", shim.name);
+	else if (unused)
+		snprintf(msg, sizeof(msg), "%s made no OpenSSL TLS call; it "
+		    "also loads %s, which tlsdiag does not cover", shim.name,
+		    ls.found[0]);
 	else
 		snprintf(msg, sizeof(msg), "%s uses %s, which tlsdiag does "
 		    "not cover: nothing was hooked", shim.name, ls.found[0]);
 	record_begin(&w, buf, (seen && !internal_only) ||
-	    (!seen && !st && ls.n == 0) ? LOGFORMAT_LEVEL_INFO :
+	    (!seen && !st && (ls.n == 0 || unused)) ? LOGFORMAT_LEVEL_INFO :
 	    LOGFORMAT_LEVEL_WARNING, LOGFORMAT_ACTION_EXIT, msg);
 	jsonw_obj(&w, "tlsdiag");
 	record_tlsdiag_schema(&w);
@@ -201,7 +215,10 @@ coverage_exit(void)
 	jsonw_bool(&w, "tls_seen", seen);
 	jsonw_bool(&w, "static_openssl", st);
 	jsonw_bool(&w, "internal_callers_only", internal_only);
-	write_libraries(&w, loaded, nloaded);
+	k = nloaded;
+	if (unused && k < 8)
+		snprintf(loaded[k++], sizeof(loaded[0]), "%s", global);
+	write_libraries(&w, loaded, k, nloaded);
 	n = resolve_copies(c, 8);
 	jsonw_arr(&w, "bound");
 	for (k = 0; k < CALL__COUNT && n > 0; k++)

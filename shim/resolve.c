@@ -366,3 +366,20 @@ resolve_loaded_libssl(char (*out)[256], int max)
 	pthread_mutex_unlock(&scan_lock);
 	return n;
 }
+
+/*
+ * The libssl in the global scope, if any: at exit, a program that links
+ * libssl but made no TLS call.  Returns 1 and its path in out.  (When the
+ * executable itself defines libssl's API, the caller knows: static.)
+ */
+int
+resolve_global_libssl(char *out, size_t cap)
+{
+	void *p = sym(RTLD_DEFAULT, marker);
+	Dl_info d;
+
+	if (p == NULL || dladdr(p, &d) == 0 || d.dli_fname == NULL)
+		return 0;
+	snprintf(out, cap, "%s", d.dli_fname);
+	return 1;
+}

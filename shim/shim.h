@@ -199,6 +199,9 @@ int resolve_copies(struct ossl **out, int max);
 /* In a forked child: reset the locks another thread may have held. */
 void resolve_atfork_child(void);
 
+/* The path of the libssl in the global scope; 0 if there is none. */
+int resolve_global_libssl(char *out, size_t cap);
+
 /* Paths of loaded libssl copies outside the global scope; how many. */
 int resolve_loaded_libssl(char (*out)[256], int max);
 
