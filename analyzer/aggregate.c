@@ -39,6 +39,67 @@ agg_eof_key(int kind)
 	return kind >= 0 && kind < AGG_EOF_NKINDS ? eof_keys[kind] : "?";
 }
 
+static const char *const note_keys[AGG_NOTE_NKINDS] = {
+	"static_openssl", "static_openssl_besides_libssl", "other_tls",
+	"other_tls_besides_openssl", "private_libssl", "libssl_never_called",
+	"internal_callers_only",
+};
+
+const char *
+agg_note_key(int kind)
+{
+	return kind >= 0 && kind < AGG_NOTE_NKINDS ? note_keys[kind] : "?";
+}
+
+void
+agg_note_describe(int kind, const char *program, const char *detail,
+    uint64_t count, char *buf, size_t bufsz)
+{
+	char more[48] = "";
+	int n;
+
+	if (count > 1)
+		snprintf(more, sizeof(more), " (%llu processes)",
+		    (unsigned long long)count);
+	switch (kind) {
+	case AGG_NOTE_STATIC:
+		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
+		    "(statically linked): nothing could be hooked", program);
+		break;
+	case AGG_NOTE_STATIC_TOO:
+		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
+		    "(statically linked) besides libssl: calls to its own "
+		    "copy could not be hooked", program);
+		break;
+	case AGG_NOTE_OTHER_TLS:
+		n = snprintf(buf, bufsz, "%s uses %s, which tlsdiag does not "
+		    "cover", program, detail);
+		break;
+	case AGG_NOTE_ALSO_TLS:
+		n = snprintf(buf, bufsz, "%s also loaded %s, which tlsdiag "
+		    "does not cover", program, detail);
+		break;
+	case AGG_NOTE_PRIVATE:
+		n = snprintf(buf, bufsz, "%s loaded %s privately but no TLS "
+		    "call reached tlsdiag", program, detail);
+		break;
+	case AGG_NOTE_NO_CALL:
+		n = snprintf(buf, bufsz, "%s links %s but made no TLS call",
+		    program, detail);
+		break;
+	case AGG_NOTE_INTERNAL:
+		n = snprintf(buf, bufsz, "%s called OpenSSL only from inside "
+		    "libssl (dlsym pointers or BIO_f_ssl): its own failures "
+		    "may be unseen", program);
+		break;
+	default:
+		n = snprintf(buf, bufsz, "%s: %s", program, detail);
+		break;
+	}
+	if (n >= 0 && (size_t)n < bufsz)
+		snprintf(buf + n, bufsz - (size_t)n, "%s", more);
+}
+
 void
 agg_init(struct agg *a)
 {
@@ -49,7 +110,8 @@ agg_init(struct agg *a)
 	strmap_init(&a->stacks, sizeof(struct agg_stack));
 	strmap_init(&a->hosts, sizeof(struct agg_host));
 	strmap_init(&a->programs, sizeof(struct agg_program));
-	strmap_init(&a->procs, 1);
+	strmap_init(&a->procs, sizeof(struct agg_proc));
+	strmap_init(&a->notes, sizeof(struct agg_note));
 	strmap_init(&a->minutes, sizeof(struct agg_minute));
 }
 
@@ -92,6 +154,8 @@ free_stacks(struct strmap *m)
 		free(s->frames);
 		free(s->type);
 		free(s->program);
+		for (j = 0; j < s->ntypes; j++)
+			free(s->types[j].type);
 	}
 }
 
@@ -107,6 +171,7 @@ agg_free(struct agg *a)
 	strmap_free(&a->hosts);
 	strmap_free(&a->programs);
 	strmap_free(&a->procs);
+	strmap_free(&a->notes);
 	strmap_free(&a->minutes);
 }
 
@@ -219,11 +284,11 @@ add_eof(struct agg *a, const struct record *r)
 		if ((uint64_t)r->bytes_written > e->max_written)
 			e->max_written = (uint64_t)r->bytes_written;
 	}
-	if (r->age_ms != RECORD_NONE && r->age_ms >= 0) {
+	if (r->age_s != RECORD_NONE && r->age_s >= 0) {
 		e->nage++;
-		e->sum_age += (uint64_t)r->age_ms;
-		if ((uint64_t)r->age_ms > e->max_age)
-			e->max_age = (uint64_t)r->age_ms;
+		e->sum_age += (uint64_t)r->age_s;
+		if ((uint64_t)r->age_s > e->max_age)
+			e->max_age = (uint64_t)r->age_s;
 	}
 }
 
@@ -385,6 +450,54 @@ frames_key(struct agg *a, const cJSON *bt)
 	return len;
 }
 
+/* Does type entry x sort before y (more failures, then by name)? */
+static int
+stack_type_before(const struct agg_stack_type *x,
+    const struct agg_stack_type *y)
+{
+	if (x->count != y->count)
+		return x->count > y->count;
+	return strcmp(x->type, y->type) < 0;
+}
+
+/*
+ * Count one failure of type at call site s, keeping s->types sorted.
+ * Returns 0, or -1 if memory ran out (the failure then counts as of
+ * another type, so the per-type counts still add up to the site's).
+ */
+static int
+stack_count_type(struct agg_stack *s, const char *type)
+{
+	struct agg_stack_type t;
+	size_t i;
+
+	/* Kept names are cut like keys: compare only what was kept. */
+	for (i = 0; i < s->ntypes; i++)
+		if (strncmp(s->types[i].type, type, KEY_FIELD_MAX) == 0)
+			break;
+	if (i == s->ntypes) {
+		if (s->ntypes == AGG_STACK_TYPES) {
+			s->other_types++;
+			return 0;
+		}
+		s->types[i].type = strndup(type, KEY_FIELD_MAX);
+		if (s->types[i].type == NULL) {
+			s->other_types++;
+			return -1;
+		}
+		s->types[i].count = 0;
+		s->ntypes++;
+	}
+	s->types[i].count++;
+	while (i > 0 && stack_type_before(&s->types[i], &s->types[i - 1])) {
+		t = s->types[i - 1];
+		s->types[i - 1] = s->types[i];
+		s->types[i] = t;
+		i--;
+	}
+	return 0;
+}
+
 static int
 add_stack(struct agg *a, const struct record *r)
 {
@@ -409,7 +522,7 @@ add_stack(struct agg *a, const struct record *r)
 		s->program = dup_or_null(r->name);
 	}
 	stat_add(&s->st, r->ts);
-	return 0;
+	return stack_count_type(s, r->type != NULL ? r->type : "(unknown)");
 }
 
 static int
@@ -448,37 +561,190 @@ count_of(const cJSON *v)
 	return (uint64_t)d;
 }
 
-static void
-add_coverage(struct agg *a, const struct record *r)
+static const char *
+file_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+static int
+add_note(struct agg *a, const struct record *r, int kind, const char *detail)
+{
+	struct strmap_ent *e;
+	struct agg_note *n;
+	const char *k;
+	size_t len = 0;
+	int created;
+
+	key_add(a, &len, note_keys[kind]);
+	key_add(a, &len, r->name != NULL ? r->name : "(unknown)");
+	key_add(a, &len, detail);
+	e = strmap_get(&a->notes, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	n = e->val;
+	if (created) {
+		n->kind = kind;
+		k = e->key + strlen(e->key) + 1;
+		n->program = k;
+		n->detail = k + strlen(k) + 1;
+	}
+	stat_add(&n->st, r->ts);
+	return 0;
+}
+
+/* A note for each string (its file name) in array arr, up to a few. */
+static int
+add_lib_notes(struct agg *a, const struct record *r, int kind,
+    const cJSON *arr, const char *member_name)
+{
+	const cJSON *item;
+	const cJSON *v;
+	size_t n = 0;
+	int rc = 0;
+
+	cJSON_ArrayForEach(item, arr) {
+		v = member_name != NULL ? cJSON_GetObjectItemCaseSensitive(item,
+		    member_name) : item;
+		if (!cJSON_IsString(v))
+			continue;
+		if (n++ == AGG_NOTE_MAX_LIBS)
+			break;
+		if (add_note(a, r, kind, file_name(v->valuestring)) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* What the exit record says could not be seen, as notes. */
+static int
+add_exit_notes(struct agg *a, const struct record *r, int seen)
 {
 	const cJSON *c = r->coverage;
+	const cJSON *v;
+	int rc = 0;
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+	    "static_openssl"))) {
+		a->cov.static_openssl++;
+		rc |= add_note(a, r, seen ? AGG_NOTE_STATIC_TOO :
+		    AGG_NOTE_STATIC, "");
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+	    "internal_callers_only"))) {
+		a->cov.internal_only++;
+		rc |= add_note(a, r, AGG_NOTE_INTERNAL, "");
+	}
+	/*
+	 * Unreached, the libraries listed were loaded but not bound: "scope"
+	 * "global" is a libssl linked in and never called (the program made
+	 * no TLS call), anything else one loaded privately.
+	 */
+	v = cJSON_GetObjectItemCaseSensitive(c, "libraries");
+	if (!seen && cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
+		const cJSON *lib, *sc, *path;
+		int global = 0, private = 0, kind;
+		size_t n = 0;
+
+		cJSON_ArrayForEach(lib, v) {
+			sc = cJSON_GetObjectItemCaseSensitive(lib, "scope");
+			path = cJSON_GetObjectItemCaseSensitive(lib, "path");
+			kind = cJSON_IsString(sc) &&
+			    strcmp(sc->valuestring, "global") == 0 ?
+			    AGG_NOTE_NO_CALL : AGG_NOTE_PRIVATE;
+			if (kind == AGG_NOTE_NO_CALL)
+				global = 1;
+			else
+				private = 1;
+			if (!cJSON_IsString(path) || n++ == AGG_NOTE_MAX_LIBS)
+				continue;
+			rc |= add_note(a, r, kind, file_name(path->valuestring));
+		}
+		if (private)
+			a->cov.private_libssl++;
+		/* OpenSSL was there too: another TLS library is "also" */
+		seen = global;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(c, "other_tls");
+	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
+		a->cov.other_tls++;
+		rc |= add_lib_notes(a, r, seen ? AGG_NOTE_ALSO_TLS :
+		    AGG_NOTE_OTHER_TLS, v, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Rate-limited failures, counted once per process: its exit record counts
+ * every one it held back (including those its tlsdiag_suppressed records
+ * already reported), so once a process has one, its tlsdiag_suppressed
+ * records no longer add.  Without a process key (no pid), each record's
+ * count is taken as it comes.  Input order does not matter.
+ */
+static void
+add_suppressed(struct agg *a, struct agg_proc *p, int from_exit,
+    uint64_t n)
+{
+	if (from_exit)
+		a->cov.suppressed_exits += n;
+	else
+		a->cov.suppressed_events += n;
+	if (p == NULL) {
+		a->cov.suppressed += n;
+		return;
+	}
+	if (from_exit) {
+		if (!p->has_exit_count)
+			a->cov.suppressed -= p->suppressed_events;
+		p->has_exit_count = 1;
+		a->cov.suppressed += n;
+	} else {
+		p->suppressed_events += n;
+		if (!p->has_exit_count)
+			a->cov.suppressed += n;
+	}
+}
+
+static int
+add_coverage(struct agg *a, const struct record *r, struct agg_proc *p)
+{
+	const cJSON *c = r->coverage;
+	const cJSON *v;
+	int seen;
 
 	if (strcmp(r->action, LOGFORMAT_ACTION_START) == 0)
 		a->cov.starts++;
 	if (strcmp(r->action, LOGFORMAT_ACTION_SUPPRESSED) == 0 &&
 	    r->suppressed != RECORD_NONE && r->suppressed > 0)
-		a->cov.suppressed_events += (uint64_t)r->suppressed;
+		add_suppressed(a, p, 0, (uint64_t)r->suppressed);
 	if (strcmp(r->action, LOGFORMAT_ACTION_EXIT) != 0)
-		return;
+		return 0;
 	a->cov.exits++;
 	if (c == NULL)
-		return;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen")))
-		a->cov.tls_seen++;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
-	    "static_openssl")))
-		a->cov.static_openssl++;
+		return 0;
+	seen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen"));
+	a->cov.tls_seen += seen;
 	a->cov.records += count_of(cJSON_GetObjectItemCaseSensitive(c,
 	    "records"));
 	a->cov.dropped += count_of(cJSON_GetObjectItemCaseSensitive(c,
 	    "dropped"));
-	a->cov.suppressed += count_of(cJSON_GetObjectItemCaseSensitive(c,
-	    "suppressed"));
+	a->cov.followups += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "followups"));
+	/* An older exit record without the count leaves the events' sum. */
+	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
+	if (cJSON_IsNumber(v))
+		add_suppressed(a, p, 1, count_of(v));
+	return add_exit_notes(a, r, seen);
 }
 
-/* Hosts, programs and processes, for the header. */
+/*
+ * Hosts, programs and processes, for the header.  Sets *proc to the
+ * process's entry, or NULL when the record names no pid.
+ */
 static int
-add_origin(struct agg *a, const struct record *r)
+add_origin(struct agg *a, const struct record *r, struct agg_proc **proc)
 {
 	struct strmap_ent *e;
 	struct agg_host *h;
@@ -501,14 +767,17 @@ add_origin(struct agg *a, const struct record *r)
 	p = e->val;
 	stat_add(&p->st, r->ts);
 	p->failures += r->is_failure;
+	*proc = NULL;
 	if (r->pid == RECORD_NONE)
 		return 0;
 	snprintf(pid, sizeof(pid), "%lld", (long long)r->pid);
 	key_add(a, &len, host);
 	key_add(a, &len, pid);
 	key_add(a, &len, prog);
-	if (strmap_get(&a->procs, a->key, len, &created) == NULL)
+	e = strmap_get(&a->procs, a->key, len, &created);
+	if (e == NULL)
 		return -1;
+	*proc = e->val;
 	p->processes += created;
 	return 0;
 }
@@ -518,6 +787,7 @@ agg_add(struct agg *a, const struct record *r)
 {
 	struct strmap_ent *e;
 	struct agg_type *t;
+	struct agg_proc *proc = NULL;
 	const char *type;
 	const char *addr;
 	char abuf[KEY_FIELD_MAX + 64];
@@ -530,9 +800,10 @@ agg_add(struct agg *a, const struct record *r)
 	if (!a->has_span || r->ts > a->last)
 		a->last = r->ts;
 	a->has_span = 1;
-	if (add_origin(a, r) == -1)
+	if (add_origin(a, r, &proc) == -1)
 		rc = -1;
-	add_coverage(a, r);
+	if (add_coverage(a, r, proc) == -1)
+		rc = -1;
 	if (!r->is_failure)
 		return rc;
 	a->failures++;

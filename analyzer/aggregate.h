@@ -54,12 +54,28 @@ struct agg_frame {
 
 #define AGG_MAX_FRAMES 32
 
+/*
+ * Types counted per call site.  One site rarely fails in more than two or
+ * three ways (curl's SSL_connect: a certificate error or an EOF), so a few
+ * are kept and any further types are only counted together.
+ */
+#define AGG_STACK_TYPES 8
+
+struct agg_stack_type {
+	char *type;		/* owned */
+	uint64_t count;
+};
+
 struct agg_stack {
 	struct agg_stat st;
 	struct agg_frame *frames;	/* of the first record seen */
 	size_t nframes;
 	char *type;		/* error.type and program of that record */
 	char *program;
+	/* By count (descending), then name: a total order, input-blind. */
+	struct agg_stack_type types[AGG_STACK_TYPES];
+	size_t ntypes;
+	uint64_t other_types;	/* failures of types that found it full */
 };
 
 struct agg_host {
@@ -93,8 +109,8 @@ struct agg_eof {
 	uint64_t max_read;
 	uint64_t sum_written;
 	uint64_t max_written;
-	uint64_t nage;		/* records with age_ms */
-	uint64_t sum_age;
+	uint64_t nage;		/* records with age_s */
+	uint64_t sum_age;	/* seconds */
 	uint64_t max_age;
 };
 
@@ -103,11 +119,50 @@ struct agg_coverage {
 	uint64_t exits;		/* tlsdiag_exit records */
 	uint64_t tls_seen;	/* exits whose coverage says TLS was seen */
 	uint64_t static_openssl;
+	uint64_t internal_only;	/* exits: calls only from inside libssl */
+	uint64_t other_tls;	/* exits naming another TLS library */
+	uint64_t private_libssl; /* exits: libssl loaded, never reached */
 	uint64_t records;	/* sums over coverage blocks */
 	uint64_t dropped;
+	uint64_t followups;
+	/*
+	 * Failures the rate limit held back, each counted once: a process's
+	 * exit record when it has one (it counts them all), else the sum of
+	 * its tlsdiag_suppressed records.
+	 */
 	uint64_t suppressed;
-	uint64_t suppressed_events;	/* sum of tlsdiag_suppressed counts */
+	uint64_t suppressed_exits;	/* raw sums of either source */
+	uint64_t suppressed_events;
 };
+
+/* Value of agg.procs (key: host, pid, program). */
+struct agg_proc {
+	uint64_t suppressed_events;	/* its tlsdiag_suppressed records */
+	int has_exit_count;		/* an exit record counted them */
+};
+
+/* What an exit record says the shim could not see. */
+enum agg_note_kind {
+	AGG_NOTE_STATIC,	/* OpenSSL linked in, nothing hooked */
+	AGG_NOTE_STATIC_TOO,	/* that, besides a libssl that was hooked */
+	AGG_NOTE_OTHER_TLS,	/* another TLS library, no OpenSSL call */
+	AGG_NOTE_ALSO_TLS,	/* another TLS library besides OpenSSL */
+	AGG_NOTE_PRIVATE,	/* libssl loaded privately, never reached */
+	AGG_NOTE_NO_CALL,	/* libssl linked in, never called */
+	AGG_NOTE_INTERNAL,	/* calls came only from inside libssl */
+	AGG_NOTE_NKINDS
+};
+
+/* Key: kind name, program, detail (a library's file name, or ""). */
+struct agg_note {
+	struct agg_stat st;	/* count = exit records saying it */
+	int kind;
+	const char *program;	/* these point into the entry's key */
+	const char *detail;
+};
+
+/* At most this many libraries of one exit record become notes. */
+#define AGG_NOTE_MAX_LIBS 8
 
 #define AGG_MAX_SAMPLES 5
 
@@ -139,6 +194,7 @@ struct agg {
 	struct strmap hosts;
 	struct strmap programs;
 	struct strmap procs;
+	struct strmap notes;
 	struct strmap minutes;
 	struct agg_eof eof[AGG_EOF_NKINDS];
 	struct agg_coverage cov;
@@ -163,6 +219,18 @@ void agg_skip(struct agg *a, const char *file, uint64_t line,
  * out (the counts stay consistent but the record is not grouped).
  */
 int agg_add(struct agg *a, const struct record *r);
+
+/*
+ * One line for people about a note, e.g. "node carries its own OpenSSL
+ * (statically linked): nothing could be hooked", with " (N processes)"
+ * when count > 1.  program and detail are used as given (escape them
+ * first for a terminal).
+ */
+void agg_note_describe(int kind, const char *program, const char *detail,
+    uint64_t count, char *buf, size_t bufsz);
+
+/* Machine name of a note kind, e.g. "static_openssl". */
+const char *agg_note_key(int kind);
 
 /* Is r an EOF failure?  Returns its kind, or -1. */
 int agg_eof_kind(const struct record *r);

@@ -197,14 +197,14 @@ static const char *const root_keys[M_NROOT] = {
 enum {
 	T_SCHEMA, T_SUPPRESSED, T_COVERAGE, T_CALL, T_SSL_ERROR, T_REASON,
 	T_VERIFY_MESSAGE, T_VERIFY_CODE, T_ERRNO, T_ROLE, T_PHASE,
-	T_TRANSPORT, T_AGE_MS, T_BYTES, T_SHUTDOWN, T_STACK_ID, T_BACKTRACE,
+	T_TRANSPORT, T_AGE_S, T_BYTES, T_SHUTDOWN, T_STACK_ID, T_BACKTRACE,
 	T_NTD
 };
 
 static const char *const td_keys[T_NTD] = {
 	"schema", "suppressed", "coverage", "call", "ssl_error", "reason",
 	"verify_message", "verify_code", "errno", "role", "phase",
-	"transport", "age_ms", "bytes", "shutdown", "stack_id", "backtrace"
+	"transport", "age_s", "bytes", "shutdown", "stack_id", "backtrace"
 };
 
 static const char *
@@ -242,7 +242,7 @@ parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
 	r->role = as_str(t[T_ROLE]);
 	r->phase = as_str(t[T_PHASE]);
 	r->transport = as_str(t[T_TRANSPORT]);
-	r->age_ms = as_num(t[T_AGE_MS]);
+	r->age_s = as_num(t[T_AGE_S]);
 	bytes = as_obj(t[T_BYTES]);
 	r->bytes_read = num(bytes, "read");
 	r->bytes_written = num(bytes, "written");
@@ -329,7 +329,7 @@ record_parse(const char *line, size_t len, struct record *r)
 	r->host = str(as_obj(m[M_HOST]), "hostname");
 	r->verify_code = RECORD_NONE;
 	r->errnum = RECORD_NONE;
-	r->age_ms = RECORD_NONE;
+	r->age_s = RECORD_NONE;
 	r->bytes_read = RECORD_NONE;
 	r->bytes_written = RECORD_NONE;
 	r->peer_port = RECORD_NONE;

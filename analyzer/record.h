@@ -59,7 +59,7 @@ struct record {
 	int shutdown_received;
 	int64_t bytes_read;
 	int64_t bytes_written;
-	int64_t age_ms;
+	int64_t age_s;		/* seconds since the session began */
 	const char *peer_ip;	/* destination (client) or source (server) */
 	int64_t peer_port;
 	const char *cert_subject;

@@ -78,12 +78,18 @@ push_obj(cJSON *arr)
 	return c;
 }
 
+/* d rounded to one decimal, for shares and means. */
+static double
+tenths(double d)
+{
+	return (double)(int64_t)(d * 10 + 0.5) / 10;
+}
+
 static void
 add_stat(cJSON *o, const struct view *v, const struct agg_stat *st)
 {
 	add_num(o, "count", (double)st->count);
-	add_num(o, "share", (double)(int64_t)(view_share(v, st->count) * 10 +
-	    0.5) / 10);
+	add_num(o, "share", tenths(view_share(v, st->count)));
 	add_time(o, "first_seen", st->first);
 	add_time(o, "last_seen", st->last);
 }
@@ -271,9 +277,9 @@ json_eofs(const struct view *v, cJSON *root)
 		add_num(o, "bytes_written_avg", e->nbytes ?
 		    (double)(e->sum_written / e->nbytes) : 0);
 		add_num(o, "bytes_written_max", (double)e->max_written);
-		add_num(o, "age_ms_avg", e->nage ?
-		    (double)(e->sum_age / e->nage) : 0);
-		add_num(o, "age_ms_max", (double)e->max_age);
+		add_num(o, "age_s_avg", e->nage ? tenths((double)e->sum_age /
+		    (double)e->nage) : 0);
+		add_num(o, "age_s_max", (double)e->max_age);
 	}
 }
 
@@ -308,6 +314,24 @@ json_frames(const struct view *v, cJSON *arr, const struct agg_stack *s)
 	}
 }
 
+/* Every type the site failed with, most frequent first. */
+static void
+json_stack_types(cJSON *site, const struct agg_stack *s)
+{
+	cJSON *arr = add_arr(site, "types");
+	cJSON *o;
+	size_t i;
+
+	for (i = 0; arr != NULL && i < s->ntypes; i++) {
+		o = push_obj(arr);
+		if (o == NULL)
+			break;
+		add_str(o, "type", s->types[i].type);
+		add_num(o, "count", (double)s->types[i].count);
+	}
+	add_num(site, "other_types_count", (double)s->other_types);
+}
+
 static void
 json_stacks(const struct view *v, cJSON *root)
 {
@@ -329,6 +353,7 @@ json_stacks(const struct view *v, cJSON *root)
 			break;
 		add_str(o, "stack_id", e[i]->key);
 		add_str(o, "type", s->type);
+		json_stack_types(o, s);
 		add_str(o, "program", s->program);
 		add_stat(o, v, &s->st);
 		fr = add_arr(o, "frames");
@@ -374,6 +399,35 @@ json_histogram(const struct view *v, cJSON *root)
 	free(h.counts);
 }
 
+/* Every note, not only the top ones: there are few, each matters. */
+static void
+json_notes(const struct view *v, cJSON *cov)
+{
+	const struct agg *a = v->agg;
+	struct strmap_ent **e;
+	cJSON *arr = add_arr(cov, "notes");
+	cJSON *o;
+	char line[4096];
+	size_t i;
+
+	e = agg_sorted(&a->notes);
+	for (i = 0; arr != NULL && e != NULL && i < a->notes.count; i++) {
+		const struct agg_note *n = e[i]->val;
+
+		o = push_obj(arr);
+		if (o == NULL)
+			break;
+		add_str(o, "kind", agg_note_key(n->kind));
+		add_str(o, "program", n->program);
+		add_str(o, "library", n->detail[0] != '\0' ? n->detail : NULL);
+		add_num(o, "processes", (double)n->st.count);
+		agg_note_describe(n->kind, n->program, n->detail, n->st.count,
+		    line, sizeof(line));
+		add_str(o, "message", line);
+	}
+	free(e);
+}
+
 static void
 json_coverage(const struct view *v, cJSON *root)
 {
@@ -386,10 +440,14 @@ json_coverage(const struct view *v, cJSON *root)
 	add_num(o, "processes_exited", (double)c->exits);
 	add_num(o, "tls_seen", (double)c->tls_seen);
 	add_num(o, "static_openssl", (double)c->static_openssl);
+	add_num(o, "internal_callers_only", (double)c->internal_only);
+	add_num(o, "other_tls", (double)c->other_tls);
+	add_num(o, "private_libssl", (double)c->private_libssl);
 	add_num(o, "records_written", (double)c->records);
 	add_num(o, "records_dropped", (double)c->dropped);
-	add_num(o, "failures_suppressed", (double)(c->suppressed +
-	    c->suppressed_events));
+	add_num(o, "failures_suppressed", (double)c->suppressed);
+	add_num(o, "followups", (double)c->followups);
+	json_notes(v, o);
 }
 
 int
@@ -420,6 +478,7 @@ render_json(const struct view *v, FILE *out)
 	if (o != NULL) {
 		add_num(o, "total", (double)a->failures);
 		add_num(o, "warnings", (double)a->warnings);
+		add_num(o, "suppressed", (double)a->cov.suppressed);
 	}
 	json_types_groups(v, root);
 	json_certs(v, root);

@@ -27,6 +27,35 @@ ts(int64_t us, char *buf)
 	return certtime_format(us, 0, buf);
 }
 
+/* What the exit records say could not be seen, one line each. */
+static void
+print_notes(const struct view *v, FILE *out)
+{
+	const struct agg *a = v->agg;
+	struct strmap_ent **e;
+	size_t n = view_limit(v, a->notes.count);
+	char line[2 * ESCBUF + 192];
+	char e1[ESCBUF];
+	char e2[ESCBUF];
+	size_t i;
+
+	if (a->notes.count == 0)
+		return;
+	e = agg_sorted(&a->notes);
+	if (e == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct agg_note *nt = e[i]->val;
+
+		agg_note_describe(nt->kind, esc(nt->program, e1),
+		    esc(nt->detail, e2), nt->st.count, line, sizeof(line));
+		fprintf(out, "            %s\n", line);
+	}
+	if (n < a->notes.count)
+		fprintf(out, "            ... %zu more\n", a->notes.count - n);
+	free(e);
+}
+
 static void
 print_header(const struct view *v, FILE *out)
 {
@@ -82,9 +111,13 @@ print_header(const struct view *v, FILE *out)
 	free(e);
 	fprintf(out, "  processes %zu\n", a->procs.count);
 	fprintf(out, "  records   %llu lines read, %llu records, %llu matched, "
-	    "%llu failures (%llu warnings)\n", (unsigned long long)a->lines,
+	    "%llu failures (%llu warnings)", (unsigned long long)a->lines,
 	    (unsigned long long)a->records, (unsigned long long)a->matched,
 	    (unsigned long long)a->failures, (unsigned long long)a->warnings);
+	if (a->cov.suppressed != 0)
+		fprintf(out, ", %llu more suppressed by the rate limit",
+		    (unsigned long long)a->cov.suppressed);
+	fputc('\n', out);
 	fprintf(out, "  skipped   %llu", (unsigned long long)a->nskipped);
 	sep = ": ";
 	for (k = 1; k < RECORD_NSTATUS; k++) {
@@ -110,17 +143,18 @@ print_header(const struct view *v, FILE *out)
 	for (i = 0; i < v->nerrors; i++)
 		fprintf(out, "  error     %s\n", esc(v->errors[i], eb));
 	if (a->cov.exits != 0 || a->cov.starts != 0 ||
-	    a->cov.suppressed_events != 0)
+	    a->cov.suppressed_events != 0) {
 		fprintf(out, "  coverage  %llu processes started TLS, %llu exited "
 		    "(%llu saw TLS, %llu static OpenSSL), %llu records "
-		    "dropped, %llu suppressed\n",
+		    "dropped, %llu follow-up failures\n",
 		    (unsigned long long)a->cov.starts,
 		    (unsigned long long)a->cov.exits,
 		    (unsigned long long)a->cov.tls_seen,
 		    (unsigned long long)a->cov.static_openssl,
 		    (unsigned long long)a->cov.dropped,
-		    (unsigned long long)(a->cov.suppressed +
-		    a->cov.suppressed_events));
+		    (unsigned long long)a->cov.followups);
+		print_notes(v, out);
+	}
 }
 
 static void
@@ -283,10 +317,11 @@ print_eofs(const struct view *v, FILE *out)
 			    (unsigned long long)e->max_read,
 			    (unsigned long long)(e->sum_written / e->nbytes),
 			    (unsigned long long)e->max_written);
+		/* Ages are whole seconds: a truncated mean would read 0. */
 		if (e->nage != 0)
-			fprintf(out, "           connection age avg %llu ms "
-			    "max %llu ms\n",
-			    (unsigned long long)(e->sum_age / e->nage),
+			fprintf(out, "           connection age avg %.1f s "
+			    "max %llu s\n",
+			    (double)e->sum_age / (double)e->nage,
 			    (unsigned long long)e->max_age);
 	}
 }
@@ -314,6 +349,30 @@ print_frame(const struct view *v, FILE *out, size_t idx,
 	fputc('\n', out);
 }
 
+/*
+ * The failure types of a call site: the one type, or when the site failed
+ * in several ways each with its count ("SSLCertVerificationError 1,
+ * SSLEOFError 1"), most frequent first.
+ */
+static void
+print_stack_types(FILE *out, const struct agg_stack *s)
+{
+	char eb[ESCBUF];
+	size_t i;
+
+	if (s->ntypes == 1 && s->other_types == 0) {
+		fputs(esc(s->types[0].type, eb), out);
+		return;
+	}
+	for (i = 0; i < s->ntypes; i++)
+		fprintf(out, "%s%s %llu", i == 0 ? "" : ", ",
+		    esc(s->types[i].type, eb),
+		    (unsigned long long)s->types[i].count);
+	if (s->other_types != 0)
+		fprintf(out, "%s+%llu of other types", s->ntypes == 0 ? "" :
+		    ", ", (unsigned long long)s->other_types);
+}
+
 static void
 print_stacks(const struct view *v, FILE *out)
 {
@@ -324,7 +383,6 @@ print_stacks(const struct view *v, FILE *out)
 	char b2[CERTTIME_BUFSZ];
 	char e1[ESCBUF];
 	char e2[ESCBUF];
-	char e3[ESCBUF];
 	size_t i;
 	size_t j;
 
@@ -337,9 +395,11 @@ print_stacks(const struct view *v, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct agg_stack *s = e[i]->val;
 
-		fprintf(out, "  %2zu. %7llu %5.1f%%  stack %s  (%s, %s)\n", i + 1,
+		fprintf(out, "  %2zu. %7llu %5.1f%%  stack %s  (", i + 1,
 		    (unsigned long long)s->st.count, view_share(v, s->st.count),
-		    esc(e[i]->key, e1), esc(s->type, e2), esc(s->program, e3));
+		    esc(e[i]->key, e1));
+		print_stack_types(out, s);
+		fprintf(out, ", %s)\n", esc(s->program, e2));
 		fprintf(out, "      first %s  last %s\n", ts(s->st.first, b1),
 		    ts(s->st.last, b2));
 		for (j = 0; j < s->nframes; j++)

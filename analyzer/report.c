@@ -217,7 +217,37 @@ static int
 tls_activity(const struct agg *a)
 {
 	return a->failures != 0 || a->cov.starts != 0 || a->cov.tls_seen != 0 ||
-	    a->cov.suppressed_events != 0;
+	    a->cov.suppressed != 0;
+}
+
+#define SUMMARY_NOTES 5
+
+/* What the coverage records say could not be seen, one line each. */
+static void
+summary_notes(const struct agg *a, FILE *out)
+{
+	struct strmap_ent **e = agg_sorted(&a->notes);
+	size_t n = a->notes.count < SUMMARY_NOTES ? a->notes.count :
+	    SUMMARY_NOTES;
+	char b[2][96];
+	char line[400];
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct agg_note *nt = e[i]->val;
+
+		termsafe_escape(nt->program, 60, b[0], sizeof(b[0]));
+		termsafe_escape(nt->detail, 60, b[1], sizeof(b[1]));
+		agg_note_describe(nt->kind, b[0], b[1], nt->st.count, line,
+		    sizeof(line));
+		fprintf(out, "tlsdiag: %s\n", line);
+	}
+	if (a->notes.count > n)
+		fprintf(out, "tlsdiag: ... %zu more coverage notes: tlsdiag "
+		    "report shows them\n", a->notes.count - n);
+	free(e);
 }
 
 static void
@@ -272,18 +302,26 @@ report_summary(const char *path, FILE *out)
 	if (res->nerrors != 0 && a->lines == 0) {
 		fprintf(out, "tlsdiag: %s\n", res->errors[0]);
 		rc = -1;
-	} else if (!tls_activity(a)) {
+	} else if (!tls_activity(a) && a->notes.count == 0) {
 		fprintf(out, "tlsdiag: no TLS activity seen\n");
 		rc = 0;
 	} else if (a->failures == 0) {
-		fprintf(out, "tlsdiag: no TLS failures (%zu processes)\n",
-		    a->procs.count);
+		/* Nothing seen but coverage notes: they say why. */
+		if (tls_activity(a))
+			fprintf(out, "tlsdiag: no TLS failures (%zu "
+			    "processes)\n", a->procs.count);
+		summary_notes(a, out);
 		rc = 0;
 	} else {
-		fprintf(out, "tlsdiag: %llu TLS failure%s in %zu process%s\n",
+		fprintf(out, "tlsdiag: %llu TLS failure%s in %zu process%s",
 		    (unsigned long long)a->failures, a->failures == 1 ? "" : "s",
 		    a->procs.count, a->procs.count == 1 ? "" : "es");
+		if (a->cov.suppressed != 0)
+			fprintf(out, ", %llu more suppressed by the rate limit",
+			    (unsigned long long)a->cov.suppressed);
+		fputc('\n', out);
 		summary_groups(a, out);
+		summary_notes(a, out);
 		termsafe_escape(path, 80, pb, sizeof(pb));
 		fprintf(out, "tlsdiag: details: tlsdiag report %s\n", pb);
 		rc = a->failures > INT32_MAX ? INT32_MAX : (int)a->failures;

@@ -121,9 +121,17 @@ handshake sock 500 100 $CA
 verifyfail mem 500 0
 EOF_W
 
+# A recorded failure, backtrace and write included, every one written:
+# after a handshake attempt (caches cold from the key exchange), and in a
+# tight loop of cheap failures (caches warm).  The log is a file.
 b=$(median bare eof mem 3000)
 s=$(RATE=0 median shim eof mem 3000)
-echo "recorded failure (eof/mem, backtrace and write included): \
+echo "recorded failure after a handshake attempt (eof/mem): \
+$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f", (s - b) * 1e6 }') us over bare \
+(target <= 20)"
+b=$(median bare storm mem 20000)
+s=$(RATE=0 median shim storm mem 20000)
+echo "recorded failure in a loop of failures (storm/mem, no rate limit): \
 $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f", (s - b) * 1e6 }') us over bare \
 (target <= 20)"
 

@@ -44,6 +44,12 @@ for n in helper dlsym; do
 		coverage "$tmp/$n.log" libraries |
 		    grep -q '"/lib/x86_64-linux-gnu/libssl.so.3"' ||
 		    problem "$n: the exit record does not list libssl.so.3"
+		# and the report's coverage says it in words
+		"$TLSDIAG" report "$tmp/$n.log" >"$tmp/$n.report"
+		grep -q "^  *nolink_$n loaded libssl.so.3 privately but no TLS call reached tlsdiag\$" \
+		    "$tmp/$n.report" ||
+		    problem "$n: the report does not say libssl was loaded" \
+		    "privately: $(cat "$tmp/$n.report")"
 	fi
 done
 finish

@@ -5,7 +5,8 @@
 # recorded as a failure) and the exit record of the process that loaded
 # GnuTLS must say so: tls_seen false, other_tls naming libgnutls, a
 # warning.  git ls-remote fails (the test CA is not trusted), wget fails
-# the same way, then fetches from the server with the CA given.
+# the same way, then fetches from the server with the CA given.  Under
+# tlsdiag run, the summary names the uncovered library.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/compat.sh"
 need_tool git wget
@@ -59,4 +60,16 @@ for n in git:git-remote-http wget-bad:wget wget-ok:wget; do
 	*) problem "$name: exit message: $m" ;;
 	esac
 done
+
+# tlsdiag run's summary says so too, for git's child, instead of "no TLS
+# activity seen".
+st=0
+timeout "$CLIENT_TIMEOUT" "$TLSDIAG" run -o "$tmp/run.log" -- \
+    git ls-remote "https://127.0.0.1:$srv_port/x" >/dev/null \
+    2>"$tmp/run.err" </dev/null || st=$?
+[ "$st" -eq 128 ] || problem "tlsdiag run git: status $st, want 128"
+grep -qx 'tlsdiag: git-remote-http uses libgnutls.so.30, which tlsdiag does not cover' \
+    "$tmp/run.err" || problem "tlsdiag run git: summary: $(cat "$tmp/run.err")"
+! grep -q 'no TLS activity seen' "$tmp/run.err" ||
+    problem "tlsdiag run git: says no TLS activity: $(cat "$tmp/run.err")"
 finish

@@ -201,3 +201,312 @@ Test(aggregate, skipped_samples_are_capped)
 	cr_expect_str_eq(a.samples[0].excerpt, "{bad");
 	agg_free(&a);
 }
+
+/* Fold any record line into a. */
+static void
+add_line(struct agg *a, const char *line)
+{
+	struct record r;
+
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
+	    line);
+	cr_assert_eq(agg_add(a, &r), 0);
+	record_free(&r);
+}
+
+/* The only call site's entry. */
+static const struct agg_stack *
+only_stack(const struct agg *a)
+{
+	size_t i;
+
+	cr_assert_eq(a->stacks.count, 1);
+	for (i = 0; i < a->stacks.cap; i++)
+		if (a->stacks.slots[i] != NULL)
+			return a->stacks.slots[i]->val;
+	return NULL;
+}
+
+Test(aggregate, stack_counts_every_type)
+{
+	static const char *const orders[2][2] = {
+		{ "SSLEOFError", "SSLCertVerificationError" },
+		{ "SSLCertVerificationError", "SSLEOFError" },
+	};
+	static struct agg a;
+	const struct agg_stack *s;
+	int k;
+
+	/* curl's SSL_connect: one site, two outcomes, in either order. */
+	for (k = 0; k < 2; k++) {
+		agg_init(&a);
+		add(&a, "2026-11-27T03:00:00Z", orders[k][0], "h", 1,
+		    "\"stack_id\":\"c0ffee\"");
+		add(&a, "2026-11-27T03:00:01Z", orders[k][1], "h", 1,
+		    "\"stack_id\":\"c0ffee\"");
+		s = only_stack(&a);
+		cr_assert_eq(s->ntypes, 2);
+		cr_expect_str_eq(s->types[0].type, "SSLCertVerificationError",
+		    "order %d: ties sort by name", k);
+		cr_expect_eq(s->types[0].count, 1);
+		cr_expect_str_eq(s->types[1].type, "SSLEOFError");
+		cr_expect_eq(s->types[1].count, 1);
+		cr_expect_str_eq(s->type, orders[k][0], "the first one seen");
+		/* Two more EOFs: the more frequent type comes first. */
+		add(&a, "2026-11-27T03:00:02Z", "SSLEOFError", "h", 1,
+		    "\"stack_id\":\"c0ffee\"");
+		add(&a, "2026-11-27T03:00:03Z", "SSLEOFError", "h", 1,
+		    "\"stack_id\":\"c0ffee\"");
+		cr_expect_str_eq(s->types[0].type, "SSLEOFError");
+		cr_expect_eq(s->types[0].count, 3);
+		cr_expect_eq(s->types[1].count, 1);
+		cr_expect_eq(s->st.count, 4);
+		cr_expect_eq(s->other_types, 0);
+		agg_free(&a);
+	}
+}
+
+Test(aggregate, stack_types_are_capped)
+{
+	static struct agg a;
+	const struct agg_stack *s;
+	uint64_t sum = 0;
+	char type[32];
+	size_t i;
+	int k;
+
+	agg_init(&a);
+	/* 12 types, type k failing k + 1 times. */
+	for (k = 0; k < 12; k++) {
+		snprintf(type, sizeof(type), "Type%02d", k);
+		for (i = 0; i <= (size_t)k; i++)
+			add(&a, "2026-11-27T03:00:00Z", type, "h", 1,
+			    "\"stack_id\":\"s\"");
+	}
+	s = only_stack(&a);
+	cr_expect_eq(s->ntypes, AGG_STACK_TYPES);
+	/* The first 8 seen are kept, most frequent first. */
+	cr_expect_str_eq(s->types[0].type, "Type07");
+	cr_expect_str_eq(s->types[AGG_STACK_TYPES - 1].type, "Type00");
+	for (i = 0; i < s->ntypes; i++)
+		sum += s->types[i].count;
+	cr_expect_eq(s->other_types, 9 + 10 + 11 + 12);
+	cr_expect_eq(sum + s->other_types, s->st.count);
+	cr_expect_eq(s->st.count, 78);
+	agg_free(&a);
+}
+
+#define EVT(ts, action, pid, name) "{\"@timestamp\":\"" ts "\"," \
+    "\"log.level\":\"info\",\"message\":\"m\",\"event\":{\"action\":\"" \
+    action "\"},\"process\":{\"pid\":" #pid ",\"name\":\"" name "\"}," \
+    "\"host\":{\"hostname\":\"h\"},"
+#define SUPP(pid, n) EVT("2026-11-27T03:00:00Z", "tlsdiag_suppressed", \
+    pid, "curl") "\"tlsdiag\":{\"schema\":1,\"suppressed\":" #n "}}"
+#define EXIT(pid, cov) EVT("2026-11-27T03:00:09Z", "tlsdiag_exit", pid, \
+    "curl") "\"tlsdiag\":{\"schema\":1,\"coverage\":{" cov "}}}"
+
+Test(aggregate, suppressed_counted_once_per_process)
+{
+	static const struct {
+		const char *lines[4];
+		uint64_t want;
+	} cases[] = {
+		/* Only tlsdiag_suppressed records: their sum. */
+		{ { SUPP(1, 5), SUPP(1, 2) }, 7 },
+		/* The exit record counts them all, also the one at exit. */
+		{ { SUPP(1, 5), SUPP(1, 2), EXIT(1, "\"suppressed\":7") }, 7 },
+		{ { EXIT(1, "\"suppressed\":7"), SUPP(1, 5), SUPP(1, 2) }, 7 },
+		{ { SUPP(1, 5), EXIT(1, "\"suppressed\":7"), SUPP(1, 2) }, 7 },
+		/* The exit record is preferred even when it says less. */
+		{ { SUPP(1, 3), EXIT(1, "\"suppressed\":0") }, 0 },
+		/* Per process: pid 2 has no exit record. */
+		{ { SUPP(1, 5), EXIT(1, "\"suppressed\":6"), SUPP(2, 4) }, 10 },
+		/* An exit record without the count leaves the records' sum. */
+		{ { SUPP(1, 5), EXIT(1, "\"tls_seen\":true") }, 5 },
+		/* Without a pid nothing can be matched: each counts. */
+		{ { "{\"@timestamp\":\"2026-11-27T03:00:00Z\",\"event\":{"
+		    "\"action\":\"tlsdiag_suppressed\"},\"tlsdiag\":{"
+		    "\"schema\":1,\"suppressed\":3}}",
+		    "{\"@timestamp\":\"2026-11-27T03:00:01Z\",\"event\":{"
+		    "\"action\":\"tlsdiag_exit\"},\"tlsdiag\":{\"schema\":1,"
+		    "\"coverage\":{\"suppressed\":3}}}" }, 6 },
+	};
+	static struct agg a;
+	size_t i;
+	size_t j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		agg_init(&a);
+		for (j = 0; j < 4 && cases[i].lines[j] != NULL; j++)
+			add_line(&a, cases[i].lines[j]);
+		cr_expect_eq(a.cov.suppressed, cases[i].want,
+		    "case %zu: %llu", i, (unsigned long long)a.cov.suppressed);
+		agg_free(&a);
+	}
+}
+
+/* The note of kind for program, or NULL. */
+static const struct agg_note *
+find_note(const struct agg *a, int kind, const char *program)
+{
+	const struct agg_note *n;
+	size_t i;
+
+	for (i = 0; i < a->notes.cap; i++) {
+		if (a->notes.slots[i] == NULL)
+			continue;
+		n = a->notes.slots[i]->val;
+		if (n->kind == kind && strcmp(n->program, program) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+#define NOTE_EXIT(pid, name, cov) EVT("2026-11-27T03:00:00Z", \
+    "tlsdiag_exit", pid, name) "\"tlsdiag\":{\"schema\":1,\"coverage\":{" \
+    cov "}}}"
+
+Test(aggregate, exit_records_become_notes)
+{
+	static struct agg a;
+	const struct agg_note *n;
+	char buf[256];
+
+	agg_init(&a);
+	add_line(&a, NOTE_EXIT(1, "node", "\"tls_seen\":false,"
+	    "\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
+	add_line(&a, NOTE_EXIT(2, "node", "\"tls_seen\":false,"
+	    "\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
+	add_line(&a, NOTE_EXIT(3, "git-remote-http", "\"tls_seen\":false,"
+	    "\"static_openssl\":false,\"libraries\":[],"
+	    "\"other_tls\":[\"/usr/lib/libgnutls.so.30\"]"));
+	add_line(&a, NOTE_EXIT(4, "curl", "\"tls_seen\":true,"
+	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
+	    "\"other_tls\":[\"libgnutls.so.30\"]"));
+	add_line(&a, NOTE_EXIT(5, "python3.11", "\"tls_seen\":false,"
+	    "\"libraries\":[{\"path\":\"/usr/lib/x86_64-linux-gnu/"
+	    "libssl.so.3\"}],\"other_tls\":[]"));
+	add_line(&a, NOTE_EXIT(6, "dl", "\"tls_seen\":true,"
+	    "\"internal_callers_only\":true,\"libraries\":[{\"path\":"
+	    "\"/lib/libssl.so.3\",\"version\":\"3\"}]"));
+	/* Nothing unseen: no note. */
+	add_line(&a, NOTE_EXIT(7, "ok", "\"tls_seen\":true,"
+	    "\"static_openssl\":false,\"internal_callers_only\":false,"
+	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
+	    "\"other_tls\":[]"));
+	cr_expect_eq(a.notes.count, 5);
+	cr_expect_eq(a.cov.static_openssl, 2);
+	cr_expect_eq(a.cov.other_tls, 2);
+	cr_expect_eq(a.cov.private_libssl, 1);
+	cr_expect_eq(a.cov.internal_only, 1);
+
+	n = find_note(&a, AGG_NOTE_STATIC, "node");
+	cr_assert_not_null(n);
+	cr_expect_eq(n->st.count, 2);
+	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	    sizeof(buf));
+	cr_expect_str_eq(buf, "node carries its own OpenSSL (statically "
+	    "linked): nothing could be hooked (2 processes)");
+	n = find_note(&a, AGG_NOTE_OTHER_TLS, "git-remote-http");
+	cr_assert_not_null(n);
+	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	    sizeof(buf));
+	cr_expect_str_eq(buf, "git-remote-http uses libgnutls.so.30, which "
+	    "tlsdiag does not cover");
+	n = find_note(&a, AGG_NOTE_ALSO_TLS, "curl");
+	cr_assert_not_null(n, "GnuTLS besides a libssl that was reached");
+	cr_expect_str_eq(n->detail, "libgnutls.so.30");
+	n = find_note(&a, AGG_NOTE_PRIVATE, "python3.11");
+	cr_assert_not_null(n);
+	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	    sizeof(buf));
+	cr_expect_str_eq(buf, "python3.11 loaded libssl.so.3 privately but no "
+	    "TLS call reached tlsdiag");
+	cr_expect_not_null(find_note(&a, AGG_NOTE_INTERNAL, "dl"));
+	cr_expect_null(find_note(&a, AGG_NOTE_PRIVATE, "curl"),
+	    "bound libraries are not private ones");
+	agg_free(&a);
+}
+
+/* A libssl linked in and never called, beside GnuTLS: no TLS call made. */
+Test(aggregate, linked_but_unused_libssl)
+{
+	static struct agg a;
+	const struct agg_note *n;
+	char buf[256];
+
+	agg_init(&a);
+	add_line(&a, NOTE_EXIT(1, "curl", "\"tls_seen\":false,"
+	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"bound\":false,"
+	    "\"scope\":\"global\"}],\"other_tls\":[\"libgnutls.so.30\"]"));
+	n = find_note(&a, AGG_NOTE_NO_CALL, "curl");
+	cr_assert_not_null(n);
+	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	    sizeof(buf));
+	cr_expect_str_eq(buf, "curl links libssl.so.3 but made no TLS call");
+	cr_expect_not_null(find_note(&a, AGG_NOTE_ALSO_TLS, "curl"),
+	    "GnuTLS is 'also' when libssl is linked");
+	cr_expect_null(find_note(&a, AGG_NOTE_OTHER_TLS, "curl"));
+	cr_expect_null(find_note(&a, AGG_NOTE_PRIVATE, "curl"));
+	cr_expect_eq(a.cov.private_libssl, 0);
+	agg_free(&a);
+}
+
+Test(aggregate, followups_and_age_in_seconds)
+{
+	static struct agg a;
+	const struct agg_eof *e = &a.eof[AGG_EOF_HANDSHAKE];
+
+	agg_init(&a);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
+	    "\"phase\":\"handshake\",\"age_s\":0");
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1,
+	    "\"phase\":\"handshake\",\"age_s\":1");
+	add(&a, "2026-11-27T03:00:02Z", "SSLEOFError", "h", 1,
+	    "\"phase\":\"handshake\",\"age_s\":5");
+	/* The field's old name is not read: its unit was milliseconds. */
+	add(&a, "2026-11-27T03:00:03Z", "SSLEOFError", "h", 1,
+	    "\"phase\":\"handshake\",\"age_ms\":9000");
+	cr_expect_eq(e->count, 4);
+	cr_expect_eq(e->nage, 3);
+	cr_expect_eq(e->sum_age, 6);
+	cr_expect_eq(e->max_age, 5);
+	add_line(&a, EXIT(1, "\"followups\":4"));
+	add_line(&a, EXIT(2, "\"followups\":3"));
+	cr_expect_eq(a.cov.followups, 7);
+	agg_free(&a);
+}
+
+Test(aggregate, frames_need_no_symbol_names)
+{
+	static struct agg a;
+	const struct agg_stack *s;
+
+	agg_init(&a);
+	/* The shim's frames: module, build_id, offset; no stack_id here. */
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"module\":"
+	    "\"/usr/bin/curl\",\"build_id\":\"cd34\",\"offset\":291}]");
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"module\":"
+	    "\"/usr/bin/curl\",\"build_id\":\"cd34\",\"offset\":291}]");
+	s = only_stack(&a);
+	cr_expect_eq(s->st.count, 2, "same frames, same call site");
+	cr_assert_eq(s->nframes, 2);
+	cr_expect_str_eq(s->frames[0].module, "/usr/lib/libcurl.so.4");
+	cr_expect_str_eq(s->frames[0].build_id, "ab12");
+	cr_expect_eq(s->frames[0].offset, 4660);
+	cr_expect_null(s->frames[0].symbol);
+	cr_expect_eq(s->frames[1].offset, 291);
+	agg_free(&a);
+	/* An older log's names are kept as the fallback. */
+	agg_init(&a);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
+	    "\"stack_id\":\"x\",\"backtrace\":[{\"module\":\"/m\","
+	    "\"offset\":16,\"symbol\":\"f\",\"symbol_offset\":3}]");
+	s = only_stack(&a);
+	cr_expect_str_eq(s->frames[0].symbol, "f");
+	agg_free(&a);
+}

@@ -76,7 +76,7 @@ static const char full[] =
     "\"tlsdiag\":{\"schema\":1,\"call\":\"SSL_connect\",\"reason\":"
     "\"CERTIFICATE_VERIFY_FAILED\",\"verify_code\":10,\"verify_message\":"
     "\"certificate has expired\",\"role\":\"server\",\"phase\":\"handshake\","
-    "\"bytes\":{\"read\":12,\"written\":\"bad\"},\"age_ms\":3,"
+    "\"bytes\":{\"read\":12,\"written\":\"bad\"},\"age_s\":3,"
     "\"shutdown\":{\"sent\":true},\"stack_id\":\"abc\",\"backtrace\":[],"
     "\"future_field\":{\"x\":[1,2]}},"
     "\"tls\":{\"client\":{\"server_name\":\"localhost\",\"x509\":{"
@@ -103,7 +103,7 @@ Test(report_parse, fields_server_role)
 	cr_expect_eq(r.verify_code, 10);
 	cr_expect_eq(r.bytes_read, 12);
 	cr_expect_eq(r.bytes_written, RECORD_NONE, "mistyped reads as absent");
-	cr_expect_eq(r.age_ms, 3);
+	cr_expect_eq(r.age_s, 3);
 	cr_expect_eq(r.shutdown_sent, 1);
 	cr_expect_eq(r.shutdown_received, -1);
 	/* Server: the peer is the initiator, its cert is tls.client. */
