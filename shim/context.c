@@ -459,12 +459,11 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 
 void
 context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c, long verify_code)
+    const struct conn *c)
 {
 	X509 *x;
 	int owned;
 
-	(void)verify_code;
 	jsonw_obj(w, "tls");
 	if (c->version != NULL)
 		jsonw_str(w, "version", c->version);

@@ -44,15 +44,14 @@ void context_gather(struct ossl *o, SSL *s, struct conn *c);
 void context_write_tlsdiag(struct jsonw *w, const struct conn *c);
 
 /*
- * Top-level members: tls.* (with the peer certificate, and for a verify
- * failure the depth and subject of the failing certificate under
- * tlsdiag_verify), source.*, destination.*.  verify_code < 0: none.
+ * Top-level members: tls.* (with the peer certificate), source.*,
+ * destination.*.
  */
 void context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c, long verify_code);
+    const struct conn *c);
 
-/* The verify depth and subject written by context_write_top, kept for
- * the tlsdiag object; depth -1 if unknown. */
+/* For a verify failure: the depth in the peer's chain that failed and
+ * that certificate's subject; depth -1 if unknown. */
 struct verify_where {
 	int depth;
 	char subject[512];

@@ -217,7 +217,7 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	backtrace_write(&w, shim.cfg.depth);
 	jsonw_end(&w);
 
-	context_write_top(&w, o, s, cn, k->cert ? k->verify_code : -1);
+	context_write_top(&w, o, s, cn);
 	record_write(&w);
 }
 
