@@ -54,6 +54,23 @@ env(const char *name)
 }
 
 /*
+ * The exit record.  An atexit() handler, not a destructor: exit() runs
+ * these before the loader finalizes any library, so every library is
+ * still whole while coverage_exit() looks at them.  (From a destructor,
+ * looking at an object already finalized with dlopen(RTLD_NOLOAD) runs
+ * its constructors again.)
+ */
+static void
+shim_at_exit(void)
+{
+	int saved = errno;
+
+	if (shim.ready)
+		coverage_exit();
+	errno = saved;
+}
+
+/*
  * fork() copies only the calling thread: a lock another thread held at
  * that moment would stay locked in the child forever.
  */
@@ -96,6 +113,7 @@ init_once(void)
 	if (shim.secure)
 		shim_debug("secure-execution process: environment ignored");
 	pthread_atfork(NULL, NULL, atfork_child);
+	atexit(shim_at_exit);
 	shim.ready = shim.cfg.enabled;
 }
 
@@ -121,12 +139,4 @@ shim_ctor(void)
 	errno = saved;
 }
 
-__attribute__((destructor)) static void
-shim_dtor(void)
-{
-	int saved = errno;
 
-	if (shim.ready)
-		coverage_exit();
-	errno = saved;
-}

@@ -143,7 +143,21 @@ copy_for(const char *path, uintptr_t base)
 struct scan {
 	char names[MAX_SCAN][256];
 	int n;
+	uintptr_t self;		/* our own load bias */
 };
+
+/* Our own load bias, as dl_iterate_phdr reports it (dlpi_addr). */
+static uintptr_t
+self_bias(void)
+{
+	Dl_info d;
+	struct link_map *lm = NULL;
+
+	if (dladdr1((const void *)self_bias, &d, (void **)&lm,
+	    RTLD_DL_LINKMAP) == 0 || lm == NULL)
+		return 0;
+	return (uintptr_t)lm->l_addr;
+}
 
 static int
 scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
@@ -151,6 +165,9 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	struct scan *sc = arg;
 
 	(void)size;
+	/* never ourselves: we define no libssl, and need no dlopen */
+	if (info->dlpi_addr == sc->self)
+		return 0;
 	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
 	    info->dlpi_name[0] != '\0')
 		snprintf(sc->names[sc->n++], sizeof(sc->names[0]), "%s",
@@ -173,6 +190,7 @@ scan_loaded(void)
 
 	pthread_mutex_lock(&scan_lock);
 	sc.n = 0;
+	sc.self = self_bias();
 	dl_iterate_phdr(scan_cb, &sc);
 	for (i = 0; i < sc.n && p == NULL; i++) {
 		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
@@ -350,6 +368,7 @@ resolve_loaded_libssl(char (*out)[256], int max)
 		g.dli_fbase = NULL;
 	pthread_mutex_lock(&scan_lock);
 	sc.n = 0;
+	sc.self = self_bias();
 	dl_iterate_phdr(scan_cb, &sc);
 	for (i = 0; i < sc.n && n < max; i++) {
 		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
