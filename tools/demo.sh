@@ -16,7 +16,9 @@ export PYTHONDONTWRITEBYTECODE
 unset LD_PRELOAD TLSDIAG_LOG
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-for f in "$top/build/tlsdiag" "$top/build/libtlsdiag.so"; do
+# the build to show: build/, or TLSDIAG_BUILD (t520 under make asan)
+build=${TLSDIAG_BUILD:-$top/build}
+for f in "$build/tlsdiag" "$build/libtlsdiag.so"; do
 	[ -f "$f" ] || { echo "demo: $f is missing: run 'make all'" >&2; exit 1; }
 done
 for t in curl openssl python3; do
@@ -24,7 +26,7 @@ for t in curl openssl python3; do
 	    { echo "demo: '$t' is not installed (make deps)" >&2; exit 1; }
 done
 if [ -x /usr/bin/python3 ]; then spy=/usr/bin/python3; else spy=python3; fi
-PATH=$top/build:$PATH
+PATH=$build:$PATH
 export PATH
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tlsdiag-demo.XXXXXX")
@@ -146,4 +148,4 @@ heading "5. Stopping the servers"
 stop_servers
 echo "All stopped.  The combined log stays in $log;"
 echo "'tlsdiag report --format json $log' gives the same as JSON."
-echo "Try it on your own program:  $top/build/tlsdiag run -- COMMAND [ARG ...]"
+echo "Try it on your own program:  $build/tlsdiag run -- COMMAND [ARG ...]"

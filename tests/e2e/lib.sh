@@ -3,10 +3,11 @@
 # Sourced by every tests/e2e/tNNN-topic.sh:  . "$(dirname "$0")/lib.sh"
 # Sets -eu and LC_ALL=C, makes a temp dir $tmp that an EXIT trap removes
 # after killing every server the test started.  Variables: TOP, BUILD, SHIM
-# (what LD_PRELOAD needs), SHIM_LIB (the shim's file),
-# TLSDIAG, PROGS (built test programs), SRCPROGS (tests/progs), HPY (the
-# Python that runs helper scripts, never under the shim), PY_PYENV (the
-# interpreter behind "python3" on PATH), PY_DEBIAN (/usr/bin/python3).
+# (what LD_PRELOAD needs), SHIM_LIB (the shim's file), SHIM_P11 and
+# RUN_ENV (for make asan, see below), TLSDIAG, PROGS (built test programs),
+# SRCPROGS (tests/progs), HPY (the Python that runs helper scripts, never
+# under the shim), PY_PYENV (the interpreter behind "python3" on PATH),
+# PY_DEBIAN (/usr/bin/python3).
 
 set -eu
 LC_ALL=C
@@ -25,6 +26,23 @@ SHIM=$SHIM_LIB
 # make asan: programs not built with AddressSanitizer need its runtime
 # first in LD_PRELOAD, so there SHIM is that list (use SHIM_LIB for the file).
 [ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] || SHIM="$TLSDIAG_ASAN_PRELOAD $SHIM_LIB"
+# SHIM_P11: SHIM for programs linked with libp11-kit (curl, git's https
+# helper).  Under make asan they deadlock with the runtime preloaded:
+# p11-kit's constructor runs before ASan's and calls newlocale(), whose
+# malloc() starts ASan, whose dlerror() -> dcgettext() releases glibc's
+# setlocale lock held by newlocale; the program's next setlocale() waits
+# forever.  There the shim goes alone: libasan comes in as its dependency,
+# after libc, so ASan's heap checks miss the shim's allocations, while its
+# stack and global checks and UBSan still run.
+SHIM_P11=$SHIM
+[ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] || SHIM_P11=$SHIM_LIB
+# RUN_ENV: "tlsdiag run" puts the shim in front of the LD_PRELOAD it
+# inherits.  Under make asan the runtime must be in that list (else libasan
+# comes after libc, and node crashes), so tests start it as
+# env $RUN_ENV "$TLSDIAG" run ... (but not for libp11-kit programs, which
+# go without it, as above).  RUN_ENV is empty otherwise.
+RUN_ENV=
+[ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] || RUN_ENV="LD_PRELOAD=$TLSDIAG_ASAN_PRELOAD"
 TLSDIAG=$BUILD/tlsdiag
 PROGS=$BUILD/progs
 SRCPROGS=$TOP/tests/progs

@@ -8,6 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 need_tool curl openssl
 require_shim
+# curl links libp11-kit: under make asan, without the ASan runtime (lib.sh)
+SHIM=$SHIM_P11
 make_pki
 
 start_server ss openssl s_server -accept 127.0.0.1:0 -www \

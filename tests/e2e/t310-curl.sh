@@ -13,6 +13,8 @@
 . "$(dirname "$0")/compat.sh"
 need_tool curl
 require_shim
+# curl links libp11-kit: under make asan, without the ASan runtime (lib.sh)
+SHIM=$SHIM_P11
 make_pki
 
 start_server self "$HPY" "$SRCPROGS/tlsserver.py" --mode cert \

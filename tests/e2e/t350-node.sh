@@ -43,7 +43,9 @@ want_coverage node "$tmp/node.log" called '[]'
     problem "node: the exit record is not from node's pid $pid"
 
 status=0
-timeout "$CLIENT_TIMEOUT" "$TLSDIAG" run -o "$tmp/run.log" -- \
+# RUN_ENV: the ASan runtime, which node needs (lib.sh)
+# shellcheck disable=SC2086
+timeout "$CLIENT_TIMEOUT" env $RUN_ENV "$TLSDIAG" run -o "$tmp/run.log" -- \
     node "$tmp/get.js" "$exp_port" "$PKI/ca.pem" \
     >"$tmp/run.out" 2>"$tmp/run.err" </dev/null || status=$?
 [ "$status" -eq 4 ] || problem "tlsdiag run: status $status, want 4"

@@ -22,7 +22,8 @@ export TMPDIR
 mkdir "$TMPDIR"
 
 # run_t ARGS...: tlsdiag ARGS with output in $tmp/out and $tmp/err, status
-# in $status.
+# in $status.  (Under make asan its children get the shim alone, as curl
+# needs: see SHIM_P11 in lib.sh.)
 run_t() {
 	status=0
 	timeout "$CLIENT_TIMEOUT" "$TLSDIAG" "$@" >"$tmp/out" 2>"$tmp/err" ||
@@ -104,7 +105,7 @@ has "$tmp/err" "tlsdiag: no TLS activity seen" ||
 has "$tmp/err" "tlsdiag: log: none.log" || problem "log not named: $(cat "$tmp/err")"
 
 # --- the child's environment, and none of it in tlsdiag itself ----------
-shimpath=$(cd "$(dirname "$SHIM")" && pwd -P)/$(basename "$SHIM")
+shimpath=$(cd "$(dirname "$SHIM_LIB")" && pwd -P)/$(basename "$SHIM_LIB")
 other=/lib/x86_64-linux-gnu/libm.so.6
 [ -f "$other" ] || other=$(ldconfig -p | sed -n 's/.*libm.so.6.* => //p' | head -1)
 LD_PRELOAD="$other" run_t run -o env.log -- sh -c \
@@ -116,12 +117,15 @@ sed -n 1p "$tmp/out" >"$tmp/preload"
     problem "child's TLSDIAG_LOG '$(sed -n 2p "$tmp/out")'"
 [ "$(sed -n 3p "$tmp/out")" = 0 ] ||
     problem "the shim is mapped in tlsdiag itself: $(sed -n 3p "$tmp/out")"
-# A shim already in LD_PRELOAD is not loaded twice.
+# A shim already in LD_PRELOAD is not loaded twice.  (Under make asan,
+# SHIM brings the ASan runtime, which timeout needs and which stays after
+# the shim.)
+want=$shimpath:$other${TLSDIAG_ASAN_PRELOAD:+:$TLSDIAG_ASAN_PRELOAD}
 LD_PRELOAD="$other $SHIM" run_t run -o env.log -- sh -c 'echo "$LD_PRELOAD"'
-[ "$(cat "$tmp/out")" = "$shimpath:$other" ] ||
-    problem "shim twice: '$(cat "$tmp/out")'"
+[ "$(cat "$tmp/out")" = "$want" ] ||
+    problem "shim twice: '$(cat "$tmp/out")', want '$want'"
 # TLSDIAG_SHIM overrides the lookup; a bad one stops tlsdiag run (125).
-TLSDIAG_SHIM=$SHIM run_t run -o env.log -- sh -c 'echo "$LD_PRELOAD"'
+TLSDIAG_SHIM=$SHIM_LIB run_t run -o env.log -- sh -c 'echo "$LD_PRELOAD"'
 [ "$(cat "$tmp/out")" = "$shimpath" ] || problem "TLSDIAG_SHIM: '$(cat "$tmp/out")'"
 TLSDIAG_SHIM=$tmp/nonexistent.so run_t run -- true
 [ "$status" -eq 125 ] || problem "bad TLSDIAG_SHIM: status $status, want 125"

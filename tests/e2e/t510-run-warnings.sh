@@ -14,8 +14,10 @@ warns() {
 	_want=$1
 	shift
 	_st=0
-	timeout "$CLIENT_TIMEOUT" "$TLSDIAG" run -o "$tmp/log" -- "$@" \
-	    >"$tmp/out" 2>"$tmp/err" || _st=$?
+	# RUN_ENV: the ASan runtime, which node needs (lib.sh)
+	# shellcheck disable=SC2086
+	timeout "$CLIENT_TIMEOUT" env $RUN_ENV "$TLSDIAG" run -o "$tmp/log" \
+	    -- "$@" >"$tmp/out" 2>"$tmp/err" || _st=$?
 	grep -qF -- "$_want" "$tmp/err" ||
 	    problem "$1: no warning '$_want': $(cat "$tmp/err")"
 }

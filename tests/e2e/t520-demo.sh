@@ -10,7 +10,9 @@ need_tool curl openssl python3
 require_shim
 
 TMPDIR=$tmp/demotmp
-export TMPDIR
+# the build under test (make asan's is not build/)
+TLSDIAG_BUILD=$BUILD
+export TMPDIR TLSDIAG_BUILD
 mkdir "$TMPDIR"
 start=$(date +%s)
 sh "$TOP/tools/demo.sh" >"$tmp/out" 2>"$tmp/err" ||

@@ -43,7 +43,10 @@ teardown(void)
 	cr_expect_eq(system(cmd), 0);
 }
 
-/* Copy build/tlsdiag to dir/name, then append tail (may be ""). */
+/*
+ * Copy our tlsdiag (from BUILD_DIR: make asan builds its own) to dir/name,
+ * then append tail (may be "").
+ */
 static void
 copy_self(const char *name, const char *tail, char *out, size_t outsz)
 {
@@ -51,7 +54,7 @@ copy_self(const char *name, const char *tail, char *out, size_t outsz)
 	FILE *fp;
 
 	snprintf(out, outsz, "%s/%s", dir, name);
-	snprintf(cmd, sizeof(cmd), "cp '%s/build/tlsdiag' '%s'", TOP_DIR, out);
+	snprintf(cmd, sizeof(cmd), "cp '%s/tlsdiag' '%s'", BUILD_DIR, out);
 	cr_assert_eq(system(cmd), 0);
 	fp = fopen(out, "a");
 	cr_assert_not_null(fp);
@@ -63,7 +66,7 @@ TestSuite(exeprobe, .init = setup, .fini = teardown);
 
 Test(exeprobe, our_own_binary)
 {
-	struct exeprobe p = probe(TOP_DIR "/build/tlsdiag");
+	struct exeprobe p = probe(BUILD_DIR "/tlsdiag");
 
 	cr_expect_eq(p.elf, 1);
 	cr_expect_eq(p.static_exe, 0);
