@@ -19,9 +19,16 @@
 #include "errnames.h"
 #include "record.h"
 
-/* Per-connection flags, kept in the SSL's ex_data (no allocation). */
+/*
+ * Per-connection flags, kept in the SSL's ex_data without allocating:
+ * the connection's read BIO pointer with the flags in its low bits (BIOs
+ * are malloc'd, so at least 8-byte aligned).  A program that reuses an
+ * SSL with SSL_clear() for a new connection gives it a new BIO, and the
+ * flags of the old connection no longer apply.
+ */
 #define FLAG_VERIFY_RECORDED 1UL	/* a verify failure is on record */
 #define FLAG_FAILED 2UL			/* a failure is on record */
+#define FLAG_MASK 7UL
 
 static int
 ex_index(struct ossl *o)
@@ -48,17 +55,24 @@ static unsigned long
 conn_flags(struct ossl *o, SSL *s)
 {
 	int i = ex_index(o);
+	uintptr_t v;
 
-	return i >= 0 ? (unsigned long)(uintptr_t)o->SSL_get_ex_data(s, i) : 0;
+	if (i < 0)
+		return 0;
+	v = (uintptr_t)o->SSL_get_ex_data(s, i);
+	if ((v & ~(uintptr_t)FLAG_MASK) != (uintptr_t)o->SSL_get_rbio(s))
+		return 0;	/* another connection's, or none */
+	return (unsigned long)(v & FLAG_MASK);
 }
 
 static void
 conn_set_flags(struct ossl *o, SSL *s, unsigned long f)
 {
 	int i = ex_index(o);
+	uintptr_t b = (uintptr_t)o->SSL_get_rbio(s);
 
-	if (i >= 0)
-		o->SSL_set_ex_data(s, i, (void *)(uintptr_t)f);
+	if (i >= 0 && (b & FLAG_MASK) == 0)
+		o->SSL_set_ex_data(s, i, (void *)(b | (f & FLAG_MASK)));
 }
 
 static enum shim_kind

@@ -3,7 +3,8 @@
 # against each scenario's known truth: the peer certificate's fields equal
 # the generated certificate's, the peer port equals the test server's, the
 # backtrace leads to the test program's own function, a stale error queue
-# is flagged, a memory BIO is marked, identical stacks share a stack id,
+# is flagged, a memory BIO is marked, an SSL reused with SSL_clear() counts
+# as a new connection, identical stacks share a stack id,
 # the coverage records list what was bound and called, node's says OpenSSL
 # is static, and per-connection state does not grow with connections.
 . "$(dirname "$0")/lib.sh"
@@ -117,6 +118,14 @@ check stale_call "$(nth "$tmp/st.log" tls_failure 1 tlsdiag.call)" \
     SSL_read_ex
 check not_stale "$(nth "$tmp/mb.log" tls_failure 0 tlsdiag.stale_queue)" \
     false
+
+# 3b. One SSL reused with SSL_clear() for a second connection: the first
+# connection's "already failed" must not swallow the second's failure.
+run_shimmed "$tmp/ru.log" "$PROGS/membio" reuse "$PKI/selfsigned.pem" \
+    "$PKI/selfsigned.key" >/dev/null || fail "membio reuse failed"
+check reuse_records "$(jcount "$tmp/ru.log")" 2
+check reuse_followups "$(nth "$tmp/ru.log" tlsdiag_exit 0 \
+    tlsdiag.coverage.followups)" 0
 
 # 4. Identical stacks, identical ids (three failures from one call site).
 run_shimmed "$tmp/vf.log" TLSDIAG_RATE=0 "$BENCH" verifyfail mem 3 \

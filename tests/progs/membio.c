@@ -10,6 +10,8 @@
  *   eof          server side vanishes mid-handshake (write end shut)
  *   stale        an error left on the queue makes a read look failed
  *   ignored      client with SSL_VERIFY_NONE: handshake succeeds anyway
+ *   reuse        one client SSL, SSL_clear()ed and given a new BIO pair,
+ *                fails verification on two connections
  */
 #include <errno.h>
 #include <stdio.h>
@@ -143,6 +145,29 @@ main(int argc, char **argv)
 		rc = handshake(cl, sv, -1);
 		printf("SSL_do_handshake ret=%d verify=%ld\n", rc,
 		    SSL_get_verify_result(cl));
+	} else if (strcmp(argv[1], "reuse") == 0) {
+		SSL *sv2;
+		BIO *cb, *sb;
+
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_PEER, &cl, &sv);
+		rc = handshake(cl, sv, -1);
+		report("SSL_do_handshake", cl, rc);
+		/* the same SSL, cleared, on a new connection */
+		if (SSL_clear(cl) != 1)
+			die("SSL_clear");
+		SSL_free(sv);
+		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
+		    SSL_VERIFY_PEER, &sv, &sv2);	/* sv: a throwaway client */
+		SSL_free(sv);
+		sv = sv2;
+		if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1)
+			die("BIO_new_bio_pair");
+		SSL_set_bio(cl, cb, cb);
+		SSL_set_bio(sv, sb, sb);
+		SSL_set_connect_state(cl);
+		rc = handshake(cl, sv, -1);
+		report("SSL_do_handshake", cl, rc);
 	} else {
 		fprintf(stderr, "membio: unknown scenario '%s'\n", argv[1]);
 		return 2;
