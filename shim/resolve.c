@@ -175,32 +175,39 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-/*
- * Last resort: any loaded object that defines the marker.  Names are
- * collected inside the callback; dlopen/dlsym run after it returns.
- */
 static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void *
-scan_loaded(void)
+/*
+ * The loaded objects other than us that define libssl's API themselves,
+ * in load order: the address of the marker in each, up to max.  Names
+ * are collected inside the dl_iterate_phdr callback; dlopen and dlsym run
+ * after it returns.  Returns how many.
+ */
+static int
+scan_libssl(void **out, int max)
 {
 	static struct scan sc;	/* 64 KiB: too big for a host's stack */
-	void *h, *p = NULL;
-	int i;
+	Dl_info d;
+	void *h, *p;
+	int i, n = 0;
 
 	pthread_mutex_lock(&scan_lock);
 	sc.n = 0;
 	sc.self = self_bias();
 	dl_iterate_phdr(scan_cb, &sc);
-	for (i = 0; i < sc.n && p == NULL; i++) {
+	for (i = 0; i < sc.n && n < max; i++) {
 		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
 		if (h == NULL)
 			continue;
 		p = sym(h, marker);
+		/* defined by this object itself, not one of its dependencies */
+		if (p != NULL && dladdr(p, &d) != 0 && d.dli_fname != NULL &&
+		    strcmp(d.dli_fname, sc.names[i]) == 0)
+			out[n++] = p;
 		dlclose(h);
 	}
 	pthread_mutex_unlock(&scan_lock);
-	return p;
+	return n;
 }
 
 /*
@@ -233,11 +240,34 @@ copy_for_module(const Dl_info *caller, int *internal)
 		p = sym(h, marker);
 	if (h != NULL)
 		dlclose(h);
-	if (p == NULL)
-		p = scan_loaded();
+	/* last resort: any loaded libssl */
+	if (p == NULL && scan_libssl(&p, 1) == 0)
+		p = NULL;
 	if (p == NULL || dladdr(p, &d) == 0 || d.dli_fname == NULL)
 		return NULL;
 	return copy_for(d.dli_fname, (uintptr_t)d.dli_fbase);
+}
+
+/*
+ * The slot of call site ra: the one holding it (*found set), or else the
+ * first empty one of the 8 past its hash; NULL when all 8 hold others.
+ */
+static struct resolve_site *
+site_slot(uintptr_t ra, int *found)
+{
+	size_t h = resolve_hash(ra), i;
+
+	for (i = 0; i < 8; i++) {
+		struct resolve_site *s =
+		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
+		uintptr_t a = atomic_load_explicit(&s->addr,
+		    memory_order_acquire);
+
+		*found = a == ra;
+		if (a == ra || a == 0)
+			return s;
+	}
+	return NULL;
 }
 
 struct ossl *
@@ -246,22 +276,13 @@ resolve_slow(const void *ra)
 	Dl_info caller;
 	struct ossl *o = NULL;
 	uintptr_t base = 0;
-	size_t i, h;
-	int k, saved = errno, internal = 0;
+	struct resolve_site *site;
+	int k, found, saved = errno, internal = 0;
 
 	/* the site may sit a few slots past its hash */
-	h = resolve_hash((uintptr_t)ra);
-	for (i = 1; i < 8; i++) {
-		struct resolve_site *s =
-		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
-		uintptr_t a = atomic_load_explicit(&s->addr,
-		    memory_order_acquire);
-
-		if (a == (uintptr_t)ra)
-			return s->lib;
-		if (a == 0)
-			break;
-	}
+	site = site_slot((uintptr_t)ra, &found);
+	if (site != NULL && found)
+		return site->lib;
 	shim_init();
 	atomic_store_explicit(&shim.tls_seen, 1, memory_order_relaxed);
 	if (dladdr(ra, &caller) == 0) {
@@ -295,20 +316,11 @@ resolve_slow(const void *ra)
 		nmodules++;
 	}
 	/* remember this call site; slots are filled once, never changed */
-	for (i = 0; i < 8; i++) {
-		struct resolve_site *s =
-		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
-		uintptr_t a = atomic_load_explicit(&s->addr,
-		    memory_order_relaxed);
-
-		if (a == (uintptr_t)ra)
-			break;
-		if (a == 0) {
-			s->lib = o;
-			atomic_store_explicit(&s->addr, (uintptr_t)ra,
-			    memory_order_release);
-			break;
-		}
+	site = site_slot((uintptr_t)ra, &found);
+	if (site != NULL && !found) {
+		site->lib = o;
+		atomic_store_explicit(&site->addr, (uintptr_t)ra,
+		    memory_order_release);
 	}
 	pthread_mutex_unlock(&lock);
 	errno = saved;
@@ -358,31 +370,17 @@ resolve_atfork_child(void)
 int
 resolve_loaded_libssl(char (*out)[256], int max)
 {
-	static struct scan sc;
+	void *found[8], *global;
 	Dl_info d, g;
-	void *h, *p, *global;
-	int i, n = 0;
+	int i, k, n = 0;
 
 	global = sym(RTLD_DEFAULT, marker);
 	if (global == NULL || dladdr(global, &g) == 0)
 		g.dli_fbase = NULL;
-	pthread_mutex_lock(&scan_lock);
-	sc.n = 0;
-	sc.self = self_bias();
-	dl_iterate_phdr(scan_cb, &sc);
-	for (i = 0; i < sc.n && n < max; i++) {
-		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
-		if (h == NULL)
-			continue;
-		p = sym(h, marker);
-		/* defined by this object itself, not one of its dependencies */
-		if (p != NULL && dladdr(p, &d) != 0 && d.dli_fname != NULL &&
-		    strcmp(d.dli_fname, sc.names[i]) == 0 &&
-		    d.dli_fbase != g.dli_fbase)
-			snprintf(out[n++], sizeof(out[0]), "%s", sc.names[i]);
-		dlclose(h);
-	}
-	pthread_mutex_unlock(&scan_lock);
+	k = scan_libssl(found, max < 8 ? max : 8);
+	for (i = 0; i < k; i++)
+		if (dladdr(found[i], &d) != 0 && d.dli_fbase != g.dli_fbase)
+			snprintf(out[n++], sizeof(out[0]), "%s", d.dli_fname);
 	return n;
 }
 
