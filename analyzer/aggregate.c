@@ -108,6 +108,7 @@ agg_init(struct agg *a)
 	strmap_init(&a->groups, sizeof(struct agg_group));
 	strmap_init(&a->certs, sizeof(struct agg_cert));
 	strmap_init(&a->stacks, sizeof(struct agg_stack));
+	strmap_init(&a->frames, sizeof(struct agg_frames));
 	strmap_init(&a->hosts, sizeof(struct agg_host));
 	strmap_init(&a->programs, sizeof(struct agg_program));
 	strmap_init(&a->procs, sizeof(struct agg_proc));
@@ -136,6 +137,19 @@ free_certs(struct strmap *m)
 }
 
 static void
+free_frames(struct agg_frames *fr)
+{
+	size_t j;
+
+	for (j = 0; j < fr->nframes; j++) {
+		free(fr->frames[j].module);
+		free(fr->frames[j].build_id);
+		free(fr->frames[j].symbol);
+	}
+	free(fr->frames);
+}
+
+static void
 free_stacks(struct strmap *m)
 {
 	struct agg_stack *s;
@@ -146,12 +160,7 @@ free_stacks(struct strmap *m)
 		if (m->slots[i] == NULL)
 			continue;
 		s = m->slots[i]->val;
-		for (j = 0; j < s->nframes; j++) {
-			free(s->frames[j].module);
-			free(s->frames[j].build_id);
-			free(s->frames[j].symbol);
-		}
-		free(s->frames);
+		free_frames(&s->fr);
 		free(s->type);
 		free(s->program);
 		for (j = 0; j < s->ntypes; j++)
@@ -162,8 +171,14 @@ free_stacks(struct strmap *m)
 void
 agg_free(struct agg *a)
 {
+	size_t i;
+
 	free_certs(&a->certs);
 	free_stacks(&a->stacks);
+	for (i = 0; i < a->frames.cap; i++)
+		if (a->frames.slots[i] != NULL)
+			free_frames(a->frames.slots[i]->val);
+	strmap_free(&a->frames);
 	strmap_free(&a->types);
 	strmap_free(&a->groups);
 	strmap_free(&a->certs);
@@ -393,7 +408,7 @@ add_cert(struct agg *a, const struct record *r, const char *addr)
 }
 
 static void
-parse_frames(struct agg_stack *s, const cJSON *bt)
+parse_frames(struct agg_frames *s, const cJSON *bt)
 {
 	const cJSON *f;
 	const cJSON *v;
@@ -498,6 +513,71 @@ stack_count_type(struct agg_stack *s, const char *type)
 	return 0;
 }
 
+/*
+ * Move the frames learned for stack key (by agg_learn()) into *to.
+ * Returns 1 if there were some.
+ */
+static int
+take_frames(struct agg *a, struct agg_frames *to, const char *key,
+    size_t len)
+{
+	struct strmap_ent *e;
+	struct agg_frames *fr;
+
+	if (a->frames.count == 0)
+		return 0;
+	e = strmap_find(&a->frames, key, len);
+	if (e == NULL)
+		return 0;
+	fr = e->val;
+	if (fr->frames == NULL)
+		return 0;
+	*to = *fr;
+	fr->frames = NULL;
+	fr->nframes = 0;
+	return 1;
+}
+
+int
+agg_learn(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	const struct agg_stack *s;
+	size_t len = 0;
+	int created;
+
+	if (r->stack_id == NULL || r->backtrace == NULL)
+		return 0;
+	key_add(a, &len, r->stack_id);
+	e = strmap_find(&a->stacks, a->key, len);
+	if (e != NULL && (s = e->val)->fr.frames != NULL)
+		return 0;
+	e = strmap_get(&a->frames, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	if (created)
+		parse_frames(e->val, r->backtrace);
+	return 0;
+}
+
+void
+agg_finish(struct agg *a)
+{
+	struct strmap_ent **e;
+	struct agg_stack *s;
+	size_t i;
+
+	if (a->frames.count == 0)
+		return;
+	e = strmap_entries(&a->stacks);
+	for (i = 0; e != NULL && i < a->stacks.count; i++) {
+		s = e[i]->val;
+		if (s->fr.frames == NULL)
+			take_frames(a, &s->fr, e[i]->key, e[i]->klen);
+	}
+	free(e);
+}
+
 static int
 add_stack(struct agg *a, const struct record *r)
 {
@@ -516,8 +596,9 @@ add_stack(struct agg *a, const struct record *r)
 	if (e == NULL)
 		return -1;
 	s = e->val;
+	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
+		parse_frames(&s->fr, r->backtrace);
 	if (created) {
-		parse_frames(s, r->backtrace);
 		s->type = dup_or_null(r->type);
 		s->program = dup_or_null(r->name);
 	}

@@ -66,10 +66,15 @@ struct agg_stack_type {
 	uint64_t count;
 };
 
+/* A stack's frames: of the first record of it that carried them. */
+struct agg_frames {
+	struct agg_frame *frames;
+	size_t nframes;
+};
+
 struct agg_stack {
 	struct agg_stat st;
-	struct agg_frame *frames;	/* of the first record seen */
-	size_t nframes;
+	struct agg_frames fr;
 	char *type;		/* error.type and program of that record */
 	char *program;
 	/* By count (descending), then name: a total order, input-blind. */
@@ -191,6 +196,7 @@ struct agg {
 	struct strmap groups;
 	struct strmap certs;
 	struct strmap stacks;
+	struct strmap frames;	/* stack id: frames, from any record */
 	struct strmap hosts;
 	struct strmap programs;
 	struct strmap procs;
@@ -219,6 +225,18 @@ void agg_skip(struct agg *a, const char *file, uint64_t line,
  * out (the counts stay consistent but the record is not grouped).
  */
 int agg_add(struct agg *a, const struct record *r);
+
+/*
+ * Learn r's frames under its stack id, from every record read, matched by
+ * the filter or not: the shim writes a stack's frames only in the first
+ * record of it in a log file (later ones say backtrace_repeat), which may
+ * lie outside --since or be filtered away.  Returns 0, or -1 if memory
+ * ran out.
+ */
+int agg_learn(struct agg *a, const struct record *r);
+
+/* After the last record: give counted stacks the frames learned later. */
+void agg_finish(struct agg *a);
 
 /*
  * One line for people about a note, e.g. "node carries its own OpenSSL

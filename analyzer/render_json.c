@@ -290,8 +290,8 @@ json_frames(const struct view *v, cJSON *arr, const struct agg_stack *s)
 	cJSON *o;
 	size_t j;
 
-	for (j = 0; j < s->nframes; j++) {
-		const struct agg_frame *f = &s->frames[j];
+	for (j = 0; j < s->fr.nframes; j++) {
+		const struct agg_frame *f = &s->fr.frames[j];
 
 		o = push_obj(arr);
 		if (o == NULL)

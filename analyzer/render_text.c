@@ -402,8 +402,12 @@ print_stacks(const struct view *v, FILE *out)
 		fprintf(out, ", %s)\n", esc(s->program, e2));
 		fprintf(out, "      first %s  last %s\n", ts(s->st.first, b1),
 		    ts(s->st.last, b2));
-		for (j = 0; j < s->nframes; j++)
-			print_frame(v, out, j, &s->frames[j]);
+		for (j = 0; j < s->fr.nframes; j++)
+			print_frame(v, out, j, &s->fr.frames[j]);
+		if (s->fr.nframes == 0)
+			fprintf(out, "      (no frames in these logs: they are "
+			    "in the first record of this stack in its log "
+			    "file)\n");
 	}
 	free(e);
 }

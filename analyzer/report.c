@@ -96,6 +96,8 @@ process_line(const struct report_opts *o, struct input *in,
 		return;
 	}
 	a->records++;
+	if (agg_learn(a, &r) == -1)
+		res->fatal = 1;
 	if (filter_match(&o->filter, &r)) {
 		if (agg_add(a, &r) == -1)
 			res->fatal = 1;
@@ -158,6 +160,7 @@ report_collect(const struct report_opts *o, char *const *files,
 	progress_init(&pr, o->progress);
 	for (i = 0; i < nfiles; i++)
 		collect_one(o, files[i], out, a, res, &pr);
+	agg_finish(a);
 	progress_done(&pr);
 	res->failures = a->failures;
 }

@@ -9,6 +9,10 @@ output record is one of those, re-addressed as if it came from a fleet:
 host, pid/tid, peer address and port, SNI and the message that names them
 vary; timestamps advance over one fixed day however large the output is.
 
+Each variant stands for one process; as the shim does, the first failure
+record of a process carries its backtrace, and the later ones carry the
+same stack_id with "backtrace_repeat": true instead of the frames.
+
 The number of distinct keys (hosts, processes, peers, call sites) is
 bounded by the variant pool, not by the output size, so the 100 MB and
 1 GB logs differ only in how many times each kind of record occurs:
@@ -83,6 +87,19 @@ def readdress(rec, rng):
     return r
 
 
+def repeat_of(rec):
+    """rec as the shim writes it when this process already wrote the
+    same stack's frames into the log: backtrace_repeat in its place."""
+    td = rec.get("tlsdiag", {})
+    if "backtrace" not in td or "stack_id" not in td:
+        return None
+    r = dict(rec)
+    r["tlsdiag"] = {("backtrace_repeat" if k == "backtrace" else k):
+                    (True if k == "backtrace" else v)
+                    for k, v in td.items()}
+    return r
+
+
 def template(rec):
     """Serialize rec with the timestamp first, split around it."""
     rec = dict(rec)
@@ -114,21 +131,25 @@ def main():
     for _ in range(POOL):
         kind = ("tls_failure" if rng.random() < a.failure_share
                 else "other")
-        pool.append(template(readdress(rng.choice(seeds[kind]), rng)))
-    avg = sum(len(p) + len(q) + 27 for p, q in pool) / len(pool)
+        rec = readdress(rng.choice(seeds[kind]), rng)
+        rep = repeat_of(rec)
+        pool.append((template(rec), template(rep) if rep else None))
     target = int(a.size_mb * 1024 * 1024)
-    nrec = max(1, int(target / avg))
-    step = DAY_US / nrec
+    seen = set()
     written = 0
     n = 0
     start_us = int(START.timestamp()) * 1000000
     out = open(a.out, "w", buffering=1 << 20)
+    # timestamps: spread over the day by the bytes written so far
     while written < target:
-        us = start_us + int(n * step) + rng.randrange(0, max(1, int(step)))
+        us = start_us + int(written / target * DAY_US)
         us = min(us, start_us + DAY_US - 1)
         sec, frac = divmod(us, 1000000)
         ts = time_fmt(sec) + ".%06dZ" % frac
-        pre, post = pool[rng.randrange(POOL)]
+        i = rng.randrange(POOL)
+        full, rep = pool[i]
+        pre, post = full if rep is None or i not in seen else rep
+        seen.add(i)
         line = pre + ts + post
         out.write(line)
         written += len(line)

@@ -203,7 +203,7 @@ in_shim(uintptr_t ip)
 }
 
 void
-backtrace_write(struct jsonw *w, int depth)
+backtrace_write(struct jsonw *w, int depth, struct bt_span *sp)
 {
 	void *ips[MAX_FRAMES];
 	struct modinfo mi;
@@ -212,6 +212,8 @@ backtrace_write(struct jsonw *w, int depth)
 	int n, i, first, kept;
 	size_t mark;
 
+	sp->id = 0;
+	sp->start = sp->end = 0;
 	if (depth <= 0)
 		return;
 	backtrace_warmup();
@@ -223,6 +225,7 @@ backtrace_write(struct jsonw *w, int depth)
 	/* the id goes before the frames: write frames after a placeholder */
 	jsonw_str(w, "stack_id", "0000000000000000");
 	mark = w->len - 17;	/* the 16 hex digits and the closing quote */
+	sp->start = w->len;	/* the comma before "backtrace" */
 	jsonw_arr(w, "backtrace");
 	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
 		uintptr_t ip = (uintptr_t)ips[i];
@@ -246,8 +249,12 @@ backtrace_write(struct jsonw *w, int depth)
 	}
 	jsonw_end(w);
 	snprintf(idhex, sizeof(idhex), "%016llx", (unsigned long long)id);
-	if (!w->overflow)
+	if (!w->overflow) {
 		memcpy(w->buf + mark, idhex, 16);
+		sp->id = id;
+		sp->end = w->len;
+	} else
+		sp->start = 0;
 }
 
 void

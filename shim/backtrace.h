@@ -15,12 +15,20 @@ void backtrace_atfork_child(void);
  */
 void backtrace_warmup(void);
 
+/* Where backtrace_write() put the frames, so they can be taken out. */
+struct bt_span {
+	uint64_t id;		/* the stack id */
+	size_t start, end;	/* the ',"backtrace":[...]' member in w->buf */
+};
+
 /*
  * Write "stack_id" and "backtrace" members into the open object of w:
  * up to depth frames of the current stack above the shim's own frames,
  * each with module path, build-id and offset (the ELF virtual address of
- * the return address).  Identical stacks get identical stack ids.
+ * the return address).  Identical stacks get identical stack ids: the id
+ * hashes build-ids (or paths) and offsets, never load addresses.  *sp
+ * says where the frames are; start == end when none were written.
  */
-void backtrace_write(struct jsonw *w, int depth);
+void backtrace_write(struct jsonw *w, int depth, struct bt_span *sp);
 
 #endif

@@ -108,6 +108,13 @@ config_load(struct config *c, const char *(*get)(const char *name),
 		else
 			c->depth = (int)n;
 	}
+	if ((v = get("TLSDIAG_BACKTRACE_REPEAT")) != NULL) {
+		b = parse_bool(v);
+		if (b < 0)
+			rc = bad(err, errlen, "TLSDIAG_BACKTRACE_REPEAT", v);
+		else
+			c->repeat_frames = b;
+	}
 	if ((v = get("TLSDIAG_RATE")) != NULL && *v != '\0') {
 		n = parse_num(v, 1000000);
 		if (n < 0)

@@ -19,6 +19,7 @@ struct config {
 	enum pymodel model;	/* TLSDIAG_PYTHON: 3.13 (default) or 3.11 */
 	int clean_close;	/* TLSDIAG_CLEAN_CLOSE: record close_notify */
 	int depth;		/* TLSDIAG_BACKTRACE: frames, 0 = none */
+	int repeat_frames;	/* TLSDIAG_BACKTRACE_REPEAT: frames in every record */
 	unsigned rate;		/* TLSDIAG_RATE: records/s per process, 0 = no limit */
 };
 

@@ -162,6 +162,7 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 {
 	char buf[RECORD_MAX], msg[2048];
 	struct jsonw w;
+	struct bt_span bt;
 	struct verify_where vw;
 	const char *phase = phase_of(f->call, cn);
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
@@ -228,11 +229,11 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	jsonw_str(&w, "version", o->version);
 	jsonw_str(&w, "path", o->path);
 	jsonw_end(&w);
-	backtrace_write(&w, shim.cfg.depth);
+	backtrace_write(&w, shim.cfg.depth, &bt);
 	jsonw_end(&w);
 
 	context_write_top(&w, o, s, cn);
-	record_write(&w);
+	record_write_frames(&w, &bt);
 }
 
 #ifdef SHIM_FAULTS

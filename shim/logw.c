@@ -63,25 +63,40 @@ write_nosigpipe(int fd, const char *buf, size_t len)
 }
 
 int
-logw_append(const char *path, const char *buf, size_t len)
+logw_open(const char *path, struct stat *st)
 {
-	struct stat st;
-	int fd, rc, saved;
+	int fd, saved;
 
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
-		rc = -1;
-	} else if (S_ISREG(st.st_mode) &&
-	    (st.st_uid != geteuid() || st.st_nlink != 1)) {
+	if (fstat(fd, st) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (S_ISREG(st->st_mode) &&
+	    (st->st_uid != geteuid() || st->st_nlink != 1)) {
+		close(fd);
 		errno = EPERM;	/* someone else's file, or a hard link */
-		rc = -1;
-	} else if (S_ISDIR(st.st_mode)) {
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		close(fd);
 		errno = EISDIR;
-		rc = -1;
-	} else if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return -1;
+	}
+	return fd;
+}
+
+int
+logw_write(int fd, const struct stat *st, const char *buf, size_t len)
+{
+	int rc, saved;
+
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
 		rc = write_nosigpipe(fd, buf, len);
 	else
 		rc = write_all(fd, buf, len);
@@ -89,4 +104,16 @@ logw_append(const char *path, const char *buf, size_t len)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+int
+logw_append(const char *path, const char *buf, size_t len)
+{
+	struct stat st;
+	int fd;
+
+	fd = logw_open(path, &st);
+	if (fd < 0)
+		return -1;
+	return logw_write(fd, &st, buf, len);
 }

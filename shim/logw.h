@@ -3,6 +3,7 @@
 #define TLSDIAG_LOGW_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 /*
  * Append buf[0..len) (one complete line) to the file at path with a single
@@ -14,5 +15,14 @@
  * or -1 with errno set (the record is dropped).
  */
 int logw_append(const char *path, const char *buf, size_t len);
+
+/*
+ * logw_append() in two steps, for a writer that shapes the record after
+ * seeing which file it goes to: logw_open() opens path as above, checks
+ * it and fills *st; logw_write() writes buf[0..len) and closes fd.  Both
+ * return -1 with errno set when the record is dropped.
+ */
+int logw_open(const char *path, struct stat *st);
+int logw_write(int fd, const struct stat *st, const char *buf, size_t len);
 
 #endif

@@ -14,8 +14,10 @@
 #include <unistd.h>
 
 #include "../common/logformat.h"
+#include "backtrace.h"
 #include "logw.h"
 #include "shim.h"
+#include "stackset.h"
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
 static void
@@ -118,12 +120,29 @@ log_path(pid_t pid, char *out, size_t cap)
 	return rc;
 }
 
+/* Took the frames at sp out of buf[0..*len): the stack id stays. */
+static void
+elide_frames(char *buf, long *len, const struct bt_span *sp)
+{
+	static const char repeat[] = ",\"backtrace_repeat\":true";
+	size_t n = sizeof(repeat) - 1;
+
+	if (sp->end - sp->start < n || sp->end > (size_t)*len)
+		return;
+	memcpy(buf + sp->start, repeat, n);
+	memmove(buf + sp->start + n, buf + sp->end, (size_t)*len - sp->end);
+	*len -= (long)(sp->end - sp->start - n);
+}
+
 int
-record_write(struct jsonw *w)
+record_write_frames(struct jsonw *w, const struct bt_span *sp)
 {
 	char path[CONFIG_PATH_MAX];
+	struct stat st;
+	uint64_t file;
 	long len;
 	pid_t pid = getpid();
+	int fd, frames;
 	static _Atomic int warned;
 
 	jsonw_obj(w, "process");
@@ -149,7 +168,15 @@ record_write(struct jsonw *w)
 			shim_debug("bad TLSDIAG_LOG '%s'", shim.cfg.log);
 		return -1;
 	}
-	if (logw_append(path, w->buf, (size_t)len) < 0) {
+	fd = logw_open(path, &st);
+	file = fd >= 0 ? stackset_file(&st) : 0;
+	frames = sp != NULL && sp->end > sp->start;
+	if (frames && file != 0 && !shim.cfg.repeat_frames &&
+	    stackset_has(file, sp->id)) {
+		elide_frames(w->buf, &len, sp);
+		frames = 0;
+	}
+	if (fd < 0 || logw_write(fd, &st, w->buf, (size_t)len) < 0) {
 		int e = errno;
 
 		atomic_fetch_add(&shim.dropped, 1);
@@ -157,8 +184,17 @@ record_write(struct jsonw *w)
 			shim_debug("cannot write '%s': %s", path, strerror(e));
 		return -1;
 	}
+	stackset_wrote(&st, (size_t)len);
+	if (frames && file != 0)
+		stackset_add(file, sp->id);
 	atomic_fetch_add(&shim.records, 1);
 	return 0;
+}
+
+int
+record_write(struct jsonw *w)
+{
+	return record_write_frames(w, NULL);
 }
 
 /* The tlsdiag_suppressed record: held failures were not written. */
@@ -231,4 +267,5 @@ record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
 	atomic_store(&rate_held, 0);
+	stackset_atfork_child();
 }

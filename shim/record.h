@@ -23,6 +23,16 @@ void record_tlsdiag_schema(struct jsonw *w);
  */
 int record_write(struct jsonw *w);
 
+struct bt_span;
+
+/*
+ * record_write() for a record with a backtrace at *sp: when this process
+ * already wrote the same stack's frames into the same log file, they are
+ * replaced by "backtrace_repeat":true (the stack_id stays), unless
+ * TLSDIAG_BACKTRACE_REPEAT is set.
+ */
+int record_write_frames(struct jsonw *w, const struct bt_span *sp);
+
 /*
  * Rate limit: 1 if a failure record may be written now.  When records were
  * held back in an earlier second, writes a tlsdiag_suppressed record first.

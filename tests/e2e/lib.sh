@@ -108,11 +108,18 @@ require_shim() {
 
 # run_shimmed LOG [VAR=VALUE...] CMD...: run CMD under the shim, logging to
 # LOG, with a timeout of $CLIENT_TIMEOUT seconds.  Returns CMD's status.
+# With TLSDIAG_E2E_SAVE_LOGS=DIR, LOG is also appended to DIR/TEST.log
+# (real records for bench/data and tests/e2e/data).
 run_shimmed() {
 	_log=$1
 	shift
+	_rc=0
 	timeout "$CLIENT_TIMEOUT" env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$_log" \
-	    "$@"
+	    "$@" || _rc=$?
+	if [ -n "${TLSDIAG_E2E_SAVE_LOGS:-}" ] && [ -f "$_log" ]; then
+		cat "$_log" >>"$TLSDIAG_E2E_SAVE_LOGS/$test_name.log"
+	fi
+	return "$_rc"
 }
 
 # run_plain [VAR=VALUE...] CMD...: the same without the shim.

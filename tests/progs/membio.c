@@ -12,11 +12,16 @@
  *   ignored      client with SSL_VERIFY_NONE: handshake succeeds anyway
  *   reuse        one client SSL, SSL_clear()ed and given a new BIO pair,
  *                fails verification on two connections
+ *   rotate       eight verification failures from one call site, two at
+ *                a time, while the log named by MEMBIO_LOG is rotated
+ *                (renamed to .1), deleted, copied to .2 and truncated
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -102,6 +107,69 @@ handshake(SSL *cl, SSL *sv, int cut_after)
 	return rc;
 }
 
+/* cp from to, as a log collector would before truncating. */
+static void
+copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	ssize_t n;
+	int in, out;
+
+	in = open(from, O_RDONLY);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (in < 0 || out < 0)
+		die("copy: open");
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			die("copy: write");
+	close(in);
+	close(out);
+}
+
+/*
+ * What happens to the log before failure i.  Out of line, so the loop
+ * below stays one call site (a compiler may otherwise copy the loop body
+ * for the iterations with work to do, and the copies have other return
+ * addresses: other stacks).
+ */
+static __attribute__((noinline)) void
+log_event(const char *log, int i)
+{
+	char one[4096], two[4096];
+
+	snprintf(one, sizeof(one), "%s.1", log);
+	snprintf(two, sizeof(two), "%s.2", log);
+	if (i == 2 && rename(log, one) != 0)
+		die("rename");
+	if (i == 4 && unlink(log) != 0)
+		die("unlink");
+	if (i == 6) {
+		copy_file(log, two);
+		if (truncate(log, 0) != 0)
+			die("truncate");
+	}
+}
+
+/* The log rotated, deleted and truncated between pairs of failures. */
+static void
+rotate(const char *cert, const char *key, const char *ca)
+{
+	const char *log = getenv("MEMBIO_LOG");
+	SSL *cl, *sv;
+	int i, rc;
+
+	if (log == NULL)
+		die("MEMBIO_LOG is not set");
+	for (i = 0; i < 8; i++) {
+		log_event(log, i);
+		pair(cert, key, ca, SSL_VERIFY_PEER, &cl, &sv);
+		rc = handshake(cl, sv, -1);
+		report("SSL_do_handshake", cl, rc);
+		SSL_free(cl);
+		SSL_free(sv);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -168,6 +236,9 @@ main(int argc, char **argv)
 		SSL_set_connect_state(cl);
 		rc = handshake(cl, sv, -1);
 		report("SSL_do_handshake", cl, rc);
+	} else if (strcmp(argv[1], "rotate") == 0) {
+		rotate(argv[2], argv[3], argc > 4 ? argv[4] : NULL);
+		return 0;
 	} else {
 		fprintf(stderr, "membio: unknown scenario '%s'\n", argv[1]);
 		return 2;

@@ -494,12 +494,12 @@ Test(aggregate, frames_need_no_symbol_names)
 	    "\"/usr/bin/curl\",\"build_id\":\"cd34\",\"offset\":291}]");
 	s = only_stack(&a);
 	cr_expect_eq(s->st.count, 2, "same frames, same call site");
-	cr_assert_eq(s->nframes, 2);
-	cr_expect_str_eq(s->frames[0].module, "/usr/lib/libcurl.so.4");
-	cr_expect_str_eq(s->frames[0].build_id, "ab12");
-	cr_expect_eq(s->frames[0].offset, 4660);
-	cr_expect_null(s->frames[0].symbol);
-	cr_expect_eq(s->frames[1].offset, 291);
+	cr_assert_eq(s->fr.nframes, 2);
+	cr_expect_str_eq(s->fr.frames[0].module, "/usr/lib/libcurl.so.4");
+	cr_expect_str_eq(s->fr.frames[0].build_id, "ab12");
+	cr_expect_eq(s->fr.frames[0].offset, 4660);
+	cr_expect_null(s->fr.frames[0].symbol);
+	cr_expect_eq(s->fr.frames[1].offset, 291);
 	agg_free(&a);
 	/* An older log's names are kept as the fallback. */
 	agg_init(&a);
@@ -507,6 +507,79 @@ Test(aggregate, frames_need_no_symbol_names)
 	    "\"stack_id\":\"x\",\"backtrace\":[{\"module\":\"/m\","
 	    "\"offset\":16,\"symbol\":\"f\",\"symbol_offset\":3}]");
 	s = only_stack(&a);
-	cr_expect_str_eq(s->frames[0].symbol, "f");
+	cr_expect_str_eq(s->fr.frames[0].symbol, "f");
+	agg_free(&a);
+}
+
+/* Parse line and only learn its frames, as for a record --since skipped. */
+static void
+learn_only(struct agg *a, const char *ts, const char *extra_tlsdiag)
+{
+	char line[2048];
+	struct record r;
+
+	snprintf(line, sizeof(line), "{\"@timestamp\":\"%s\",\"event\":"
+	    "{\"action\":\"tls_failure\"},\"error\":{\"type\":\"SSLEOFError\"},"
+	    "\"tlsdiag\":{\"schema\":1,%s}}", ts, extra_tlsdiag);
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
+	    line);
+	cr_assert_eq(agg_learn(a, &r), 0);
+	record_free(&r);
+}
+
+#define BT_S1 "\"stack_id\":\"s1\",\"backtrace\":[{\"module\":\"/m\"," \
+	"\"offset\":16},{\"module\":\"/n\",\"offset\":32}]"
+#define REPEAT_S1 "\"stack_id\":\"s1\",\"backtrace_repeat\":true"
+
+Test(aggregate, repeated_stacks_take_frames_from_any_record)
+{
+	static struct agg a;
+	const struct agg_stack *s;
+
+	/* The record with the frames was filtered out (read, not counted). */
+	agg_init(&a);
+	learn_only(&a, "2026-11-27T01:00:00Z", BT_S1);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1, REPEAT_S1);
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1, REPEAT_S1);
+	agg_finish(&a);
+	s = only_stack(&a);
+	cr_expect_eq(s->st.count, 2);
+	cr_assert_eq(s->fr.nframes, 2);
+	cr_expect_str_eq(s->fr.frames[1].module, "/n");
+	cr_expect_eq(s->fr.frames[1].offset, 32);
+	agg_free(&a);
+
+	/* Counted repeats first, the frames later (files in another order). */
+	agg_init(&a);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1, REPEAT_S1);
+	learn_only(&a, "2026-11-27T01:00:00Z", BT_S1);
+	s = only_stack(&a);
+	cr_expect_null(s->fr.frames, "not before agg_finish");
+	agg_finish(&a);
+	cr_assert_eq(s->fr.nframes, 2);
+	cr_expect_str_eq(s->fr.frames[0].module, "/m");
+	agg_free(&a);
+
+	/* Frames nowhere in the input: the stack is counted, without them. */
+	agg_init(&a);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1, REPEAT_S1);
+	agg_finish(&a);
+	s = only_stack(&a);
+	cr_expect_eq(s->st.count, 1);
+	cr_expect_eq(s->fr.nframes, 0);
+	agg_free(&a);
+}
+
+Test(aggregate, counted_record_with_frames_fills_its_stack)
+{
+	static struct agg a;
+	const struct agg_stack *s;
+
+	agg_init(&a);
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1, REPEAT_S1);
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1, BT_S1);
+	s = only_stack(&a);
+	cr_expect_eq(s->st.count, 2);
+	cr_assert_eq(s->fr.nframes, 2, "frames from the second record");
 	agg_free(&a);
 }

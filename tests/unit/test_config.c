@@ -39,6 +39,7 @@ Test(config, defaults)
 	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
 	cr_expect_eq(c.rate, CONFIG_DEFAULT_RATE);
 	cr_expect(!c.clean_close);
+	cr_expect(!c.repeat_frames);
 }
 
 Test(config, all_set)
@@ -47,12 +48,13 @@ Test(config, all_set)
 		"TLSDIAG_LOG", "/var/log/t-%p.jsonl", "TLSDIAG_DEBUG", "1",
 		"TLSDIAG_PYTHON", "3.11", "TLSDIAG_BACKTRACE", "0",
 		"TLSDIAG_RATE", "5", "TLSDIAG_CLEAN_CLOSE", "yes",
-		"TLSDIAG_DISABLE", "0", NULL
+		"TLSDIAG_DISABLE", "0", "TLSDIAG_BACKTRACE_REPEAT", "1", NULL
 	};
 	struct config c;
 	char err[128];
 
 	cr_expect_eq(load(&c, e, 0, err), 0);
+	cr_expect(c.repeat_frames);
 	cr_expect_str_eq(c.log, "/var/log/t-%p.jsonl");
 	cr_expect(c.debug);
 	cr_expect_eq(c.model, PYMODEL_311);
