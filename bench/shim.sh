@@ -26,27 +26,57 @@ ENTRY=SSL_read+SSL_read_ex+SSL_peek+SSL_peek_ex+SSL_write+SSL_write_ex
 ENTRY=$ENTRY+SSL_do_handshake+SSL_connect+SSL_accept+SSL_shutdown
 ENTRY=$ENTRY+SSL_get_verify_result
 
+# Wall-clock runs are pinned to one CPU (tlsbench is one thread: client
+# and server in one process) so migrations do not add noise.
+PIN=
+if command -v taskset >/dev/null 2>&1 && taskset -c 1 true 2>/dev/null; then
+	PIN="taskset -c 1"
+fi
+
 # run MODE WORKLOAD TRANSPORT N [CA]: one run; prints seconds.
 run() {
 	mode=$1 work=$2 tr=$3 n=$4
 	shift 4
 	case $mode in
-	bare) "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
-	shim) env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" TLSDIAG_RATE="${RATE:-100}" \
+	bare) $PIN "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
+	shim) $PIN env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" \
+	    TLSDIAG_RATE="${RATE:-100}" \
 	    "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
-	ltrace) ltrace -o /dev/null -e "$ENTRY" \
+	ltrace) $PIN ltrace -o /dev/null -e "$ENTRY" \
 	    "$BENCH" "$work" "$tr" "$n" "$CERT" "$KEY" "$@" ;;
 	esac | awk '{print $4}'
 }
 
+# med N FILE: median of the run times in FILE, per operation.
+med() {
+	sort -n "$2" | awk -v n="$1" '{a[NR] = $1} END {
+	    printf "%.9f\n", a[int((NR + 1) / 2)] / n }'
+}
+
 # median MODE WORKLOAD TRANSPORT N [CA]: median seconds per operation.
 median() {
+	: >"$tmp/runs"
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
-		run "$@"
+		run "$@" >>"$tmp/runs"
 		i=$((i + 1))
-	done | sort -n | awk -v n="$4" '{a[NR] = $1} END {
-	    printf "%.9f\n", a[int((NR + 1) / 2)] / n }'
+	done
+	med "$4" "$tmp/runs"
+}
+
+# medians WORKLOAD TRANSPORT N [CA]: "BARE SHIM" median seconds per
+# operation, the bare and shim runs alternated so that a drift in the
+# machine's speed during the measurement hits both alike.
+medians() {
+	: >"$tmp/bare"
+	: >"$tmp/shim"
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		run bare "$@" >>"$tmp/bare"
+		run shim "$@" >>"$tmp/shim"
+		i=$((i + 1))
+	done
+	echo "$(med "$3" "$tmp/bare") $(med "$3" "$tmp/shim")"
 }
 
 # instr MODE WORKLOAD TRANSPORT N [CA]: instructions per operation, the
@@ -93,13 +123,14 @@ s=$(RATE=0 instr shim eof mem 200)
 echo "recorded failure (eof/mem, every failure written): $((s - b)) instructions over bare"
 
 echo
-echo "== wall clock: median of $RUNS runs, time per operation =="
+echo "== wall clock: median of $RUNS runs, bare and shim alternated${PIN:+, $PIN}, time per operation =="
 if command -v ltrace >/dev/null 2>&1; then have_ltrace=1; else have_ltrace=0; fi
 printf '%-28s %12s %12s %12s %9s %10s\n' workload "bare us" "shim us" \
     "ltrace us" shim/bare ltrace/bare
 while read -r work tr n nl extra; do
-	b=$(median bare "$work" "$tr" "$n" $extra)
-	s=$(median shim "$work" "$tr" "$n" $extra)
+	# shellcheck disable=SC2086
+	set -- $(medians "$work" "$tr" "$n" $extra)
+	b=$1 s=$2
 	if [ "$have_ltrace" = 1 ] && [ "$nl" -gt 0 ]; then
 		l=$(RUNS=3 median ltrace "$work" "$tr" "$nl" $extra)
 		lr=$(ratio "$b" "$l")
@@ -124,20 +155,20 @@ EOF_W
 # A recorded failure, backtrace and write included, every one written:
 # after a handshake attempt (caches cold from the key exchange), and in a
 # tight loop of cheap failures (caches warm).  The log is a file.
-b=$(median bare eof mem 3000)
-s=$(RATE=0 median shim eof mem 3000)
+set -- $(RATE=0 medians eof mem 3000)
+b=$1 s=$2
 echo "recorded failure after a handshake attempt (eof/mem): \
 $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f", (s - b) * 1e6 }') us over bare \
 (target <= 20)"
-b=$(median bare storm mem 20000)
-s=$(RATE=0 median shim storm mem 20000)
+set -- $(RATE=0 medians storm mem 20000)
+b=$1 s=$2
 echo "recorded failure in a loop of failures (storm/mem, no rate limit): \
 $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f", (s - b) * 1e6 }') us over bare \
 (target <= 20)"
 
 # a failure storm: the default rate limit (100/s) holds records back
-b=$(median bare storm mem 200000)
-s=$(median shim storm mem 200000)
+set -- $(medians storm mem 200000)
+b=$1 s=$2
 echo "failure storm: bare $(awk -v x="$b" 'BEGIN { printf "%.0f", 1 / x }') \
 failures/s offered, under the shim $(awk -v x="$s" 'BEGIN { printf "%.0f", 1 / x }')/s: \
 throughput kept $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f%%", 100 * b / s }') \

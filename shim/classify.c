@@ -5,6 +5,7 @@
  */
 #include "classify.h"
 #include "errnames.h"
+#include "str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -189,12 +190,15 @@ set_oserror(struct classify_out *out, int n)
 	out->type = classify_oserror_type(n);
 	out->code = n;
 	out->oserror = 1;
+	char nb[24];
+
+	str_dec(nb, n);
 	if (s != NULL)
-		snprintf(out->message, sizeof(out->message), "[Errno %d] %s",
-		    n, s);
+		str_cat(out->message, sizeof(out->message), "[Errno ", nb,
+		    "] ", s, STR_END);
 	else
-		snprintf(out->message, sizeof(out->message),
-		    "[Errno %d] Unknown error %d", n, n);
+		str_cat(out->message, sizeof(out->message), "[Errno ", nb,
+		    "] Unknown error ", nb, STR_END);
 	out->text = out->message;
 }
 
@@ -203,14 +207,14 @@ static void
 verify_message(const struct classify_in *in, char *buf, size_t cap)
 {
 	if (in->verify_result == 62 && in->check_host != NULL)
-		snprintf(buf, cap, "Hostname mismatch, certificate is not "
-		    "valid for '%s'.", in->check_host);
+		str_cat(buf, cap, "Hostname mismatch, certificate is not "
+		    "valid for '", in->check_host, "'.", STR_END);
 	else if (in->verify_result == 64 && in->check_host != NULL)
-		snprintf(buf, cap, "IP address mismatch, certificate is not "
-		    "valid for '%s'.", in->check_host);
+		str_cat(buf, cap, "IP address mismatch, certificate is not "
+		    "valid for '", in->check_host, "'.", STR_END);
 	else
-		snprintf(buf, cap, "%s", in->verify_text != NULL ?
-		    in->verify_text : "unknown certificate verification error");
+		str_cat(buf, cap, in->verify_text != NULL ? in->verify_text :
+		    "unknown certificate verification error", STR_END);
 }
 
 void
@@ -331,20 +335,18 @@ classify(const struct classify_in *in, struct classify_out *out)
 		    sizeof(out->verify_message));
 	}
 	if (out->library != NULL && out->reason != NULL)
-		n = (size_t)snprintf(out->message, sizeof(out->message),
-		    "[%s: %s] ", out->library, out->reason);
+		n = str_cat(out->message, sizeof(out->message), "[",
+		    out->library, ": ", out->reason, "] ", STR_END);
 	else if (out->library != NULL)
-		n = (size_t)snprintf(out->message, sizeof(out->message),
-		    "[%s] ", out->library);
+		n = str_cat(out->message, sizeof(out->message), "[",
+		    out->library, "] ", STR_END);
 	else
 		n = 0;
-	if (n >= sizeof(out->message))
-		n = sizeof(out->message) - 1;
 	out->text = out->message + n;
 	if (cert)
-		snprintf(out->message + n, sizeof(out->message) - n, "%s: %s",
-		    text, out->verify_message);
+		str_cat(out->message + n, sizeof(out->message) - n, text, ": ",
+		    out->verify_message, STR_END);
 	else
-		snprintf(out->message + n, sizeof(out->message) - n, "%s",
-		    text);
+		str_cat(out->message + n, sizeof(out->message) - n, text,
+		    STR_END);
 }

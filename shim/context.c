@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "record.h"
+#include "str.h"
 
 #define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)
 
@@ -25,6 +26,8 @@ static void
 addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
     size_t cap, char *ip, size_t ipcap, int *port)
 {
+	char pb[24];
+
 	*port = -1;
 	ip[0] = '\0';
 	if (ss->ss_family == AF_INET) {
@@ -32,13 +35,13 @@ addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
 
 		inet_ntop(AF_INET, &in->sin_addr, ip, (socklen_t)ipcap);
 		*port = ntohs(in->sin_port);
-		snprintf(out, cap, "%s:%d", ip, *port);
+		str_cat(out, cap, ip, ":", str_dec(pb, *port), STR_END);
 	} else if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)ss;
 
 		inet_ntop(AF_INET6, &in6->sin6_addr, ip, (socklen_t)ipcap);
 		*port = ntohs(in6->sin6_port);
-		snprintf(out, cap, "[%s]:%d", ip, *port);
+		str_cat(out, cap, "[", ip, "]:", str_dec(pb, *port), STR_END);
 	} else if (ss->ss_family == AF_UNIX) {
 		const struct sockaddr_un *un = (const void *)ss;
 		size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
@@ -94,19 +97,20 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	c->resumed = o->SSL_session_reused(s);
 	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
 	if (sni != NULL)
-		snprintf(c->sni, sizeof(c->sni), "%s", sni);
+		str_cat(c->sni, sizeof(c->sni), sni, STR_END);
 	param = o->SSL_get0_param(s);
 	if (param != NULL) {
 		const char *h = o->X509_VERIFY_PARAM_get0_host(param, 0);
 
 		if (h != NULL)
-			snprintf(c->check_host, sizeof(c->check_host), "%s", h);
+			str_cat(c->check_host, sizeof(c->check_host), h,
+			    STR_END);
 		else if (o->X509_VERIFY_PARAM_get1_ip_asc != NULL) {
 			char *a = o->X509_VERIFY_PARAM_get1_ip_asc(param);
 
 			if (a != NULL) {
-				snprintf(c->check_host, sizeof(c->check_host),
-				    "%s", a);
+				str_cat(c->check_host, sizeof(c->check_host),
+				    a, STR_END);
 				o->CRYPTO_free(a, "", 0);
 			}
 		}
@@ -132,24 +136,33 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		/* curl's own BIO claims the memory type: go by name */
 		const char *name = rb != NULL ? o->BIO_method_name(rb) : NULL;
 
-		snprintf(c->bio, sizeof(c->bio), "%s", name ? name : "");
+		char b40[41];
+
+		str_cat(c->bio, sizeof(c->bio), name ? name : "", STR_END);
 		if (rb == NULL) {
 			c->transport = TRANSPORT_NONE;
-			snprintf(c->peer_text, sizeof(c->peer_text), "no BIO");
+			str_cat(c->peer_text, sizeof(c->peer_text), "no BIO",
+			    STR_END);
 		} else if (name != NULL && (strcmp(name, "memory buffer") == 0 ||
 		    strcmp(name, "BIO pair") == 0)) {
 			c->transport = TRANSPORT_MEMORY;
-			snprintf(c->peer_text, sizeof(c->peer_text),
-			    "memory BIO, no socket");
+			str_cat(c->peer_text, sizeof(c->peer_text),
+			    "memory BIO, no socket", STR_END);
 		} else {
 			c->transport = TRANSPORT_CUSTOM;
-			snprintf(c->peer_text, sizeof(c->peer_text),
-			    "BIO '%.40s', no socket", c->bio);
+			str_cat(b40, sizeof(b40), c->bio, STR_END);
+			str_cat(c->peer_text, sizeof(c->peer_text), "BIO '", b40,
+			    "', no socket", STR_END);
 		}
 		return;
 	}
 	c->transport = TRANSPORT_FD;
-	snprintf(c->peer_text, sizeof(c->peer_text), "fd %d", fd);
+	{
+		char fb[24];
+
+		str_cat(c->peer_text, sizeof(c->peer_text), "fd ",
+		    str_dec(fb, fd), STR_END);
+	}
 	c->peerlen = sizeof(c->peer);
 	c->locallen = sizeof(c->local);
 	if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peerlen) == 0) {

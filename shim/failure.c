@@ -18,6 +18,7 @@
 #include "coverage.h"
 #include "errnames.h"
 #include "record.h"
+#include "str.h"
 
 /*
  * Per-connection flags, kept in the SSL's ex_data without allocating:
@@ -166,24 +167,22 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	struct verify_where vw;
 	const char *phase = phase_of(f->call, cn);
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
+	const char *call = classify_call_names[f->call];
 
 	if (f->eof_masked)
-		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): abrupt EOF "
-		    "reported as a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
-		    k->type, classify_call_names[f->call], shim.name,
-		    cn->peer_text);
+		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
+		    shim.name, " (", cn->peer_text, "): abrupt EOF reported as "
+		    "a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)", STR_END);
 	else if (f->stale)
-		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): %s (stale "
+		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
+		    shim.name, " (", cn->peer_text, "): ", shortmsg, " (stale "
 		    "error left on the queue before the call; the call only "
-		    "needed to be retried)", k->type,
-		    classify_call_names[f->call], shim.name, cn->peer_text,
-		    shortmsg);
+		    "needed to be retried)", STR_END);
 	else
-		snprintf(msg, sizeof(msg), "%s in %s from %s (%s): %s%s",
-		    k->type, classify_call_names[f->call], shim.name,
-		    cn->peer_text, shortmsg,
+		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
+		    shim.name, " (", cn->peer_text, "): ", shortmsg,
 		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 &&
-		    k->cert ? " (ignored by the program)" : "");
+		    k->cert ? " (ignored by the program)" : "", STR_END);
 	record_begin(&w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
 	jsonw_obj(&w, "error");
 	jsonw_str(&w, "type", k->type);

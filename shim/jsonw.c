@@ -36,7 +36,13 @@ put(struct jsonw *w, const char *s, size_t n)
 static void
 putc1(struct jsonw *w, char c)
 {
-	put(w, &c, 1);
+	if (w->overflow)
+		return;
+	if (w->len >= w->cap) {
+		w->overflow = 1;
+		return;
+	}
+	w->buf[w->len++] = c;
 }
 
 void
@@ -183,19 +189,38 @@ putstr(struct jsonw *w, const char *s, size_t n)
 	putc1(w, '"');
 }
 
-/* Separator and key before a member. */
+/*
+ * Separator and key before a member, checked for room once: this runs
+ * for every member of every record.
+ */
 static void
 member(struct jsonw *w, const char *key)
 {
-	if (!w->first[w->depth])
-		putc1(w, ',');
+	int comma = !w->first[w->depth];
+	int haskey = key != NULL && w->depth > 0;
+	size_t kl = haskey ? strlen(key) : 0;
+	size_t need = (size_t)comma + (haskey ? kl + 3 : 0);
+	char *p;
+
 	w->first[w->depth] = 0;
-	if (key != NULL && w->depth > 0) {
-		/* keys are the shim's own literals: plain ASCII, no escaping */
-		putc1(w, '"');
-		put(w, key, strlen(key));
-		put(w, "\":", 2);
+	if (w->overflow)
+		return;
+	if (need > w->cap - w->len) {
+		w->overflow = 1;
+		return;
 	}
+	p = w->buf + w->len;
+	if (comma)
+		*p++ = ',';
+	if (haskey) {
+		/* keys are the shim's own literals: plain ASCII, no escaping */
+		*p++ = '"';
+		memcpy(p, key, kl);
+		p += kl;
+		*p++ = '"';
+		*p++ = ':';
+	}
+	w->len = (size_t)(p - w->buf);
 }
 
 static void

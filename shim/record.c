@@ -18,6 +18,7 @@
 #include "logw.h"
 #include "shim.h"
 #include "stackset.h"
+#include "str.h"
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
 static void
@@ -115,7 +116,7 @@ log_path(pid_t pid, char *out, size_t cap)
 		path_pid = rc == 0 ? pid : 0;
 	}
 	if (rc == 0)
-		snprintf(out, cap, "%s", path);
+		str_cat(out, cap, path, STR_END);
 	pthread_mutex_unlock(&path_lock);
 	return rc;
 }
