@@ -11,7 +11,7 @@ export LC_ALL
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$TOP/build/tlsbench
 SHIM=$TOP/build/libtlsdiag.so
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-9}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsdiag-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 unset LD_PRELOAD TLSDIAG_LOG
