@@ -11,7 +11,10 @@
  *             verification), eof (N connections whose peer vanishes
  *             before answering the ClientHello), storm (N failures as
  *             fast as OpenSSL makes them: a read on a new, unconnected
- *             SSL fails without any cryptography)
+ *             SSL fails without any cryptography), mixed (N such
+ *             failures, each after two 64-byte records on an
+ *             established connection: a program at work while failures
+ *             arrive, about 100,000 a second on a 2 GHz-class core)
  *   TRANSPORT mem (BIO pair) | sock (non-blocking AF_UNIX socketpair)
  * Prints: WORKLOAD TRANSPORT N seconds ops_per_second peak_rss_kib
  */
@@ -149,6 +152,22 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* One failure without cryptography: a read on a new, unconnected SSL. */
+static void
+storm_one(void)
+{
+	char buf[16];
+	size_t got;
+	SSL *s = SSL_new(cctx);
+
+	if (s == NULL)
+		die("SSL_new");
+	if (SSL_read_ex(s, buf, sizeof(buf), &got) == 1)
+		die("a read on an unconnected SSL succeeded");
+	ERR_clear_error();
+	SSL_free(s);
+}
+
 static void
 records(SSL *cl, SSL *sv, size_t size, long n)
 {
@@ -205,20 +224,20 @@ main(int argc, char **argv)
 
 	t0 = now();
 	if (strcmp(work, "storm") == 0) {
-		char buf[16];
-		size_t got;
-
+		for (i = 0; i < n; i++)
+			storm_one();
+		t1 = now();
+	} else if (strcmp(work, "mixed") == 0) {
+		connect_pair(&cl, &sv);
+		if (handshake(cl, sv) != 1)
+			die("handshake");
+		t0 = now();
 		for (i = 0; i < n; i++) {
-			SSL *s = SSL_new(cctx);
-
-			if (s == NULL)
-				die("SSL_new");
-			if (SSL_read_ex(s, buf, sizeof(buf), &got) == 1)
-				die("a read on an unconnected SSL succeeded");
-			ERR_clear_error();
-			SSL_free(s);
+			records(cl, sv, 64, 2);
+			storm_one();
 		}
 		t1 = now();
+		close_pair(cl, sv);
 	} else if (strcmp(work, "small") == 0 || strcmp(work, "large") == 0) {
 		connect_pair(&cl, &sv);
 		if (handshake(cl, sv) != 1)
