@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,16 +64,48 @@ write_nosigpipe(int fd, const char *buf, size_t len)
 	return rc;
 }
 
-int
-logw_open(const char *path, struct stat *st)
+/*
+ * fstat() with the birth time where the file system keeps one (statx), so
+ * a file re-created on a recycled inode number is told from the old one.
+ * statx may be missing or refused (old kernels, seccomp profiles): then
+ * fstat() alone.
+ */
+static int
+file_info(int fd, struct logw_file *f)
 {
+	struct statx sx;
+
+	memset(f, 0, sizeof(*f));
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME,
+	    &sx) == 0 && (sx.stx_mask & STATX_BASIC_STATS) ==
+	    STATX_BASIC_STATS) {
+		f->st.st_mode = sx.stx_mode;
+		f->st.st_uid = sx.stx_uid;
+		f->st.st_nlink = sx.stx_nlink;
+		f->st.st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+		f->st.st_ino = (ino_t)sx.stx_ino;
+		f->st.st_size = (off_t)sx.stx_size;
+		if (sx.stx_mask & STATX_BTIME) {
+			f->has_btime = 1;
+			f->btime_sec = sx.stx_btime.tv_sec;
+			f->btime_nsec = sx.stx_btime.tv_nsec;
+		}
+		return 0;
+	}
+	return fstat(fd, &f->st);
+}
+
+int
+logw_open(const char *path, struct logw_file *f)
+{
+	const struct stat *st = &f->st;
 	int fd, saved;
 
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0) {
+	if (file_info(fd, f) < 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -92,11 +126,11 @@ logw_open(const char *path, struct stat *st)
 }
 
 int
-logw_write(int fd, const struct stat *st, const char *buf, size_t len)
+logw_write(int fd, const struct logw_file *f, const char *buf, size_t len)
 {
 	int rc, saved;
 
-	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
+	if (S_ISFIFO(f->st.st_mode) || S_ISSOCK(f->st.st_mode))
 		rc = write_nosigpipe(fd, buf, len);
 	else
 		rc = write_all(fd, buf, len);
@@ -109,11 +143,11 @@ logw_write(int fd, const struct stat *st, const char *buf, size_t len)
 int
 logw_append(const char *path, const char *buf, size_t len)
 {
-	struct stat st;
+	struct logw_file f;
 	int fd;
 
-	fd = logw_open(path, &st);
+	fd = logw_open(path, &f);
 	if (fd < 0)
 		return -1;
-	return logw_write(fd, &st, buf, len);
+	return logw_write(fd, &f, buf, len);
 }

@@ -16,13 +16,23 @@
  */
 int logw_append(const char *path, const char *buf, size_t len);
 
+/* What logw_open() learned of the file it opened. */
+struct logw_file {
+	struct stat st;		/* st_mode, st_uid, st_nlink, st_dev, st_ino,
+				 * st_size; the rest may be zero */
+	int has_btime;		/* the file system keeps birth times */
+	long long btime_sec;	/* when this file (this inode's use) began */
+	unsigned btime_nsec;
+};
+
 /*
  * logw_append() in two steps, for a writer that shapes the record after
  * seeing which file it goes to: logw_open() opens path as above, checks
- * it and fills *st; logw_write() writes buf[0..len) and closes fd.  Both
+ * it and fills *f; logw_write() writes buf[0..len) and closes fd.  Both
  * return -1 with errno set when the record is dropped.
  */
-int logw_open(const char *path, struct stat *st);
-int logw_write(int fd, const struct stat *st, const char *buf, size_t len);
+int logw_open(const char *path, struct logw_file *f);
+int logw_write(int fd, const struct logw_file *f, const char *buf,
+    size_t len);
 
 #endif

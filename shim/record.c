@@ -139,7 +139,7 @@ int
 record_write_frames(struct jsonw *w, const struct bt_span *sp)
 {
 	char path[CONFIG_PATH_MAX];
-	struct stat st;
+	struct logw_file lf;
 	uint64_t file;
 	long len;
 	pid_t pid = getpid();
@@ -169,15 +169,15 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 			shim_debug("bad TLSDIAG_LOG '%s'", shim.cfg.log);
 		return -1;
 	}
-	fd = logw_open(path, &st);
-	file = fd >= 0 ? stackset_file(&st) : 0;
+	fd = logw_open(path, &lf);
+	file = fd >= 0 ? stackset_file(&lf) : 0;
 	frames = sp != NULL && sp->end > sp->start;
 	if (frames && file != 0 && !shim.cfg.repeat_frames &&
 	    stackset_has(file, sp->id)) {
 		elide_frames(w->buf, &len, sp);
 		frames = 0;
 	}
-	if (fd < 0 || logw_write(fd, &st, w->buf, (size_t)len) < 0) {
+	if (fd < 0 || logw_write(fd, &lf, w->buf, (size_t)len) < 0) {
 		int e = errno;
 
 		atomic_fetch_add(&shim.dropped, 1);
@@ -185,7 +185,7 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 			shim_debug("cannot write '%s': %s", path, strerror(e));
 		return -1;
 	}
-	stackset_wrote(&st, (size_t)len);
+	stackset_wrote(&lf, (size_t)len);
 	if (frames && file != 0)
 		stackset_add(file, sp->id);
 	atomic_fetch_add(&shim.records, 1);

@@ -1,9 +1,11 @@
 /*
  * stackset.c: a fixed table of (log file, stack id) pairs, filled on the
- * failure path only.  A file is known by device, inode and a generation
- * that moves on when the file shrank under us (truncated in place, or
- * deleted and re-created with a recycled inode number): then its earlier
- * frames are gone and must be written again.
+ * failure path only.  A file is known by device, inode and birth time
+ * (where the file system keeps one: a file re-created on a recycled
+ * inode number is a new file), and by a generation that moves on when
+ * the file shrank under us (truncated in place, or re-created where
+ * there is no birth time): then its earlier frames are gone and must be
+ * written again.
  */
 #include "stackset.h"
 
@@ -17,6 +19,8 @@ static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t slots[SET_SLOTS];	/* 0: empty */
 static dev_t cur_dev;
 static ino_t cur_ino;
+static long long cur_btime_sec;
+static unsigned cur_btime_nsec;
 static off_t cur_end;		/* the file is at least this long */
 static uint64_t generation;
 
@@ -33,16 +37,20 @@ mix(uint64_t x)
 }
 
 uint64_t
-stackset_file(const struct stat *st)
+stackset_file(const struct logw_file *f)
 {
+	const struct stat *st = &f->st;
 	uint64_t key;
 
 	if (!S_ISREG(st->st_mode))
 		return 0;
 	pthread_mutex_lock(&set_lock);
-	if (st->st_dev != cur_dev || st->st_ino != cur_ino) {
+	if (st->st_dev != cur_dev || st->st_ino != cur_ino ||
+	    f->btime_sec != cur_btime_sec || f->btime_nsec != cur_btime_nsec) {
 		cur_dev = st->st_dev;
 		cur_ino = st->st_ino;
+		cur_btime_sec = f->btime_sec;
+		cur_btime_nsec = f->btime_nsec;
 		generation++;
 	} else if (st->st_size < cur_end)
 		generation++;	/* truncated, or a new file on an old inode */
@@ -59,8 +67,9 @@ same:
 }
 
 void
-stackset_wrote(const struct stat *st, size_t len)
+stackset_wrote(const struct logw_file *f, size_t len)
 {
+	const struct stat *st = &f->st;
 	off_t end = st->st_size + (off_t)len;
 
 	if (!S_ISREG(st->st_mode))

@@ -8,19 +8,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/stat.h>
+#include "logw.h"
 
 /*
- * The file a record is about to be appended to, as fstat() saw it after
- * opening: returns a key for this incarnation of the file (a new one
- * after rotation, re-creation or truncation), or 0 when the log is not a
+ * The file a record is about to be appended to, as logw_open() saw it:
+ * returns a key for this incarnation of the file (a new one after
+ * rotation, re-creation or truncation), or 0 when the log is not a
  * regular file (a pipe's reader may have started late: every record
  * there carries its frames).
  */
-uint64_t stackset_file(const struct stat *st);
+uint64_t stackset_file(const struct logw_file *f);
 
 /* A record of len bytes was appended to that file. */
-void stackset_wrote(const struct stat *st, size_t len);
+void stackset_wrote(const struct logw_file *f, size_t len);
 
 /* 1 if the frames of stack id were written into file (a stackset_file()
  * key) by this process. */

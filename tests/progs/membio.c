@@ -12,9 +12,12 @@
  *   ignored      client with SSL_VERIFY_NONE: handshake succeeds anyway
  *   reuse        one client SSL, SSL_clear()ed and given a new BIO pair,
  *                fails verification on two connections
- *   rotate       eight verification failures from one call site, two at
+ *   rotate       ten verification failures from one call site, two at
  *                a time, while the log named by MEMBIO_LOG is rotated
- *                (renamed to .1), deleted, copied to .2 and truncated
+ *                (renamed to .1), deleted, copied to .2 and truncated,
+ *                copied to .3, deleted and re-created by someone else
+ *                who writes 56 KiB into it (says on stderr whether the
+ *                new file got the old one's inode number)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -132,13 +136,19 @@ copy_file(const char *from, const char *to)
  * for the iterations with work to do, and the copies have other return
  * addresses: other stacks).
  */
+/* A foreign writer's JSON line, 56 bytes. */
+#define FILLER "{\"event\":{\"action\":\"filler\"},\"n\":\"0123456789012345678\"}\n"
+
 static __attribute__((noinline)) void
 log_event(const char *log, int i)
 {
-	char one[4096], two[4096];
+	char one[4096], two[4096], three[4096];
+	struct stat before, after;
+	int fd, k;
 
 	snprintf(one, sizeof(one), "%s.1", log);
 	snprintf(two, sizeof(two), "%s.2", log);
+	snprintf(three, sizeof(three), "%s.3", log);
 	if (i == 2 && rename(log, one) != 0)
 		die("rename");
 	if (i == 4 && unlink(log) != 0)
@@ -147,6 +157,22 @@ log_event(const char *log, int i)
 		copy_file(log, two);
 		if (truncate(log, 0) != 0)
 			die("truncate");
+	}
+	if (i == 8) {
+		copy_file(log, three);
+		if (stat(log, &before) != 0 || unlink(log) != 0)
+			die("unlink");
+		/* another writer: more than this process ever wrote there */
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd < 0 || fstat(fd, &after) != 0)
+			die("re-create");
+		for (k = 0; k < 1024; k++)
+			if (write(fd, FILLER, sizeof(FILLER) - 1) !=
+			    (ssize_t)sizeof(FILLER) - 1)
+				die("filler");
+		close(fd);
+		fprintf(stderr, "membio: log re-created on %s inode\n",
+		    before.st_ino == after.st_ino ? "the same" : "a new");
 	}
 }
 
@@ -160,7 +186,7 @@ rotate(const char *cert, const char *key, const char *ca)
 
 	if (log == NULL)
 		die("MEMBIO_LOG is not set");
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < 10; i++) {
 		log_event(log, i);
 		pair(cert, key, ca, SSL_VERIFY_PEER, &cl, &sv);
 		rc = handshake(cl, sv, -1);
