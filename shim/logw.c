@@ -86,7 +86,6 @@ file_info(int fd, struct logw_file *f)
 		f->st.st_ino = (ino_t)sx.stx_ino;
 		f->st.st_size = (off_t)sx.stx_size;
 		if (sx.stx_mask & STATX_BTIME) {
-			f->has_btime = 1;
 			f->btime_sec = sx.stx_btime.tv_sec;
 			f->btime_nsec = sx.stx_btime.tv_nsec;
 		}
@@ -138,16 +137,4 @@ logw_write(int fd, const struct logw_file *f, const char *buf, size_t len)
 	close(fd);
 	errno = saved;
 	return rc;
-}
-
-int
-logw_append(const char *path, const char *buf, size_t len)
-{
-	struct logw_file f;
-	int fd;
-
-	fd = logw_open(path, &f);
-	if (fd < 0)
-		return -1;
-	return logw_write(fd, &f, buf, len);
 }

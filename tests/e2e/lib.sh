@@ -106,19 +106,24 @@ require_shim() {
 	[ -f "$SHIM_LIB" ] || fail "shim '$SHIM_LIB' not built (run make)"
 }
 
+# save_log LOG: with TLSDIAG_E2E_SAVE_LOGS=DIR, append the shim log LOG to
+# DIR/TEST.log (real records for bench/data and tests/e2e/data).
+save_log() {
+	if [ -n "${TLSDIAG_E2E_SAVE_LOGS:-}" ] && [ -f "$1" ]; then
+		cat "$1" >>"$TLSDIAG_E2E_SAVE_LOGS/$test_name.log"
+	fi
+}
+
 # run_shimmed LOG [VAR=VALUE...] CMD...: run CMD under the shim, logging to
 # LOG, with a timeout of $CLIENT_TIMEOUT seconds.  Returns CMD's status.
-# With TLSDIAG_E2E_SAVE_LOGS=DIR, LOG is also appended to DIR/TEST.log
-# (real records for bench/data and tests/e2e/data).
+# The log is kept with save_log.
 run_shimmed() {
 	_log=$1
 	shift
 	_rc=0
 	timeout "$CLIENT_TIMEOUT" env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$_log" \
 	    "$@" || _rc=$?
-	if [ -n "${TLSDIAG_E2E_SAVE_LOGS:-}" ] && [ -f "$_log" ]; then
-		cat "$_log" >>"$TLSDIAG_E2E_SAVE_LOGS/$test_name.log"
-	fi
+	save_log "$_log"
 	return "$_rc"
 }
 

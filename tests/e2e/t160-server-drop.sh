@@ -45,8 +45,7 @@ for py in pyenv debian; do
 			wait_lines "$b.report" "$n"
 		done
 		wait_server srv
-		[ -z "${TLSDIAG_E2E_SAVE_LOGS:-}" ] ||
-		    cat "$b.log" >>"$TLSDIAG_E2E_SAVE_LOGS/$test_name.log"
+		save_log "$b.log"
 		"$HPY" "$SRCPROGS/e2ecompare.py" compare --role server \
 		    --truth "$b.report" --log "$b.log" --model "$model" "$@" ||
 		    problem "server $py [model $model]: records differ"
