@@ -96,7 +96,7 @@ UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
     $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
 UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
-    -DSPEC_DIR='"$(abspath ../shared/spec)"' -DTOP_DIR='"$(CURDIR)"' \
+    -DDATA_DIR='"$(CURDIR)/tests/unit/data"' -DTOP_DIR='"$(CURDIR)"' \
     -DBUILD_DIR='"$(abspath $(B))"'
 
 $(B)/obj/shim/%.o: shim/%.c

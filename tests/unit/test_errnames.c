@@ -1,9 +1,10 @@
 /*
  * test_errnames.c: the library/reason tables generated from this
  * machine's OpenSSL headers, cross-checked against what CPython 3.11
- * reports (shared/spec/python311-ossl30-*.tsv).  CPython's table was
- * generated from OpenSSL's source tree at its release, so the two may
- * differ only in the ways listed here; no name may disagree.
+ * reports (tests/unit/data/python311-ossl30-*.tsv, copied from the
+ * project's spec tables).  CPython's table was generated from OpenSSL's
+ * source tree at its release, so the two may differ only in the ways
+ * listed here; no name may disagree.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -51,12 +52,12 @@ ours_only_ok(int lib, int reason)
 
 Test(errnames, reasons_match_cpython)
 {
-	FILE *f = fopen(SPEC_DIR "/python311-ossl30-err-reason-names.tsv", "r");
+	FILE *f = fopen(DATA_DIR "/python311-ossl30-err-reason-names.tsv", "r");
 	char line[512], name[256];
 	int lib, reason, matched = 0, python_only = 0;
 	unsigned i, ours_only = 0;
 
-	cr_assert(f != NULL, "cannot open the spec table under %s", SPEC_DIR);
+	cr_assert(f != NULL, "cannot open the table under %s", DATA_DIR);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *ours;
 
@@ -78,7 +79,7 @@ Test(errnames, reasons_match_cpython)
 	fclose(f);
 	cr_expect_geq(matched, 1600);
 	/* everything of ours that CPython lacks must be a known addition */
-	f = fopen(SPEC_DIR "/python311-ossl30-err-reason-names.tsv", "r");
+	f = fopen(DATA_DIR "/python311-ossl30-err-reason-names.tsv", "r");
 	cr_assert(f != NULL);
 	{
 		char *seen = calloc(errnames_nreasons, 1);
@@ -111,7 +112,7 @@ Test(errnames, reasons_match_cpython)
 
 Test(errnames, libraries_match_cpython)
 {
-	FILE *f = fopen(SPEC_DIR "/python311-ossl30-lib-names.tsv", "r");
+	FILE *f = fopen(DATA_DIR "/python311-ossl30-lib-names.tsv", "r");
 	char line[256], name[64];
 	int lib, n = 0;
 
