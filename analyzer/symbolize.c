@@ -3,15 +3,24 @@
  * function and file:line, reading the modules' symbol tables and DWARF
  * (or their separate debug files) through libdw's offline mode.  Only the
  * top call sites of a report are symbolized, so sessions are cached per
- * module and never evicted.
+ * module and never evicted.  Module paths come from the log, which is
+ * untrusted: only regular files outside /proc, /dev and /sys are opened.
  */
 #include "symbolize.h"
 
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 struct sym_module {
 	char *path;
@@ -90,6 +99,81 @@ module_base(Dwfl_Module *mod)
 	return bias;
 }
 
+/* Is path in /proc, /dev or /sys (or one of them)? */
+static int
+in_pseudo_dir(const char *path)
+{
+	static const char *const dirs[] = { "/proc", "/dev", "/sys" };
+	size_t i;
+	size_t n;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		n = strlen(dirs[i]);
+		if (strncmp(path, dirs[i], n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * open(path) that refuses to pass through a /proc "magic link" such as
+ * /proc/self/exe or /proc/PID/fd/N (realpath() reads those as if they were
+ * plain symlinks).  Where openat2 is missing, a plain open.
+ */
+static int
+open_no_magic(const char *path, int flags)
+{
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)flags;
+	how.resolve = RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd == -1 && (errno == ENOSYS || errno == EPERM))
+		return open(path, flags);
+	return (int)fd;
+}
+
+/*
+ * Open a module named by a log for reading, only if it is a regular file:
+ * an absolute path that neither is nor resolves into /proc, /dev or /sys
+ * (by symlinks or magic links), opened with O_NONBLOCK so that a FIFO or a
+ * device cannot block the report, and checked with fstat (and fstatfs,
+ * against a path swapped after realpath) before anything is read.
+ * Returns the descriptor, or -1.
+ */
+static int
+open_module(const char *path)
+{
+	struct stat st;
+	struct statfs sfs;
+	char *real;
+	int fd;
+
+	if (path[0] != '/' || in_pseudo_dir(path))
+		return -1;
+	real = realpath(path, NULL);
+	if (real == NULL)
+		return -1;
+	if (in_pseudo_dir(real)) {
+		free(real);
+		return -1;
+	}
+	free(real);
+	fd = open_no_magic(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    fstatfs(fd, &sfs) == -1 || sfs.f_type == PROC_SUPER_MAGIC ||
+	    sfs.f_type == SYSFS_MAGIC) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static struct sym_module *
 load_module(struct symbolizer *s, const char *path)
 {
@@ -97,6 +181,7 @@ load_module(struct symbolizer *s, const char *path)
 	const unsigned char *bits;
 	GElf_Addr vaddr;
 	int len;
+	int fd;
 	int i;
 
 	for (m = s->mods; m != NULL; m = m->next)
@@ -112,12 +197,19 @@ load_module(struct symbolizer *s, const char *path)
 	}
 	m->next = s->mods;
 	s->mods = m;
-	m->dwfl = dwfl_begin(&offline_callbacks);
-	if (m->dwfl == NULL)
+	fd = open_module(path);
+	if (fd == -1)
 		return m;
-	m->mod = dwfl_report_offline(m->dwfl, path, path, -1);
+	m->dwfl = dwfl_begin(&offline_callbacks);
+	if (m->dwfl == NULL) {
+		close(fd);
+		return m;
+	}
+	/* On success libdw owns fd; on failure it is still ours. */
+	m->mod = dwfl_report_offline(m->dwfl, path, path, fd);
 	dwfl_report_end(m->dwfl, NULL, NULL);
 	if (m->mod == NULL) {
+		close(fd);
 		dwfl_end(m->dwfl);
 		m->dwfl = NULL;
 		return m;

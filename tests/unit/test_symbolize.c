@@ -5,7 +5,12 @@
  */
 #include <criterion/criterion.h>
 #include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../analyzer/symbolize.h"
 
@@ -17,12 +22,25 @@ probe_target(int x)
 	return x * 3 + 1;
 }
 
+/* This test binary's own path (a log names files, not /proc links). */
+static const char *
+self_path(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+	cr_assert(n > 0);
+	path[n] = '\0';
+	return path;
+}
+
 Test(symbolize, own_function_and_line)
 {
 	struct symbolizer *s = symbolizer_new();
 	struct sym_result r;
 	Dl_info info;
 	uintptr_t addr = (uintptr_t)&probe_target;
+	const char *self = self_path();
 	uint64_t off;
 
 	cr_assert_not_null(s);
@@ -30,14 +48,14 @@ Test(symbolize, own_function_and_line)
 	/* A "return address" 4 bytes into the function: offset - 1 is
 	 * looked up, still inside probe_target. */
 	off = (uint64_t)(addr - (uintptr_t)info.dli_fbase) + 4;
-	cr_assert_eq(symbolize(s, "/proc/self/exe", NULL, off, &r), SYM_OK,
+	cr_assert_eq(symbolize(s, self, NULL, off, &r), SYM_OK,
 	    "status %s", symbolize_status_name(r.status));
 	cr_expect_str_eq(r.function, "probe_target");
 	cr_expect_not_null(strstr(r.file, "test_symbolize.c"), "file '%s'",
 	    r.file);
 	cr_expect_gt(r.line, 10);
 	/* A second lookup uses the cached module. */
-	cr_assert_eq(symbolize(s, "/proc/self/exe", NULL, off, &r), SYM_OK);
+	cr_assert_eq(symbolize(s, self, NULL, off, &r), SYM_OK);
 	symbolizer_free(s);
 }
 
@@ -47,9 +65,49 @@ Test(symbolize, build_id_mismatch_and_missing_module)
 	struct sym_result r;
 
 	cr_assert_not_null(s);
-	cr_expect_eq(symbolize(s, "/proc/self/exe", "00112233", 4096, &r),
+	cr_expect_eq(symbolize(s, self_path(), "00112233", 4096, &r),
 	    SYM_BUILD_ID_MISMATCH);
 	cr_expect_eq(symbolize(s, "/nonexistent/lib.so", NULL, 4096, &r),
 	    SYM_NO_MODULE);
 	symbolizer_free(s);
+}
+
+/*
+ * A log is untrusted: a module path naming a FIFO (which blocked the
+ * report forever in open), a device, a /proc or /sys file, a symlink into
+ * one of them or a relative path is never opened, and says "module not
+ * found".  The timeout turns a hang into a failure.
+ */
+Test(symbolize, only_regular_files, .timeout = 20)
+{
+	static const char *const refused[] = {
+		"/proc/self/exe", "/proc/self/environ", "/dev/zero",
+		"/dev/stdin", "/sys/kernel/notes", "/proc/../proc/self/exe",
+		"relative/lib.so",
+	};
+	struct symbolizer *s = symbolizer_new();
+	struct sym_result r;
+	char dir[] = "/tmp/test_symbolize.XXXXXX";
+	char fifo[64], link_fifo[64], link_proc[64];
+	size_t i;
+
+	cr_assert_not_null(s);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.so", dir);
+	snprintf(link_fifo, sizeof(link_fifo), "%s/lfifo.so", dir);
+	snprintf(link_proc, sizeof(link_proc), "%s/lproc.so", dir);
+	cr_assert(mkfifo(fifo, 0600) == 0);
+	cr_assert(symlink(fifo, link_fifo) == 0);
+	cr_assert(symlink("/proc/self/exe", link_proc) == 0);
+	cr_expect_eq(symbolize(s, fifo, NULL, 4096, &r), SYM_NO_MODULE);
+	cr_expect_eq(symbolize(s, link_fifo, NULL, 4096, &r), SYM_NO_MODULE);
+	cr_expect_eq(symbolize(s, link_proc, NULL, 4096, &r), SYM_NO_MODULE);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		cr_expect_eq(symbolize(s, refused[i], NULL, 4096, &r),
+		    SYM_NO_MODULE, "%s was opened", refused[i]);
+	symbolizer_free(s);
+	unlink(link_proc);
+	unlink(link_fifo);
+	unlink(fifo);
+	rmdir(dir);
 }
