@@ -13,9 +13,12 @@ render_csv_field(FILE *out, const char *s)
 	size_t n;
 	char *buf;
 	const char *p;
+	int formula;
 
 	if (s == NULL)
 		return;
+	/* A spreadsheet runs a cell that starts so as a formula. */
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
 	n = strlen(s);
 	/* An escape is at most 6 bytes per input byte ("\u202E" is 3). */
 	buf = malloc(n * 6 + 8);
@@ -23,7 +26,16 @@ render_csv_field(FILE *out, const char *s)
 		termsafe_escape(s, 0, buf, n * 6 + 8);
 		s = buf;
 	}
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (formula) {
+		/* OWASP's rule: a leading quote, and the cell quoted. */
+		fputs("\"'", out);
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+	} else if (strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, out);
 	} else {
 		fputc('"', out);
