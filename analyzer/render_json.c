@@ -450,6 +450,31 @@ json_coverage(const struct view *v, cJSON *root)
 	json_notes(v, o);
 }
 
+/*
+ * Write cJSON's text with C1, bidi and line-separator characters escaped
+ * (cJSON escapes only C0 controls).  Returns 0, or -1 if memory ran out.
+ */
+static int
+write_safe(const char *text, FILE *out)
+{
+	size_t len = strlen(text);
+	size_t n;
+	char *safe;
+
+	safe = malloc(TERMSAFE_JSON_MAX(len));
+	if (safe == NULL)
+		return -1;
+	if (termsafe_json(text, len, safe, &n) == -1) {
+		/* cJSON writes strict numbers: cannot happen. */
+		free(safe);
+		return -1;
+	}
+	fwrite(safe, 1, n, out);
+	fputc('\n', out);
+	free(safe);
+	return 0;
+}
+
 int
 render_json(const struct view *v, FILE *out)
 {
@@ -457,6 +482,7 @@ render_json(const struct view *v, FILE *out)
 	cJSON *root;
 	cJSON *o;
 	char *text;
+	int rc;
 
 	nomem = 0;
 	root = cJSON_CreateObject();
@@ -490,8 +516,7 @@ render_json(const struct view *v, FILE *out)
 	cJSON_Delete(root);
 	if (text == NULL)
 		return -1;
-	fputs(text, out);
-	fputc('\n', out);
+	rc = write_safe(text, out);
 	free(text);
-	return 0;
+	return rc;
 }

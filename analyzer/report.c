@@ -72,6 +72,50 @@ add_error(struct report_result *res, const char *msg)
 		snprintf(res->errors[res->nerrors++], REPORT_ERRLEN, "%s", msg);
 }
 
+/*
+ * Pass a matching record through for ndjson: byte for byte when it is
+ * strict JSON with nothing a reader must not see raw, else with those
+ * characters escaped (termsafe_json), and re-encoded from the parsed
+ * tree if cJSON accepted a number strict JSON does not.  Returns 0, or
+ * -1 if memory ran out.
+ */
+static int
+ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
+{
+	char *enc = NULL;
+	char *safe;
+	size_t n;
+	int rc;
+
+	rc = termsafe_json(line, len, NULL, NULL);
+	if (rc == 0) {
+		fwrite(line, 1, len, out);
+		fputc('\n', out);
+		return 0;
+	}
+	if (rc == -1) {
+		enc = cJSON_PrintUnformatted(r->root);
+		if (enc == NULL)
+			return -1;
+		line = enc;
+		len = strlen(enc);
+	}
+	safe = malloc(TERMSAFE_JSON_MAX(len));
+	if (safe == NULL) {
+		cJSON_free(enc);
+		return -1;
+	}
+	if (termsafe_json(line, len, safe, &n) == -1)
+		n = 0;
+	if (n != 0) {
+		fwrite(safe, 1, n, out);
+		fputc('\n', out);
+	}
+	free(safe);
+	cJSON_free(enc);
+	return n != 0 ? 0 : -1;
+}
+
 /* One line: classify, parse, filter, count; pass through for ndjson. */
 static void
 process_line(const struct report_opts *o, struct input *in,
@@ -101,10 +145,9 @@ process_line(const struct report_opts *o, struct input *in,
 	if (filter_match(&o->filter, &r)) {
 		if (agg_add(a, &r) == -1)
 			res->fatal = 1;
-		if (o->format == REPORT_NDJSON) {
-			fwrite(line, 1, len, out);
-			fputc('\n', out);
-		}
+		if (o->format == REPORT_NDJSON && ndjson_write(&r, line, len,
+		    out) == -1)
+			res->fatal = 1;
 	}
 	record_free(&r);
 }

@@ -2,7 +2,9 @@
  * termsafe.c: certificate subjects, SNI names, paths and messages in a
  * log come from peers and programs we do not trust.  Text output passes
  * every such string through termsafe_escape() so that escape sequences,
- * bidi overrides and megabyte-long values cannot reach the terminal.
+ * bidi overrides and megabyte-long values cannot reach the terminal, and
+ * JSON output through termsafe_json() so that it is strict JSON with no
+ * such character raw.
  */
 #include "termsafe.h"
 
@@ -82,6 +84,119 @@ termsafe_escape(const char *str, size_t maxlen, char *buf, size_t bufsz)
 	}
 	buf[o] = '\0';
 	return o;
+}
+
+/* Is in[0..len) a number by JSON's grammar? */
+static int
+strict_number(const char *in, size_t len)
+{
+	size_t i = 0;
+	size_t d;
+
+	if (i < len && in[i] == '-')
+		i++;
+	if (i < len && in[i] == '0')
+		i++;
+	else if (i < len && in[i] >= '1' && in[i] <= '9')
+		while (i < len && in[i] >= '0' && in[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < len && in[i] == '.') {
+		for (d = ++i; i < len && in[i] >= '0' && in[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	if (i < len && (in[i] == 'e' || in[i] == 'E')) {
+		i++;
+		if (i < len && (in[i] == '+' || in[i] == '-'))
+			i++;
+		for (d = i; i < len && in[i] >= '0' && in[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	return i == len;
+}
+
+/* Append n bytes of s to out (if any) at *o. */
+static void
+put(char *out, size_t *o, const char *s, size_t n)
+{
+	if (out != NULL)
+		memcpy(out + *o, s, n);
+	*o += n;
+}
+
+int
+termsafe_json(const char *in, size_t len, char *out, size_t *outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t pos = 0;
+	size_t o = 0;
+	size_t end;
+	int in_str = 0;
+	int changed = 0;
+	unsigned long c;
+	char tmp[8];
+	int n;
+
+	while (pos < len) {
+		c = s[pos];
+		if (!in_str) {
+			if (c == '"') {
+				in_str = 1;
+			} else if ((c < 0x20 && c != '\t' && c != '\n') ||
+			    c >= 0x7f) {
+				put(out, &o, " ", 1);
+				changed++;
+				pos++;
+				continue;
+			} else if (c == '-' || c == '+' || c == '.' ||
+			    (c >= '0' && c <= '9')) {
+				for (end = pos; end < len &&
+				    strchr("0123456789+-.eE", in[end]) != NULL &&
+				    in[end] != '\0'; end++)
+					continue;
+				if (!strict_number(in + pos, end - pos))
+					return -1;
+				put(out, &o, in + pos, end - pos);
+				pos = end;
+				continue;
+			}
+			put(out, &o, in + pos, 1);
+			pos++;
+			continue;
+		}
+		if (c == '"') {
+			in_str = 0;
+		} else if (c == '\\' && pos + 1 < len) {
+			put(out, &o, in + pos, 2);
+			pos += 2;
+			continue;
+		}
+		n = utf8_decode(s + pos, len - pos, &c);
+		if (n < 0) {
+			put(out, &o, "\\ufffd", 6);
+			changed++;
+			pos++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f || needs_u_escape(c)) {
+			snprintf(tmp, sizeof(tmp), "\\u%04lx", c);
+			put(out, &o, tmp, 6);
+			changed++;
+		} else {
+			put(out, &o, in + pos, (size_t)n);
+		}
+		pos += (size_t)n;
+	}
+	if (out != NULL)
+		out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return changed;
 }
 
 char *

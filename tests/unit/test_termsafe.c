@@ -73,3 +73,67 @@ Test(termsafe, utf8_dup_replaces_bad_bytes)
 	    "\357\277\275");
 	free(s);
 }
+
+/* termsafe_json on s; returns its result, the output in out. */
+static int
+json_safe(const char *s, char *out)
+{
+	size_t n = 0;
+	int rc = termsafe_json(s, strlen(s), out, &n);
+
+	if (rc >= 0)
+		cr_expect_eq(n, strlen(out));
+	return rc;
+}
+
+Test(termsafe, json_escapes_inside_strings)
+{
+	static const struct {
+		const char *in;
+		const char *want;
+		int changed;
+	} jc[] = {
+		{ "{\"a\":\"plain\",\"n\":-1.5e3}", "{\"a\":\"plain\",\"n\":-1.5e3}",
+		    0 },
+		{ "{\"a\":\"e\\u001b[2J\\\"q\"}", "{\"a\":\"e\\u001b[2J\\\"q\"}", 0 },
+		{ "{\"a\":\"raw\033[2J\"}", "{\"a\":\"raw\\u001b[2J\"}", 1 },
+		{ "{\"a\":\"c1\302\233x\"}", "{\"a\":\"c1\\u009bx\"}", 1 },
+		{ "{\"a\":\"\342\200\256\342\200\250\342\200\251\342\201\246\"}",
+		    "{\"a\":\"\\u202e\\u2028\\u2029\\u2066\"}", 4 },
+		{ "{\"a\":\"bad\377\"}", "{\"a\":\"bad\\ufffd\"}", 1 },
+		{ "{\"a\":\"del\177\",\"b\":\"caf\303\251\"}",
+		    "{\"a\":\"del\\u007f\",\"b\":\"caf\303\251\"}", 1 },
+		/* cJSON takes any byte up to space for whitespace */
+		{ "{\033\"a\":\r1}", "{ \"a\": 1}", 2 },
+		{ "{\n\t\"a\": [true, false, null]\n}",
+		    "{\n\t\"a\": [true, false, null]\n}", 0 },
+	};
+	char out[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(jc) / sizeof(jc[0]); i++) {
+		cr_expect_eq(json_safe(jc[i].in, out), jc[i].changed,
+		    "case %zu", i);
+		cr_expect_str_eq(out, jc[i].want, "case %zu", i);
+	}
+	/* out == NULL only counts */
+	cr_expect_eq(termsafe_json("\"\033\"", 3, NULL, NULL), 1);
+}
+
+Test(termsafe, json_non_strict_numbers)
+{
+	static const char *const bad[] = {
+		"{\"a\":+1}", "{\"a\":01}", "{\"a\":.5}", "{\"a\":1.}",
+		"[1e]", "[-]", "[1.5e+]", "[--1]",
+	};
+	static const char *const good[] = {
+		"{\"a\":0}", "[-0.5]", "[1E+10]", "[123e-4]", "[\"+1\"]",
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(json_safe(bad[i], out), -1, "%s", bad[i]);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_expect_eq(json_safe(good[i], out), 0, "%s", good[i]);
+}
