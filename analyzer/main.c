@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "report.h"
 #include "run.h"
+#include "termsafe.h"
 
 #define TLSDIAG_VERSION "0.1.0"
 
@@ -65,6 +66,20 @@ static const char main_usage[] =
     "       tlsdiag run [-q] [-o FILE] [--] COMMAND [ARG ...]\n"
     "       tlsdiag --help | --version\n";
 
+/* Room for an escaped argument or message quoted on standard error. */
+#define SAFE_LEN 1024
+
+/*
+ * s escaped for standard error (termsafe_escape: no control, bidi or
+ * invalid byte raw), cut to fit buf of SAFE_LEN bytes; returns buf.
+ */
+static const char *
+safe(const char *s, char *buf)
+{
+	termsafe_escape(s, SAFE_LEN - 4, buf, SAFE_LEN);
+	return buf;
+}
+
 static void
 report_usage(FILE *fp, int status)
 {
@@ -77,12 +92,14 @@ report_usage(FILE *fp, int status)
 static long long
 parse_count(const char *opt, const char *s)
 {
+	char sb[SAFE_LEN];
 	char *end;
 	long long v;
 
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 0 || v >= LLONG_MAX)
-		errx(EXIT_USAGE, "invalid %s '%s': expected a number", opt, s);
+		errx(EXIT_USAGE, "invalid %s '%s': expected a number", opt,
+		    safe(s, sb));
 	return v;
 }
 
@@ -116,9 +133,10 @@ static void
 add_filter(struct report_opts *o, enum filter_field f, const char *v)
 {
 	char msg[256];
+	char sb[SAFE_LEN];
 
 	if (filter_add(&o->filter, f, v, msg, sizeof(msg)) == -1)
-		errx(EXIT_USAGE, "%s", msg);
+		errx(EXIT_USAGE, "%s", safe(msg, sb));
 }
 
 static int
@@ -131,11 +149,15 @@ cmd_report(int argc, char **argv)
 	long long fail_if = -1;
 	int no_progress = 0;
 	char msg[256];
+	char sb[SAFE_LEN];
 	size_t i;
 	int c;
 
 	report_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "h", report_longopts, NULL)) != -1) {
+	/* getopt's own messages would quote the argument raw. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", report_longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case OPT_SINCE:
 			since = optarg;
@@ -167,7 +189,8 @@ cmd_report(int argc, char **argv)
 		case OPT_FORMAT:
 			if (report_parse_format(optarg, &o.format) == -1)
 				errx(EXIT_USAGE, "invalid --format '%s': "
-				    "expected text, json, csv or ndjson", optarg);
+				    "expected text, json, csv or ndjson",
+				    safe(optarg, sb));
 			break;
 		case OPT_TOP:
 			o.top = (size_t)parse_count("--top", optarg);
@@ -178,7 +201,7 @@ cmd_report(int argc, char **argv)
 		case OPT_NOW:
 			if (certtime_parse_rfc3339(optarg, &o.now) == -1)
 				errx(EXIT_USAGE, "invalid --now '%s': expected "
-				    "RFC 3339", optarg);
+				    "RFC 3339", safe(optarg, sb));
 			break;
 		case OPT_NO_PROGRESS:
 			no_progress = 1;
@@ -189,22 +212,35 @@ cmd_report(int argc, char **argv)
 		case 'h':
 			report_usage(stdout, EXIT_OK);
 			break;
+		case ':':
+			warnx("option '%s' requires an argument",
+			    safe(argv[optind - 1], sb));
+			report_usage(stderr, EXIT_USAGE);
+			break;
 		default:
+			/* optopt: a short option's letter, or for a long one
+			 * given an argument it takes none, its value. */
+			if (optopt > 0 && optopt < 256)
+				snprintf(msg, sizeof(msg), "-%c", optopt);
+			else
+				snprintf(msg, sizeof(msg), "%s",
+				    argv[optind - 1]);
+			warnx("unrecognized option '%s'", safe(msg, sb));
 			report_usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (since != NULL && filter_set_time(&o.filter, 0, since, o.now, msg,
 	    sizeof(msg)) == -1)
-		errx(EXIT_USAGE, "--since: %s", msg);
+		errx(EXIT_USAGE, "--since: %s", safe(msg, sb));
 	if (until != NULL && filter_set_time(&o.filter, 1, until, o.now, msg,
 	    sizeof(msg)) == -1)
-		errx(EXIT_USAGE, "--until: %s", msg);
+		errx(EXIT_USAGE, "--until: %s", safe(msg, sb));
 	if (!no_progress && isatty(STDERR_FILENO))
 		o.progress = stderr;
 	report_run(&o, argv + optind, (size_t)(argc - optind), stdout, &res);
 	report_opts_free(&o);
 	for (i = 0; i < res.nerrors; i++)
-		warnx("%s", res.errors[i]);
+		warnx("%s", safe(res.errors[i], sb));
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(EXIT_SOFTWARE, "cannot write output");
 	if (res.fatal)
@@ -228,6 +264,7 @@ static const struct {
 int
 main(int argc, char **argv)
 {
+	char sb[SAFE_LEN];
 	size_t i;
 
 	if (argc < 2) {
@@ -245,7 +282,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	warnx("unknown command '%s'", argv[1]);
+	warnx("unknown command '%s'", safe(argv[1], sb));
 	fputs(main_usage, stderr);
 	return EXIT_USAGE;
 }

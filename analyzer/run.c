@@ -398,6 +398,16 @@ esc(const char *path, char *buf)
 	return buf;
 }
 
+#define SAFE_MSG_LEN 1024
+
+/* A message that quotes paths or arguments, escaped for standard error. */
+static const char *
+esc_msg(const char *msg, char *buf)
+{
+	termsafe_escape(msg, SAFE_MSG_LEN - 4, buf, SAFE_MSG_LEN);
+	return buf;
+}
+
 /* Say in advance why the shim may record nothing from this program. */
 static void
 warn_blind(const char *path)
@@ -616,14 +626,14 @@ cmd_run(int argc, char **argv)
 	char err[PATH_MAX + 128];
 	char self[PATH_MAX], shim[PATH_MAX], path[PATH_MAX];
 	char preload[8192], logpath[PATH_MAX], logtmpl[2 * PATH_MAX];
-	char cwd[PATH_MAX], sp[SAFE_LEN];
+	char cwd[PATH_MAX], sp[SAFE_LEN], eb[SAFE_MSG_LEN];
 	const char *log;
 	int regular = 1;
 	int status, saved;
 	ssize_t n;
 
 	if (run_parse_args(argc, argv, &o, err, sizeof(err)) == -1) {
-		warnx("run: %s", err);
+		warnx("run: %s", esc_msg(err, eb));
 		fputs(run_synopsis, stderr);
 		return RUN_EXIT_USAGE;
 	}
@@ -648,7 +658,7 @@ cmd_run(int argc, char **argv)
 	self[n] = '\0';
 	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim),
 	    err, sizeof(err)) == -1) {
-		warnx("%s", err);
+		warnx("%s", esc_msg(err, eb));
 		return RUN_EXIT_SELF;
 	}
 	if (run_compose_preload(shim, getenv("LD_PRELOAD"), preload,
