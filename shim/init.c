@@ -24,26 +24,58 @@ _Thread_local int shim_depth;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/*
+ * Append s to out[*o..outsz - 1) with what could act on a terminal
+ * escaped: a backslash as "\\", control bytes, DEL and every byte that
+ * is not ASCII (which covers C1, bidi and line-separator characters
+ * without decoding UTF-8) as "\xNN".  Messages quote environment values
+ * and file names.  Stops at a whole escape rather than overflow.
+ */
+static void
+debug_escape(const char *s, char *out, size_t *o, size_t outsz)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\\' || *p < 0x20 || *p >= 0x7f) {
+			if (*o + 4 > outsz)
+				return;
+			out[(*o)++] = '\\';
+			if (*p == '\\') {
+				out[(*o)++] = '\\';
+				continue;
+			}
+			out[(*o)++] = 'x';
+			out[(*o)++] = hex[*p >> 4];
+			out[(*o)++] = hex[*p & 15];
+		} else {
+			if (*o + 1 > outsz)
+				return;
+			out[(*o)++] = (char)*p;
+		}
+	}
+}
+
 void
 shim_debug(const char *fmt, ...)
 {
-	char buf[512];
+	char msg[512];
+	char buf[1024];
 	va_list ap;
-	int saved = errno, n;
+	int saved = errno;
+	size_t n = 6;
 
 	if (!shim.cfg.debug)
 		return;
-	memcpy(buf, "shim: ", 6);
 	va_start(ap, fmt);
-	n = vsnprintf(buf + 6, sizeof(buf) - 7, fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	n += 6;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
+	memcpy(buf, "shim: ", 6);
+	debug_escape(msg, buf, &n, sizeof(buf) - 1);
 	buf[n++] = '\n';
-	(void)!write(2, buf, (size_t)n);
+	(void)!write(2, buf, n);
 	errno = saved;
 }
 
