@@ -3,8 +3,8 @@
  * input is a log file (plain or gzip'd: the reader decides by content),
  * read through the whole "tlsdiag report" pipeline (input, record_parse,
  * filter, aggregate, render) in the format chosen by the first byte.
- * Beyond not crashing (ASan, UBSan), text output must be safe for a
- * terminal and JSON output must parse.
+ * Beyond not crashing (ASan, UBSan), every format's output must be safe
+ * for a terminal, JSON output must parse and so must each NDJSON line.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +19,32 @@
 #include "textcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every NDJSON line parses on its own. */
+static void
+check_ndjson(const char *out, size_t outlen)
+{
+	const char *p = out;
+	const char *end = out + outlen;
+	const char *nl;
+	cJSON *j;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL) {
+			fprintf(stderr, "NDJSON without a final newline\n");
+			abort();
+		}
+		j = cJSON_ParseWithLength(p, (size_t)(nl - p));
+		if (j == NULL) {
+			fprintf(stderr, "invalid NDJSON line: %.*s\n",
+			    (int)(nl - p), p);
+			abort();
+		}
+		cJSON_Delete(j);
+		p = nl + 1;
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,10 +78,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)report_run(&o, files, 1, f, &res);
 	fclose(f);
 	close(fd);
-	if (o.format == REPORT_TEXT && !textcheck_safe(out, outlen, 0, &at)) {
-		fprintf(stderr, "unsafe text output at byte %zu:\n%s\n", at, out);
+	/* Text, CSV, JSON and NDJSON: safe for a terminal (the JSON
+	 * renderers indent with tabs). */
+	if (!textcheck_safe(out, outlen, o.format == REPORT_JSON ||
+	    o.format == REPORT_NDJSON, &at)) {
+		fprintf(stderr, "unsafe output (format %d) at byte %zu:\n%s\n",
+		    (int)o.format, at, out);
 		abort();
 	}
+	if (o.format == REPORT_NDJSON)
+		check_ndjson(out, outlen);
 	if (o.format == REPORT_JSON) {
 		j = cJSON_ParseWithLength(out, outlen);
 		if (j == NULL) {
