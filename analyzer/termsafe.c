@@ -129,6 +129,19 @@ put(char *out, size_t *o, const char *s, size_t n)
 	*o += n;
 }
 
+/* Printable ASCII but '"' and '\\': copied as it is inside a string. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80 and above: 0 */
+};
+
 int
 termsafe_json(const char *in, size_t len, char *out, size_t *outlen)
 {
@@ -167,6 +180,14 @@ termsafe_json(const char *in, size_t len, char *out, size_t *outlen)
 			}
 			put(out, &o, in + pos, 1);
 			pos++;
+			continue;
+		}
+		if (plain[c]) {
+			/* the common case, a run of printable ASCII */
+			for (end = pos + 1; end < len && plain[s[end]]; end++)
+				continue;
+			put(out, &o, in + pos, end - pos);
+			pos = end;
 			continue;
 		}
 		if (c == '"') {
