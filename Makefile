@@ -37,7 +37,7 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
     shim/record.c shim/classify.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
-    shim/pydetect.c
+    shim/pydetect.c shim/wrap_rand.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(B)/pic/gen/errnames.o
 SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
