@@ -93,6 +93,7 @@ $(B)/obj/analyzer/%.o: analyzer/%.c
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
+    $(B)/obj/shim/pydetect.o \
     $(B)/obj/shim/str.o \
     $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
