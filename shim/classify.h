@@ -37,7 +37,12 @@ struct pyrules {
 	int eof_294;		/* (SSL, 294) -> SSLEOFError (gh-95495) */
 };
 
-/* The rules CPython pyver applies; versions past 3.14 get 3.14's. */
+/*
+ * The rules CPython pyver applies.  3.14 and later get 3.13's: no change
+ * to PySSL_SetError after 3.13 is known here (3.14's _ssl.c was not
+ * read; gh-148292 is 3.15 development).  Before 3.10, the 3.10 rules
+ * with the real return value (those releases used SSL_read/SSL_write).
+ */
 void classify_rules(unsigned pyver, struct pyrules *r);
 
 /* Packed error code layout of the OpenSSL actually loaded (§1.3). */
