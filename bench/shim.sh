@@ -116,6 +116,7 @@ large sock 2000 1.002
 handshake mem 50 1.01 $CA
 handshake sock 50 1.01 $CA
 verifyfail mem 50 -
+rand mem 20000 1.01
 EOF_W
 # a recorded failure: every one written (no rate limit)
 b=$(instr bare eof mem 200)

@@ -10,6 +10,13 @@
  */
 #define LOGFORMAT_SCHEMA 1
 
+/*
+ * ecs.version of every record: the Elastic Common Schema release whose
+ * field definitions the fields outside tlsdiag.* follow (checked against
+ * npm @elastic/ecs 9.4.0's ecs_flat table by tests/e2e/t545-ecs.sh).
+ */
+#define LOGFORMAT_ECS_VERSION "9.4.0"
+
 /* event.action values */
 #define LOGFORMAT_ACTION_FAILURE "tls_failure"	/* a classified failure */
 #define LOGFORMAT_ACTION_START "tlsdiag_start"	/* first TLS activity */

@@ -218,6 +218,19 @@ verify_message(const struct classify_in *in, char *buf, size_t cap)
 }
 
 void
+classify_rules(unsigned v, struct pyrules *r)
+{
+	r->rw_ret_zero = v >= PYVER(3, 10, 0) && v < PYVER(3, 13, 0);
+	r->errno_only = v >= PYVER(3, 13, 0);
+	r->sys_oserror = v >= PYVER(3, 12, 9) ||
+	    (v >= PYVER(3, 11, 12) && v < PYVER(3, 12, 0)) ||
+	    (v >= PYVER(3, 10, 17) && v < PYVER(3, 11, 0));
+	r->syscall_cert = v >= PYVER(3, 11, 5);
+	/* 3.10.5 lacks it; later 3.10 releases were not checked (§5) */
+	r->eof_294 = v >= PYVER(3, 11, 3);
+}
+
+void
 classify(const struct classify_in *in, struct classify_out *out)
 {
 	const char *type = "SSLError", *text = NULL;
@@ -225,14 +238,16 @@ classify(const struct classify_in *in, struct classify_out *out)
 	int ret = in->ret;
 	unsigned long e = in->err;
 	size_t n;
+	struct pyrules r;
 
 	memset(out, 0, sizeof(*out));
+	classify_rules(in->pyver, &r);
 	if (e != 0) {
 		lib = classify_err_lib(e, in->layout);
 		reason = classify_err_reason(e, in->layout);
 	}
 	/* 3.10-3.12 pass 0 for SSL_read_ex/SSL_write_ex failures (§3.1). */
-	if (in->model == PYMODEL_311 && is_read_write(in->call))
+	if (r.rw_ret_zero && is_read_write(in->call))
 		ret = 0;
 
 	switch (in->ssl_error) {
@@ -267,7 +282,7 @@ classify(const struct classify_in *in, struct classify_out *out)
 			 */
 			int eof = 1;
 
-			if (in->model == PYMODEL_313 ||
+			if (r.errno_only ||
 			    (ret == -1 && !in->memory_bio)) {
 				if (in->sys_errno != 0) {
 					set_oserror(out, in->sys_errno);
@@ -296,16 +311,17 @@ classify(const struct classify_in *in, struct classify_out *out)
 		}
 	queued:
 		/* an error on the queue: SYSCALL and SSL share these rules */
-		if (in->model == PYMODEL_313 && lib == CLASSIFY_LIB_SYS) {
+		if (r.sys_oserror && lib == CLASSIFY_LIB_SYS) {
 			set_oserror(out, reason);
 			return;
 		}
 		if (lib == CLASSIFY_LIB_SSL &&
-		    reason == CLASSIFY_R_CERT_VERIFY_FAILED) {
+		    reason == CLASSIFY_R_CERT_VERIFY_FAILED &&
+		    (in->ssl_error == E_SSL || r.syscall_cert)) {
 			type = "SSLCertVerificationError";
 			cert = 1;
 		} else if (in->ssl_error == E_SSL && lib == CLASSIFY_LIB_SSL &&
-		    reason == CLASSIFY_R_UNEXPECTED_EOF) {
+		    reason == CLASSIFY_R_UNEXPECTED_EOF && r.eof_294) {
 			type = "SSLEOFError";
 			code = PY_EOF;
 			text = "EOF occurred in violation of protocol";

@@ -19,11 +19,31 @@ enum call {
 };
 extern const char *const classify_call_names[CALL__COUNT];
 
-/* Which CPython rules to reproduce (python-ssl-error-model.md §4, §5). */
-enum pymodel {
-	PYMODEL_313,	/* 3.13+: the current documentation's model (default) */
-	PYMODEL_311	/* 3.11.5-3.11.11 (and 3.12.0-3.12.8) */
+/*
+ * Which CPython rules to reproduce (python-ssl-error-model.md §4, §5): a
+ * CPython version as PYVER(3, 11, 7).  The default, for hosts that are
+ * not Python, is 3.13, the current documentation's model.
+ */
+#define PYVER(major, minor, micro) \
+	((unsigned)(major) << 16 | (unsigned)(minor) << 8 | (unsigned)(micro))
+#define PYVER_DEFAULT PYVER(3, 13, 0)
+
+/* The classification rules of one CPython version (§5). */
+struct pyrules {
+	int rw_ret_zero;	/* 3.10-3.12: read/write hand ret 0 (bpo-42854) */
+	int errno_only;		/* 3.13+: ret ignored (gh-115627) */
+	int sys_oserror;	/* ERR_LIB_SYS queued -> OSError (gh-127257) */
+	int syscall_cert;	/* SYSCALL + (SSL, 134) -> cert error (gh-107077) */
+	int eof_294;		/* (SSL, 294) -> SSLEOFError (gh-95495) */
 };
+
+/*
+ * The rules CPython pyver applies.  3.14 and later get 3.13's: no change
+ * to PySSL_SetError after 3.13 is known here (3.14's _ssl.c was not
+ * read; gh-148292 is 3.15 development).  Before 3.10, the 3.10 rules
+ * with the real return value (those releases used SSL_read/SSL_write).
+ */
+void classify_rules(unsigned pyver, struct pyrules *r);
 
 /* Packed error code layout of the OpenSSL actually loaded (§1.3). */
 enum err_layout {
@@ -58,7 +78,7 @@ struct classify_in {
 	const char *verify_text; /* X509_verify_cert_error_string(result) */
 	const char *check_host;	/* host or IP the program asked to verify */
 	int memory_bio;		/* no socket under the SSL (SSLObject) */
-	enum pymodel model;
+	unsigned pyver;		/* PYVER() of the CPython to reproduce */
 };
 
 struct classify_out {

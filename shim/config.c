@@ -8,13 +8,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const config_pysource_names[3] = {
+	"default", "env", "detected"
+};
+
+/* One decimal component of at most 3 digits; -1 if none. */
+static int
+pyver_part(const char **s)
+{
+	int v = 0, n = 0;
+
+	while (**s >= '0' && **s <= '9' && n < 3) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		n++;
+	}
+	if (n == 0 || (**s >= '0' && **s <= '9'))
+		return -1;
+	return v;
+}
+
+unsigned
+config_parse_pyver(const char *s, const char **end)
+{
+	int major, minor = -1, micro = -1;
+
+	major = pyver_part(&s);
+	if (major != 3)
+		return 0;
+	if (*s == '.' && s[1] >= '0' && s[1] <= '9') {
+		s++;
+		minor = pyver_part(&s);
+		if (minor < 0 || minor > 255)
+			return 0;
+	}
+	if (minor >= 0 && *s == '.' && s[1] >= '0' && s[1] <= '9') {
+		s++;
+		micro = pyver_part(&s);
+		if (micro < 0 || micro > 255)
+			return 0;
+	}
+	if (end != NULL)
+		*end = s;
+	if (minor < 0)
+		return PYVER_DEFAULT;
+	if (micro < 0)
+		micro = minor == 11 ? 5 : 0;
+	return PYVER(major, minor, micro);
+}
+
 void
 config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->enabled = 1;
 	snprintf(c->log, sizeof(c->log), "%s", CONFIG_DEFAULT_LOG);
-	c->model = PYMODEL_313;
+	c->pyver = PYVER_DEFAULT;
+	snprintf(c->python, sizeof(c->python), "3.13");
+	c->python_source = CONFIG_PY_DEFAULT;
 	c->depth = CONFIG_DEFAULT_DEPTH;
 	c->rate = CONFIG_DEFAULT_RATE;
 }
@@ -87,12 +138,16 @@ config_load(struct config *c, const char *(*get)(const char *name),
 			snprintf(c->log, sizeof(c->log), "%s", v);
 	}
 	if ((v = get("TLSDIAG_PYTHON")) != NULL && *v != '\0') {
-		if (strcmp(v, "3.13") == 0 || strcmp(v, "3") == 0)
-			c->model = PYMODEL_313;
-		else if (strcmp(v, "3.11") == 0 || strcmp(v, "3.12") == 0)
-			c->model = PYMODEL_311;
-		else
+		const char *end = NULL;
+		unsigned pv = config_parse_pyver(v, &end);
+
+		if (pv == 0 || *end != '\0' || strlen(v) >= sizeof(c->python))
 			rc = bad(err, errlen, "TLSDIAG_PYTHON", v);
+		else {
+			c->pyver = pv;
+			snprintf(c->python, sizeof(c->python), "%s", v);
+			c->python_source = CONFIG_PY_ENV;
+		}
 	}
 	if ((v = get("TLSDIAG_CLEAN_CLOSE")) != NULL) {
 		b = parse_bool(v);

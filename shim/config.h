@@ -16,12 +16,31 @@ struct config {
 	int enabled;		/* TLSDIAG_DISABLE unset or 0 */
 	int debug;		/* TLSDIAG_DEBUG: diagnostics on stderr */
 	char log[CONFIG_PATH_MAX]; /* TLSDIAG_LOG template (%p %h %u %%) */
-	enum pymodel model;	/* TLSDIAG_PYTHON: 3.13 (default) or 3.11 */
+	unsigned pyver;		/* TLSDIAG_PYTHON, or the host's CPython */
+	char python[16];	/* pyver as the records name it */
+	int python_source;	/* enum config_pysource */
 	int clean_close;	/* TLSDIAG_CLEAN_CLOSE: record close_notify */
 	int depth;		/* TLSDIAG_BACKTRACE: frames, 0 = none */
 	int repeat_frames;	/* TLSDIAG_BACKTRACE_REPEAT: frames in every record */
 	unsigned rate;		/* TLSDIAG_RATE: records/s per process, 0 = no limit */
 };
+
+/* Where the CPython model came from (tlsdiag.python_model_source). */
+enum config_pysource {
+	CONFIG_PY_DEFAULT,	/* not Python: PYVER_DEFAULT */
+	CONFIG_PY_ENV,		/* TLSDIAG_PYTHON */
+	CONFIG_PY_DETECTED	/* the host's own interpreter */
+};
+extern const char *const config_pysource_names[3];
+
+/*
+ * Parse a CPython version at the start of s ("3", "3.11", "3.11.7", also
+ * the head of Py_GetVersion()'s "3.11.7 (main, ...)").  A version without
+ * its micro stands for the releases the bare minor always meant:
+ * "3.11" for 3.11.5-3.11.11, any other "3.N" for 3.N.0.  Returns the
+ * PYVER(), or 0 if s does not start with one; *end is set past it.
+ */
+unsigned config_parse_pyver(const char *s, const char **end);
 
 /* Fill c with the documented defaults. */
 void config_defaults(struct config *c);

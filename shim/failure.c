@@ -17,6 +17,7 @@
 #include "context.h"
 #include "coverage.h"
 #include "errnames.h"
+#include "pydetect.h"
 #include "record.h"
 #include "str.h"
 
@@ -168,6 +169,7 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	const char *phase = phase_of(f->call, cn);
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
 	const char *call = classify_call_names[f->call];
+	const struct pymodel *pm = pydetect_model(&shim.cfg);
 
 	if (f->eof_masked)
 		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
@@ -212,8 +214,9 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 		}
 	}
 	jsonw_str(&w, "phase", phase);
-	jsonw_str(&w, "python_model", shim.cfg.model == PYMODEL_311 ?
-	    "3.11" : "3.13");
+	jsonw_str(&w, "python_model", pm->name);
+	jsonw_str(&w, "python_model_source",
+	    config_pysource_names[pm->source]);
 	context_write_tlsdiag(&w, cn);
 	jsonw_bool(&w, "stale_queue", f->stale);
 	jsonw_bool(&w, "eof_masked", f->eof_masked);
@@ -305,7 +308,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
 	in.memory_bio = cn.transport != TRANSPORT_SOCKET &&
 	    cn.transport != TRANSPORT_FD;
-	in.model = shim.cfg.model;
+	in.pyver = pydetect_model(&shim.cfg)->pyver;
 	classify(&in, &k);
 	conn_set_flags(o, s, flags | FLAG_FAILED |
 	    (k.cert ? FLAG_VERIFY_RECORDED : 0));
@@ -390,7 +393,7 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	in.verify_result = result;
 	in.verify_text = o->X509_verify_cert_error_string(result);
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
-	in.model = shim.cfg.model;
+	in.pyver = pydetect_model(&shim.cfg)->pyver;
 	classify(&in, &k);
 	atomic_fetch_add(&shim.failures[cn.init_finished ?
 	    KIND_VERIFY_IGNORED : KIND_CERT], 1);

@@ -85,6 +85,7 @@ record_begin(struct jsonw *w, char *buf, const char *level,
 	jsonw_str(w, "@timestamp", when);
 	jsonw_str(w, "log.level", level);
 	jsonw_str(w, "message", message);
+	jsonw_str(w, "ecs.version", LOGFORMAT_ECS_VERSION);
 	jsonw_obj(w, "event");
 	jsonw_str(w, "action", action);
 	jsonw_end(w);

@@ -238,15 +238,16 @@ print(platform.python_version(),
 
 # py_table: run the Python client scenarios read from stdin, one per line
 # ('#' comments and blank lines ignored), each under the shim twice: with
-# TLSDIAG_PYTHON=3.11 and with the default (3.13) model.  Columns, '-' for
-# none:
+# no TLSDIAG_PYTHON, so the shim detects the host's own 3.11 (3.11.7 or
+# Debian's 3.11.2) and must match what it raised, and with
+# TLSDIAG_PYTHON=3.13 overriding that.  Columns, '-' for none:
 #   id      unique name (used for file names)
 #   python  pyenv | debian
 #   server  NAME given to start_server (its port is used)
 #   flags   pyclient.py options, comma-separated (--opt=value form)
 #   expect  what Python must do: none | raise:TYPE[:VERIFY] | swallow:TYPE
-#   d311    named differences, comma-separated, for TLSDIAG_PYTHON=3.11
-#   d313    named differences for the default 3.13 model
+#   d311    named differences, comma-separated, for the detected model
+#   d313    named differences for TLSDIAG_PYTHON=3.13
 # Mismatches are reported with problem(); call finish at the end.
 py_table() {
 	while read -r _id _py _srv _flags _expect _d311 _d313; do
@@ -268,8 +269,10 @@ py_case() {
 	[ -n "$_port" ] || fail "py_table row $1: no server '$3'"
 	_f=$(echo "$4" | tr ',' ' ')
 	[ "$_f" = - ] && _f=
-	_env=
-	[ "$6" = 3.11 ] && _env=TLSDIAG_PYTHON=3.11
+	# 3.11: the host's version, detected; 3.13: the override
+	_env=TLSDIAG_PYTHON=3.13
+	_src=env
+	[ "$6" = 3.11 ] && _env= && _src=detected
 	_base=$tmp/$1.$2.$6
 	_args="--expect $5"
 	for _d in $(echo "$7" | tr ',' ' '); do
@@ -290,4 +293,10 @@ py_case() {
 	"$HPY" "$SRCPROGS/e2ecompare.py" compare --truth "$_base.json" \
 	    --log "$_base.log" --model "$6" $_args </dev/null ||
 	    problem "$1 [$2, model $6]: shim record differs from Python"
+	# every failure record names the model and where it came from
+	if grep -q '"tls_failure"' "$_base.log" 2>/dev/null &&
+	    grep '"tls_failure"' "$_base.log" |
+	    grep -v "\"python_model_source\":\"$_src\"" | grep -q .; then
+		problem "$1 [$2, model $6]: python_model_source is not $_src"
+	fi
 }

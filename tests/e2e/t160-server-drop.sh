@@ -29,8 +29,9 @@ for py in pyenv debian; do
 	esac
 	for model in 3.11 3.13; do
 		b=$tmp/$py.$model
-		env=
-		[ "$model" = 3.11 ] && env=TLSDIAG_PYTHON=3.11
+		# 3.11: the shim detects the server's own 3.11; 3.13: override
+		env=TLSDIAG_PYTHON=3.13
+		[ "$model" = 3.11 ] && env=
 		echo "server $py [model $model]"
 		# shellcheck disable=SC2086
 		start_server srv env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$b.log" \

@@ -21,6 +21,7 @@ import argparse
 import socket
 import ssl
 import sys
+import time
 
 import excjson
 
@@ -55,6 +56,8 @@ def parse_args(argv):
     p.add_argument("--request", dest="request", action="store_true",
                    default=True, help="send the request (default)")
     p.add_argument("--no-request", dest="request", action="store_false")
+    p.add_argument("--send-delay", type=float, default=0,
+                   help="seconds to wait between handshake and request")
     p.add_argument("--timeout", type=float, default=None,
                    help="socket timeout (default: blocking socket)")
     g = p.add_mutually_exclusive_group()
@@ -94,6 +97,7 @@ def run(a, result, seen):
             ssock.do_handshake()
             ssock._sslobj = ReadSpy(ssock._sslobj, seen)
             if a.request:
+                time.sleep(a.send_delay)
                 stage = "send"
                 ssock.sendall(b"GET / HTTP/1.0\r\nHost: "
                               + a.server_hostname.encode("ascii")

@@ -14,6 +14,8 @@ stdout, then serves each connection in its own thread according to --mode:
   fin-mid-response  handshake, read the request, send half a response, then
                     FIN without close_notify
   rst-mid-response  same, then RST
+  rst-after-handshake  handshake, then RST at once (the client writes to
+                    a reset connection)
 
 With --report FILE, one JSON line per connection (excjson format, plus
 "conn") says what the server's own ssl calls raised: this is the truth the
@@ -33,7 +35,8 @@ import time
 
 import excjson
 
-TLS_MODES = ("ok", "cert", "fin-mid-response", "rst-mid-response")
+TLS_MODES = ("ok", "cert", "fin-mid-response", "rst-mid-response",
+             "rst-after-handshake")
 RAW_MODES = ("fin-handshake", "rst-handshake", "plain-http")
 
 RESPONSE = (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
@@ -128,6 +131,9 @@ def serve_tls(conn, mode, ctx, result):
     try:
         result["stage"] = "handshake"
         ssock.do_handshake()
+        if mode == "rst-after-handshake":
+            reset_and_close(ssock)
+            return
         result["stage"] = "recv"
         read_request(ssock)
         result["stage"] = "send"

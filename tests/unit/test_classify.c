@@ -13,14 +13,14 @@
 #define RD CALL_SSL_READ_EX
 #define WR CALL_SSL_WRITE_EX
 #define SD CALL_SSL_SHUTDOWN
-#define M11 PYMODEL_311
-#define M13 PYMODEL_313
+#define M11 PYVER(3, 11, 7)
+#define M13 PYVER(3, 13, 0)
 #define L3 ERR_LAYOUT_3
 #define L1 ERR_LAYOUT_111
 
 struct row {
 	const char *name;
-	enum pymodel model;
+	unsigned model;
 	enum call call;
 	int ret, ssl_error, sys_errno;
 	unsigned long err;
@@ -307,7 +307,7 @@ check(const struct row *r)
 	in.verify_text = r->verify_text;
 	in.check_host = r->host;
 	in.memory_bio = r->membio;
-	in.model = r->model;
+	in.pyver = r->model;
 	classify(&in, &out);
 	cr_expect_str_eq(out.type, r->type, "%s: type", r->name);
 	cr_expect_eq(out.code, r->code, "%s: code %d, want %d", r->name,
@@ -419,4 +419,122 @@ Test(classify, long_inputs_are_truncated_safely)
 	cr_expect(strlen(out.message) < sizeof(out.message));
 	cr_expect(strncmp(out.verify_message, "Hostname mismatch, ", 19) == 0);
 	cr_expect(strstr(out.message, out.verify_message) != NULL);
+}
+
+/*
+ * The decision procedure per CPython release (python-ssl-error-model.md
+ * §5): five inputs whose exception changed across 3.10-3.14, each run
+ * under every release where a rule starts or stops.
+ */
+enum { IN_WRITE_RST, IN_SYS_QUEUED, IN_SYSCALL_CERT, IN_EOF_294,
+    IN_MEMBIO_SYSCALL, IN__COUNT };
+
+static void
+version_input(int which, struct classify_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->layout = L3;
+	in->verify_text = "ok";
+	in->call = HS;
+	in->ret = -1;
+	switch (which) {
+	case IN_WRITE_RST:	/* send() after the peer's RST */
+		in->call = WR;
+		in->ret = 0;
+		in->ssl_error = 5;
+		in->sys_errno = 104;
+		break;
+	case IN_SYS_QUEUED:	/* OpenSSL 3.4 queues EPIPE as ERR_LIB_SYS */
+		in->ssl_error = 5;
+		in->err = 0x80000020;
+		break;
+	case IN_SYSCALL_CERT:
+		in->ssl_error = 5;
+		in->err = 0x0A000086;
+		in->reason_text = "certificate verify failed";
+		in->verify_result = 10;
+		in->verify_text = "certificate has expired";
+		break;
+	case IN_EOF_294:
+		in->ssl_error = 1;
+		in->err = 0x0A000126;
+		in->reason_text = "unexpected eof while reading";
+		break;
+	case IN_MEMBIO_SYSCALL:	/* SSLObject, BIO failed without errno */
+		in->ssl_error = 5;
+		in->memory_bio = 1;
+		break;
+	}
+}
+
+Test(classify, versions)
+{
+	static const struct {
+		unsigned v;
+		const char *type[IN__COUNT];
+	} want[] = {
+		{ PYVER(3, 10, 0), { "SSLEOFError", "SSLError", "SSLError",
+		    "SSLError", "SSLSyscallError" } },
+		{ PYVER(3, 10, 17), { "SSLEOFError", "BrokenPipeError",
+		    "SSLError", "SSLError", "SSLSyscallError" } },
+		{ PYVER(3, 11, 2), { "SSLEOFError", "SSLError", "SSLError",
+		    "SSLError", "SSLSyscallError" } },
+		{ PYVER(3, 11, 3), { "SSLEOFError", "SSLError", "SSLError",
+		    "SSLEOFError", "SSLSyscallError" } },
+		{ PYVER(3, 11, 5), { "SSLEOFError", "SSLError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 11, 11), { "SSLEOFError", "SSLError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 11, 12), { "SSLEOFError", "BrokenPipeError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 12, 0), { "SSLEOFError", "SSLError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 12, 8), { "SSLEOFError", "SSLError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 12, 9), { "SSLEOFError", "BrokenPipeError",
+		    "SSLCertVerificationError", "SSLEOFError",
+		    "SSLSyscallError" } },
+		{ PYVER(3, 13, 0), { "ConnectionResetError", "BrokenPipeError",
+		    "SSLCertVerificationError", "SSLEOFError", "SSLEOFError" } },
+		{ PYVER(3, 14, 0), { "ConnectionResetError", "BrokenPipeError",
+		    "SSLCertVerificationError", "SSLEOFError", "SSLEOFError" } },
+	};
+	struct classify_in in;
+	struct classify_out out;
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		for (k = 0; k < IN__COUNT; k++) {
+			version_input(k, &in);
+			in.pyver = want[i].v;
+			classify(&in, &out);
+			cr_expect_str_eq(out.type, want[i].type[k],
+			    "%u.%u.%u input %d: %s", want[i].v >> 16,
+			    (want[i].v >> 8) & 0xFF, want[i].v & 0xFF, k,
+			    out.type);
+		}
+	/* the texts that go with the older outcomes */
+	version_input(IN_EOF_294, &in);
+	in.pyver = PYVER(3, 11, 2);
+	classify(&in, &out);
+	cr_expect_str_eq(out.message, "[SSL: UNEXPECTED_EOF_WHILE_READING] "
+	    "unexpected eof while reading");
+	cr_expect_eq(out.code, 1);
+	version_input(IN_SYSCALL_CERT, &in);
+	in.pyver = PYVER(3, 11, 4);
+	classify(&in, &out);
+	cr_expect_str_eq(out.message, "[SSL: CERTIFICATE_VERIFY_FAILED] "
+	    "certificate verify failed");
+	cr_expect_eq(out.code, 5);
+	cr_expect(!out.cert);
+	version_input(IN_SYS_QUEUED, &in);
+	in.pyver = PYVER(3, 12, 8);
+	classify(&in, &out);
+	cr_expect_str_eq(out.message, "[SYS] unknown error");
 }

@@ -35,7 +35,9 @@ Test(config, defaults)
 	cr_expect(c.enabled);
 	cr_expect(!c.debug);
 	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
-	cr_expect_eq(c.model, PYMODEL_313);
+	cr_expect_eq(c.pyver, PYVER(3, 13, 0));
+	cr_expect_str_eq(c.python, "3.13");
+	cr_expect_eq(c.python_source, CONFIG_PY_DEFAULT);
 	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
 	cr_expect_eq(c.rate, CONFIG_DEFAULT_RATE);
 	cr_expect(!c.clean_close);
@@ -57,7 +59,9 @@ Test(config, all_set)
 	cr_expect(c.repeat_frames);
 	cr_expect_str_eq(c.log, "/var/log/t-%p.jsonl");
 	cr_expect(c.debug);
-	cr_expect_eq(c.model, PYMODEL_311);
+	cr_expect_eq(c.pyver, PYVER(3, 11, 5));
+	cr_expect_str_eq(c.python, "3.11");
+	cr_expect_eq(c.python_source, CONFIG_PY_ENV);
 	cr_expect_eq(c.depth, 0);
 	cr_expect_eq(c.rate, 5);
 	cr_expect(c.clean_close);
@@ -76,7 +80,8 @@ Test(config, bad_values_keep_defaults)
 	cr_expect_eq(load(&c, e, 0, err), -1);
 	/* the first bad one in parsing order is named */
 	cr_expect_str_eq(err, "ignoring TLSDIAG_DEBUG='maybe'");
-	cr_expect_eq(c.model, PYMODEL_313);
+	cr_expect_eq(c.pyver, PYVER(3, 13, 0));
+	cr_expect_eq(c.python_source, CONFIG_PY_DEFAULT);
 	cr_expect_eq(c.depth, CONFIG_DEFAULT_DEPTH);
 	cr_expect_eq(c.rate, CONFIG_DEFAULT_RATE);
 	cr_expect(!c.debug);
@@ -135,4 +140,51 @@ Test(config, expand)
 	cr_expect_eq(config_expand("/x/%p", 12, "h", 0, out, 6), 0);
 	cr_expect_str_eq(out, "/x/12");
 	cr_expect_eq(config_expand("/x/%p", 123, "h", 0, out, 6), -1);
+}
+
+/* TLSDIAG_PYTHON and Py_GetVersion() strings (config_parse_pyver). */
+Test(config, python_versions)
+{
+	const char *end;
+	struct {
+		const char *env;
+		unsigned want;
+	} ok[] = {
+		{ "3.13", PYVER(3, 13, 0) }, { "3", PYVER(3, 13, 0) },
+		{ "3.12", PYVER(3, 12, 0) }, { "3.11", PYVER(3, 11, 5) },
+		{ "3.10", PYVER(3, 10, 0) }, { "3.11.2", PYVER(3, 11, 2) },
+		{ "3.12.9", PYVER(3, 12, 9) }, { "3.14.0", PYVER(3, 14, 0) },
+	};
+	static const char *const bad[] = {
+		"2.7", "3.", "3.11.", "4.0", "3.1111", "3.11.7x", "x3.11",
+		"3.11.7.1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		const char *e[] = { "TLSDIAG_PYTHON", ok[i].env, NULL };
+		struct config c;
+		char err[128];
+
+		cr_expect_eq(load(&c, e, 0, err), 0, "%s", ok[i].env);
+		cr_expect_eq(c.pyver, ok[i].want, "%s", ok[i].env);
+		cr_expect_str_eq(c.python, ok[i].env);
+		cr_expect_eq(c.python_source, CONFIG_PY_ENV);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *e[] = { "TLSDIAG_PYTHON", bad[i], NULL };
+		struct config c;
+		char err[128];
+
+		cr_expect_eq(load(&c, e, 0, err), -1, "%s", bad[i]);
+		cr_expect_eq(c.pyver, PYVER_DEFAULT, "%s", bad[i]);
+		cr_expect_eq(c.python_source, CONFIG_PY_DEFAULT);
+	}
+	/* what Py_GetVersion() returns: the version is the head */
+	cr_expect_eq(config_parse_pyver("3.11.7 (main, May  9 2026, 07:35:25) "
+	    "[GCC 12.2.0]", &end), PYVER(3, 11, 7));
+	cr_expect_eq(*end, ' ');
+	cr_expect_eq(config_parse_pyver("3.13.0rc1+ (heads/3.13:x)", &end),
+	    PYVER(3, 13, 0));
+	cr_expect_eq(config_parse_pyver("PyPy", &end), 0);
 }

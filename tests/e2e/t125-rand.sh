@@ -1,0 +1,102 @@
+#!/bin/sh
+# t125-rand: the random generator fails.  An OPENSSL_CONF whose [random]
+# section names a DRBG that does not exist makes RAND_bytes fail; Python's
+# ssl.RAND_bytes() raises SSLError(code, 'unsupported') and RAND_status()
+# is False.  The shim records an SSLError with Python's message and code
+# (exc_errno), and a warning for RAND_status; the program's output, errno
+# and error queue are unchanged.  Covers CPython (libcrypto in _ssl's
+# private scope) and a C program linked with libcrypto (global scope).
+# Without the bad configuration nothing is recorded.
+. "$(dirname "$0")/lib.sh"
+require_shim
+require_pythons
+
+cat >"$tmp/rand.cnf" <<'END'
+openssl_conf = openssl_init
+[openssl_init]
+random = random_sect
+[random_sect]
+random = NO-SUCH-DRBG
+END
+
+cat >"$tmp/rand.py" <<'END'
+import json, ssl
+out = {"status": ssl.RAND_status()}
+try:
+    out["bytes"] = len(ssl.RAND_bytes(16))
+except ssl.SSLError as e:
+    out.update(type=type(e).__name__, str=str(e), errno=e.args[0])
+print(json.dumps(out, sort_keys=True))
+END
+
+for py in pyenv debian; do
+	eval "exe=\$PY_$(echo $py | tr a-z A-Z)"
+	b=$tmp/$py
+	run_plain OPENSSL_CONF="$tmp/rand.cnf" "$exe" "$tmp/rand.py" \
+	    >"$b.plain" 2>&1 || problem "$py: plain run failed: $(cat "$b.plain")"
+	run_shimmed "$b.log" OPENSSL_CONF="$tmp/rand.cnf" "$exe" \
+	    "$tmp/rand.py" >"$b.shim" 2>&1 ||
+	    problem "$py: shimmed run failed: $(cat "$b.shim")"
+	diff -u "$b.plain" "$b.shim" || problem "$py: output differs"
+	echo "$py: $(cat "$b.plain")"
+	eval "$("$HPY" -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+print("ptype=%s pstr=%s perrno=%s" % (t.get("type"), t.get("str"),
+      t.get("errno")))' "$b.plain")"
+	[ "$ptype" = SSLError ] && [ "$pstr" = unsupported ] ||
+	    problem "$py: Python raised '$ptype: $pstr', want SSLError: unsupported"
+	"$HPY" "$SRCPROGS/e2ecompare.py" project "$b.log" log.level \
+	    tlsdiag.call error.type error.message tlsdiag.exc_errno \
+	    >"$b.got"
+	cat >"$b.want" <<END
+log.level=warning
+tlsdiag.call=RAND_status
+error.type=(absent)
+error.message=(absent)
+tlsdiag.exc_errno=(absent)
+--
+log.level=error
+tlsdiag.call=RAND_bytes
+error.type=$ptype
+error.message=$pstr
+tlsdiag.exc_errno=$perrno
+--
+END
+	diff -u "$b.want" "$b.got" || problem "$py: records differ from Python"
+
+	# the success path: a working generator, nothing to record
+	run_shimmed "$b.ok.log" "$exe" "$tmp/rand.py" >"$b.ok" 2>&1 ||
+	    problem "$py: run without the bad configuration failed"
+	grep -q '"bytes": 16' "$b.ok" || problem "$py: $(cat "$b.ok")"
+	[ "$(jcount "$b.ok.log")" = 0 ] ||
+	    problem "$py: records without a failure: $(cat "$b.ok.log")"
+done
+
+# A C program with libcrypto in the global scope.
+run_plain OPENSSL_CONF="$tmp/rand.cnf" "$PROGS/randcall" >"$tmp/c.plain" ||
+    problem "randcall failed"
+run_shimmed "$tmp/c.log" OPENSSL_CONF="$tmp/rand.cnf" "$PROGS/randcall" \
+    >"$tmp/c.shim" || problem "randcall failed under the shim"
+diff -u "$tmp/c.plain" "$tmp/c.shim" || problem "randcall: output differs"
+cat "$tmp/c.plain"
+"$HPY" "$SRCPROGS/e2ecompare.py" project "$tmp/c.log" log.level \
+    tlsdiag.call error.type error.message >"$tmp/c.got"
+cat >"$tmp/c.want" <<END
+log.level=warning
+tlsdiag.call=RAND_status
+error.type=(absent)
+error.message=(absent)
+--
+log.level=error
+tlsdiag.call=RAND_bytes
+error.type=SSLError
+error.message=unsupported
+--
+log.level=error
+tlsdiag.call=RAND_priv_bytes
+error.type=SSLError
+error.message=unsupported
+--
+END
+diff -u "$tmp/c.want" "$tmp/c.got" || problem "randcall: records differ"
+finish
