@@ -304,6 +304,7 @@ void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
+	logw_atfork_child();
 	atomic_store(&rate_held, 0);
 	stackset_atfork_child();
 }
