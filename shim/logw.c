@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/statvfs.h>
@@ -138,6 +139,17 @@ pipe_has_room(int fd, size_t len)
 }
 
 /*
+ * What the last fstatvfs() found: on ext4 it costs about 4.5 us, a tenth
+ * of a failed handshake, so while a file system has ample room it is
+ * asked once a second, and what this process writes meanwhile is taken
+ * off.  A disk filled faster by others is the cut-short case below.
+ */
+#define LOGW_ROOM_AMPLE (1LL << 20)
+static _Atomic long long room_sec;	/* CLOCK_MONOTONIC_COARSE, 0: never */
+static _Atomic unsigned long long room_dev;
+static _Atomic long long room_left;
+
+/*
  * Whether len bytes may fit in the regular file f: the file system's free
  * blocks (reserved ones too for root) and the unused end of the file's
  * last block.  A record that cannot fit is not begun, so a full disk
@@ -147,9 +159,16 @@ static int
 file_has_room(int fd, const struct logw_file *f, size_t len)
 {
 	struct statvfs sv;
+	struct timespec ts;
 	unsigned long long room, blocks;
 	long long slack;
 
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	if (atomic_load(&room_sec) == (long long)ts.tv_sec + 1 &&
+	    atomic_load(&room_dev) == (unsigned long long)f->st.st_dev &&
+	    atomic_fetch_sub(&room_left, (long long)len) - (long long)len >=
+	    LOGW_ROOM_AMPLE)
+		return 1;
 	if (fstatvfs(fd, &sv) < 0 || sv.f_blocks == 0 || sv.f_frsize == 0)
 		return 1;
 	blocks = geteuid() == 0 ? sv.f_bfree : sv.f_bavail;
@@ -157,6 +176,10 @@ file_has_room(int fd, const struct logw_file *f, size_t len)
 	slack = (long long)f->st.st_blocks * 512 - (long long)f->st.st_size;
 	if (slack > 0)
 		room += (unsigned long long)slack;
+	atomic_store(&room_left, room > (unsigned long long)LLONG_MAX ?
+	    LLONG_MAX : (long long)room);
+	atomic_store(&room_dev, (unsigned long long)f->st.st_dev);
+	atomic_store(&room_sec, (long long)ts.tv_sec + 1);
 	return len <= room;
 }
 
