@@ -93,34 +93,6 @@ write_all(int fd, const char *buf, size_t len, int finish_ms, size_t *done)
 }
 
 /*
- * Write to a pipe or socket with SIGPIPE blocked in this thread, and
- * swallow the SIGPIPE our write raised, if it raised one and none was
- * pending before.
- */
-static int
-write_nosigpipe(int fd, const char *buf, size_t len, size_t *done)
-{
-	sigset_t pipe_set, old, pending;
-	int pending_before, rc, saved;
-	struct timespec zero = { 0, 0 };
-
-	*done = 0;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0)
-		return -1;
-	sigpending(&pending);
-	pending_before = sigismember(&pending, SIGPIPE);
-	rc = write_all(fd, buf, len, LOGW_FINISH_MS, done);
-	saved = errno;
-	if (rc < 0 && errno == EPIPE && !pending_before)
-		sigtimedwait(&pipe_set, NULL, &zero);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = saved;
-	return rc;
-}
-
-/*
  * Whether len bytes fit in the pipe now.  A write over PIPE_BUF to a
  * non-blocking pipe takes what fits and returns short: a record must not
  * start unless all of it fits.  Unknown (not Linux's ioctl): yes.
@@ -237,38 +209,88 @@ end_old_fragment(int fd, const struct logw_file *f)
 }
 
 /*
+ * A record to a pipe or socket: with SIGPIPE blocked in this thread, and
+ * the SIGPIPE our writes raised swallowed, if they raised one and none
+ * was pending before.  Called with torn_lock held.
+ */
+static int
+stream_record(int fd, const struct logw_file *f, const char *buf,
+    size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	int pending_before, rc, saved;
+	struct timespec zero = { 0, 0 };
+	size_t done = 0;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	if (pthread_sigmask(SIG_BLOCK, &pipe_set, &old) != 0)
+		return -1;
+	sigpending(&pending);
+	pending_before = sigismember(&pending, SIGPIPE);
+	if (end_old_fragment(fd, f) < 0) {
+		rc = -1;
+	} else if (S_ISFIFO(f->st.st_mode) && !pipe_has_room(fd, len)) {
+		errno = EAGAIN;
+		rc = -1;
+	} else {
+		rc = write_all(fd, buf, len, LOGW_FINISH_MS, &done);
+		if (rc < 0 && done > 0)
+			end_fragment(fd, f);
+	}
+	saved = errno;
+	sigpending(&pending);
+	if (!pending_before && sigismember(&pending, SIGPIPE))
+		sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return rc;
+}
+
+/*
+ * A record to a regular file or device: not begun without room, and
+ * ended with a newline if cut short.
+ */
+static int
+file_record(int fd, const struct logw_file *f, const char *buf, size_t len)
+{
+	int rc;
+	size_t done = 0;
+
+	if (S_ISREG(f->st.st_mode) && !file_has_room(fd, f, len)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	pthread_mutex_lock(&torn_lock);
+	rc = end_old_fragment(fd, f);
+	pthread_mutex_unlock(&torn_lock);
+	if (rc < 0)
+		return -1;
+	rc = write_all(fd, buf, len, 0, &done);
+	if (rc < 0 && done > 0) {
+		pthread_mutex_lock(&torn_lock);
+		end_fragment(fd, f);
+		pthread_mutex_unlock(&torn_lock);
+	}
+	return rc;
+}
+
+/*
  * Write one record whole or not at all, as far as this process can see
  * to it.  Returns 0, or -1 with errno set.
  */
 static int
 write_record(int fd, const struct logw_file *f, const char *buf, size_t len)
 {
-	int stream, rc;
-	size_t done = 0;
+	int rc, saved;
 
-	stream = S_ISFIFO(f->st.st_mode) || S_ISSOCK(f->st.st_mode);
-	if (S_ISREG(f->st.st_mode) && !file_has_room(fd, f, len)) {
-		errno = ENOSPC;
-		return -1;
-	}
+	if (!S_ISFIFO(f->st.st_mode) && !S_ISSOCK(f->st.st_mode))
+		return file_record(fd, f, buf, len);
 	pthread_mutex_lock(&torn_lock);
-	if (end_old_fragment(fd, f) < 0) {
-		rc = -1;
-	} else if (S_ISFIFO(f->st.st_mode) && !pipe_has_room(fd, len)) {
-		errno = EAGAIN;
-		rc = -1;
-	} else if (stream) {
-		rc = write_nosigpipe(fd, buf, len, &done);
-	} else {
-		pthread_mutex_unlock(&torn_lock);
-		rc = write_all(fd, buf, len, 0, &done);
-		if (rc == 0 || done == 0)
-			return rc;
-		pthread_mutex_lock(&torn_lock);
-	}
-	if (rc < 0 && done > 0)
-		end_fragment(fd, f);
+	rc = stream_record(fd, f, buf, len);
+	saved = errno;
 	pthread_mutex_unlock(&torn_lock);
+	errno = saved;
 	return rc;
 }
 

@@ -54,7 +54,8 @@ long=/$(head -c 1100 /dev/zero | tr '\0' a)
 not_used long "$long" "longer than 1023 bytes"
 not_used percent "$tmp/pub/%q.jsonl" "unknown % sequence"
 [ -z "$(ls "$tmp/pub" | grep jsonl)" ] || problem "percent: a log appeared"
-expanded=/$(head -c 1010 /dev/zero | tr '\0' a)%p%p%p
+# 1,021 bytes; each %u is the 5-digit uid: 1,051 bytes once expanded
+expanded=/$(head -c 1000 /dev/zero | tr '\0' a)%u%u%u%u%u%u%u%u%u%u
 not_used expanded "$expanded" "longer than 1023 bytes once expanded"
 
 # An absolute path that is used: no log_fallback.
