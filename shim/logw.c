@@ -36,7 +36,7 @@ static struct {
 	ino_t ino;
 	long long btime_sec;
 	unsigned btime_nsec;
-	off_t size;		/* regular file: its size after the fragment */
+	off_t size;		/* a regular file: size after it */
 } torn;
 
 static long long
