@@ -69,6 +69,7 @@ static const struct {
 	{ "not a tlsdiag record", "not_tlsdiag" },
 	{ "required field missing or mistyped", "bad_field" },
 	{ "newer schema", "newer_schema" },
+	{ "torn record", "torn" },
 };
 
 const char *

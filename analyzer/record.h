@@ -18,6 +18,7 @@ enum record_status {
 	RECORD_NOT_TLSDIAG,	/* no integer tlsdiag.schema */
 	RECORD_BAD_FIELD,	/* a required field is missing or mistyped */
 	RECORD_NEWER_SCHEMA,	/* tlsdiag.schema newer than we know */
+	RECORD_TORN,		/* a record cut short (report.c) */
 	RECORD_NSTATUS
 };
 

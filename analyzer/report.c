@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "input.h"
+#include "logformat.h"
 #include "progress.h"
 #include "record.h"
 #include "render_csv.h"
@@ -116,29 +117,20 @@ ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
 	return n != 0 ? 0 : -1;
 }
 
-/* One line: classify, parse, filter, count; pass through for ndjson. */
-static void
-process_line(const struct report_opts *o, struct input *in,
-    enum input_status ist, const char *line, size_t len, FILE *out,
-    struct agg *a, struct report_result *res)
+/*
+ * One record: parse, filter, count; pass through for ndjson.  Returns
+ * RECORD_OK, or why line[0..len) is not a record (nothing counted).
+ */
+static enum record_status
+take_record(const struct report_opts *o, const char *line, size_t len,
+    FILE *out, struct agg *a, struct report_result *res)
 {
 	struct record r;
 	enum record_status st;
 
-	a->lines++;
-	if (ist == INPUT_TOO_LONG) {
-		agg_skip(a, in->name, in->lineno, RECORD_TOO_LONG, NULL, 0);
-		return;
-	}
-	if (ist == INPUT_TRUNCATED) {
-		agg_skip(a, in->name, in->lineno, RECORD_TRUNCATED, line, len);
-		return;
-	}
 	st = record_parse(line, len, &r);
-	if (st != RECORD_OK) {
-		agg_skip(a, in->name, in->lineno, st, line, len);
-		return;
-	}
+	if (st != RECORD_OK)
+		return st;
 	a->records++;
 	if (agg_learn(a, &r) == -1)
 		res->fatal = 1;
@@ -150,6 +142,100 @@ process_line(const struct report_opts *o, struct input *in,
 			res->fatal = 1;
 	}
 	record_free(&r);
+	return RECORD_OK;
+}
+
+/*
+ * take_record() of a piece of a line: copied, since the parser wants the
+ * NUL right after it.
+ */
+static enum record_status
+take_piece(const struct report_opts *o, const char *p, size_t n, FILE *out,
+    struct agg *a, struct report_result *res)
+{
+	enum record_status st;
+	char *copy;
+
+	copy = malloc(n + 1);
+	if (copy == NULL) {
+		res->fatal = 1;
+		return RECORD_BAD_JSON;
+	}
+	memcpy(copy, p, n);
+	copy[n] = '\0';
+	st = take_record(o, copy, n, out, a, res);
+	free(copy);
+	return st;
+}
+
+/* The next record start in p[0..end - p), or NULL. */
+static const char *
+next_start(const char *p, const char *end)
+{
+	static const char start[] = LOGFORMAT_RECORD_START;
+
+	return memmem(p, (size_t)(end - p), start, sizeof(start) - 1);
+}
+
+/*
+ * A line that is not one record: split it where records start.  A piece
+ * that begins like a record but does not parse is a torn record (a writer
+ * cut short: a full disk, a pipe's reader gone); the whole records glued
+ * after it on the same line still count.  The last piece of a final line
+ * without a newline is counted as truncated, as before.  st is the whole
+ * line's status.
+ */
+static void
+split_line(const struct report_opts *o, struct input *in,
+    enum input_status ist, const char *line, size_t len,
+    enum record_status st, FILE *out, struct agg *a,
+    struct report_result *res)
+{
+	static const char start[] = LOGFORMAT_RECORD_START;
+	const char *p = line, *end = line + len, *next;
+	size_t n;
+
+	if (len == 0)
+		agg_skip(a, in->name, in->lineno, st, line, len);
+	while (p < end) {
+		next = next_start(p + 1, end);
+		n = (size_t)((next != NULL ? next : end) - p);
+		if (next == NULL && ist == INPUT_TRUNCATED)
+			st = RECORD_TRUNCATED;
+		else if (p != line || next != NULL)
+			st = take_piece(o, p, n, out, a, res);
+		if (st == RECORD_BAD_JSON && n >= sizeof(start) - 1 &&
+		    memcmp(p, start, sizeof(start) - 1) == 0)
+			st = RECORD_TORN;
+		if (st != RECORD_OK)
+			agg_skip(a, in->name, in->lineno, st, p, n);
+		p = next != NULL ? next : end;
+	}
+}
+
+/* One line: classify, parse, filter, count; pass through for ndjson. */
+static void
+process_line(const struct report_opts *o, struct input *in,
+    enum input_status ist, const char *line, size_t len, FILE *out,
+    struct agg *a, struct report_result *res)
+{
+	enum record_status st = RECORD_TRUNCATED;
+
+	a->lines++;
+	if (ist == INPUT_TOO_LONG) {
+		agg_skip(a, in->name, in->lineno, RECORD_TOO_LONG, NULL, 0);
+		return;
+	}
+	if (ist == INPUT_LINE) {
+		st = take_record(o, line, len, out, a, res);
+		if (st == RECORD_OK)
+			return;
+		if (st != RECORD_BAD_JSON) {
+			agg_skip(a, in->name, in->lineno, st, line, len);
+			return;
+		}
+	}
+	split_line(o, in, ist, line, len, st, out, a, res);
 }
 
 static void

@@ -16,6 +16,15 @@
  * npm @elastic/ecs 9.4.0's ecs_flat table by tests/e2e/t545-ecs.sh).
  */
 #define LOGFORMAT_ECS_VERSION "9.4.0"
+ * Every record begins with these bytes, and they cannot occur anywhere
+ * else in a record (a quote inside a string is escaped).  A reader splits
+ * a damaged line at them: a record torn by a failed write and the whole
+ * records glued after it on the same line (docs/log-format.md).
+ */
+#define LOGFORMAT_RECORD_START "{\"@timestamp\""
+
+/* tlsdiag.log_fallback: {given, reason}, TLSDIAG_LOG was not used */
+#define LOGFORMAT_LOG_FALLBACK "log_fallback"
 
 /* event.action values */
 #define LOGFORMAT_ACTION_FAILURE "tls_failure"	/* a classified failure */

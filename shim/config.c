@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,26 @@ bad(char *err, size_t errlen, const char *name, const char *val)
 	return -1;
 }
 
+/* Why the template v cannot be used as TLSDIAG_LOG, or NULL if it can. */
+static const char *
+log_problem(const char *v, size_t cap)
+{
+	const char *p;
+
+	if (*v != '/')
+		return CONFIG_WHY_RELATIVE;
+	if (strlen(v) >= cap)
+		return CONFIG_WHY_LONG;
+	for (p = v; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p != 'p' && *p != 'h' && *p != 'u' && *p != '%')
+			return CONFIG_WHY_PERCENT;
+	}
+	return NULL;
+}
+
 int
 config_load(struct config *c, const char *(*get)(const char *name),
     int secure, char *err, size_t errlen)
@@ -132,9 +153,11 @@ config_load(struct config *c, const char *(*get)(const char *name),
 			c->debug = b;
 	}
 	if ((v = get("TLSDIAG_LOG")) != NULL && *v != '\0') {
-		if (strlen(v) >= sizeof(c->log))
+		c->log_why = log_problem(v, sizeof(c->log));
+		if (c->log_why != NULL) {
 			rc = bad(err, errlen, "TLSDIAG_LOG", v);
-		else
+			snprintf(c->log_given, sizeof(c->log_given), "%s", v);
+		} else
 			snprintf(c->log, sizeof(c->log), "%s", v);
 	}
 	if ((v = get("TLSDIAG_PYTHON")) != NULL && *v != '\0') {
@@ -180,6 +203,23 @@ config_load(struct config *c, const char *(*get)(const char *name),
 	return rc;
 }
 
+/*
+ * Copy name into out[0..cap) as one file name component: '/' and a leading
+ * '.' become '_'.  Returns what snprintf() would: the length it needs.
+ */
+static int
+put_name(char *out, size_t cap, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < n && i + 1 < cap; i++)
+		out[i] = name[i] == '/' || (i == 0 && name[i] == '.') ?
+		    '_' : name[i];
+	if (cap > 0)
+		out[i] = '\0';
+	return n > INT_MAX ? -1 : (int)n;
+}
+
 int
 config_expand(const char *tmpl, long pid, const char *host,
     unsigned long uid, char *out, size_t cap)
@@ -204,7 +244,7 @@ config_expand(const char *tmpl, long pid, const char *host,
 			n = snprintf(out + o, cap - o, "%lu", uid);
 			break;
 		case 'h':
-			n = snprintf(out + o, cap - o, "%s", host);
+			n = put_name(out + o, cap - o, host);
 			break;
 		case '%':
 			n = snprintf(out + o, cap - o, "%%");

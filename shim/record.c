@@ -91,35 +91,69 @@ record_begin(struct jsonw *w, char *buf, const char *level,
 	jsonw_end(w);
 }
 
-void
-record_tlsdiag_schema(struct jsonw *w)
-{
-	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
-}
-
 /*
  * The log's path for this process: TLSDIAG_LOG expanded once per pid (a
- * forked child gets its own %p).  Returns 0, or -1 if it cannot be made.
+ * forked child gets its own %p).  When TLSDIAG_LOG cannot be used (see
+ * config_load()) or is too long once expanded, the default is, and *why
+ * says why (NULL when TLSDIAG_LOG is used).  Returns 0, or -1 if no path
+ * can be made.
  */
 static pthread_mutex_t path_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
-log_path(pid_t pid, char *out, size_t cap)
+log_path(pid_t pid, char *out, size_t cap, const char **why)
 {
 	static char path[CONFIG_PATH_MAX];
 	static pid_t path_pid;
+	static const char *path_why;
+	unsigned long uid = (unsigned long)geteuid();
 	int rc = 0;
 
 	pthread_mutex_lock(&path_lock);
 	if (path_pid != pid) {
-		rc = config_expand(shim.cfg.log, (long)pid, shim.host,
-		    (unsigned long)geteuid(), path, sizeof(path));
+		path_why = shim.cfg.log_why;
+		rc = config_expand(shim.cfg.log, (long)pid, shim.host, uid,
+		    path, sizeof(path));
+		if (rc < 0 && path_why == NULL) {
+			path_why = CONFIG_WHY_EXPANDED;
+			rc = config_expand(CONFIG_DEFAULT_LOG, (long)pid,
+			    shim.host, uid, path, sizeof(path));
+		}
 		path_pid = rc == 0 ? pid : 0;
 	}
 	if (rc == 0)
 		str_cat(out, cap, path, STR_END);
+	*why = path_why;
 	pthread_mutex_unlock(&path_lock);
 	return rc;
+}
+
+/*
+ * Whether the log_fallback note has reached the log, and whether the
+ * record this thread is building carries it.
+ */
+static _Atomic int fallback_written;
+static _Thread_local int fallback_in_record;
+
+void
+record_tlsdiag_schema(struct jsonw *w)
+{
+	char path[CONFIG_PATH_MAX];
+	const char *why, *given;
+
+	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
+	fallback_in_record = 0;
+	if (atomic_load_explicit(&fallback_written, memory_order_relaxed) ||
+	    log_path(getpid(), path, sizeof(path), &why) < 0 || why == NULL)
+		return;
+	/* the given value, not the expansion: it may hold a host's name */
+	given = shim.cfg.log_given[0] != '\0' ? shim.cfg.log_given :
+	    shim.cfg.log;
+	jsonw_obj(w, LOGFORMAT_LOG_FALLBACK);
+	jsonw_strn(w, "given", given, strnlen(given, CONFIG_GIVEN_MAX - 1));
+	jsonw_str(w, "reason", why);
+	jsonw_end(w);
+	fallback_in_record = 1;
 }
 
 /* Took the frames at sp out of buf[0..*len): the stack id stays. */
@@ -144,6 +178,7 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 	uint64_t file;
 	long len;
 	pid_t pid = getpid();
+	const char *why;
 	int fd, frames;
 	static _Atomic int warned;
 
@@ -164,7 +199,7 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 		shim_debug("record too large, dropped");
 		return -1;
 	}
-	if (log_path(pid, path, sizeof(path)) < 0) {
+	if (log_path(pid, path, sizeof(path), &why) < 0) {
 		atomic_fetch_add(&shim.dropped, 1);
 		if (!atomic_exchange(&warned, 1))
 			shim_debug("bad TLSDIAG_LOG '%s'", shim.cfg.log);
@@ -186,6 +221,8 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 			shim_debug("cannot write '%s': %s", path, strerror(e));
 		return -1;
 	}
+	if (fallback_in_record)
+		atomic_store(&fallback_written, 1);
 	stackset_wrote(&lf, (size_t)len);
 	if (frames && file != 0)
 		stackset_add(file, sp->id);
@@ -268,6 +305,7 @@ void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
+	logw_atfork_child();
 	atomic_store(&rate_held, 0);
 	stackset_atfork_child();
 }

@@ -14,7 +14,11 @@
 void record_begin(struct jsonw *w, char *buf, const char *level,
     const char *action, const char *message);
 
-/* Write tlsdiag.schema into the open tlsdiag object. */
+/*
+ * Write tlsdiag.schema into the open tlsdiag object, and, until a record
+ * carrying it has been written, tlsdiag.log_fallback: the TLSDIAG_LOG
+ * value that is not used and why.
+ */
 void record_tlsdiag_schema(struct jsonw *w);
 
 /*

@@ -41,8 +41,8 @@ assert i["records"] == 3, i
 assert i["skipped"] == 11, i
 s = i["skipped_by_reason"]
 assert s == {"too_long": 1, "truncated": 1, "nul_byte": 2,
-    "invalid_json": 2, "not_object": 2, "not_tlsdiag": 1, "bad_field": 1,
-    "newer_schema": 1}, s
+    "invalid_json": 1, "not_object": 2, "not_tlsdiag": 1, "bad_field": 1,
+    "newer_schema": 1, "torn": 1}, s
 assert r["failures"]["total"] == 3, r["failures"]
 PY
 finish

@@ -71,7 +71,7 @@ timeout 15 env LD_PRELOAD="$ASAN_FIRST$WF $SHIM_LIB" \
     >"$tmp/epipe.out" 2>"$tmp/epipe.err" || rc=$?
 [ "$rc" -eq 0 ] || problem "epipe: the program exited $rc (141: SIGPIPE)"
 grep -qx 'failures 3' "$tmp/epipe.out" || problem "epipe: output changed"
-read -r _ _ _ _ _ ne <"$tmp/epipe.rep" || fail "epipe: no report"
+read -r _ _ _ _ _ ne _ <"$tmp/epipe.rep" || fail "epipe: no report"
 [ "$ne" -ge 1 ] || problem "epipe: no write() met EPIPE"
 same "epipe: stderr" "$(cat "$tmp/epipe.err")" \
     "shim: cannot write '$tmp/fifo': Broken pipe"

@@ -11,7 +11,13 @@
  *                   (pid in WRITEFAULT_READER) is killed and its end seen
  *                   closed, so the real write() fails with EPIPE and the
  *                   kernel raises SIGPIPE in the writing thread
- * At exit, "eintr N short N epipe N" is appended to WRITEFAULT_REPORT.
+ * WRITEFAULT=enospc the record numbered WRITEFAULT_AT (1 = the first)
+ *                   writes only half, and the next two writes that do
+ *                   not start a record (the rest, a lone newline) fail
+ *                   with ENOSPC, as on a disk that fills up and frees
+ *                   again; WRITEFAULT=enospc1 fails only the next one
+ * At exit, "eintr N short N epipe N enospc N" is appended to
+ * WRITEFAULT_REPORT.
  *
  * Built by tests/e2e/t630-signals.sh: cc -shared -fPIC -o x.so this.c -ldl
  */
@@ -30,7 +36,9 @@
 ssize_t write(int fd, const void *buf, size_t n);
 
 static ssize_t (*real_write)(int, const void *, size_t);
-static _Atomic unsigned long n_eintr, n_short, n_epipe;
+static _Atomic unsigned long n_eintr, n_short, n_epipe, n_enospc;
+static _Atomic unsigned long n_records;
+static _Atomic int full;		/* writes still to fail with ENOSPC */
 static _Thread_local int stage;	/* per record: 0 EINTR next, 1 short */
 
 static int
@@ -54,7 +62,7 @@ kill_reader(int fd)
 ssize_t
 write(int fd, const void *buf, size_t n)
 {
-	const char *mode = getenv("WRITEFAULT");
+	const char *mode = getenv("WRITEFAULT"), *s;
 	struct stat st;
 	ssize_t r;
 	int e;
@@ -75,6 +83,21 @@ write(int fd, const void *buf, size_t n)
 			stage = 0;
 			n_short++;
 			return real_write(fd, buf, n / 2);
+		}
+	} else if (strncmp(mode, "enospc", 6) == 0) {
+		if (is_record(buf, n)) {
+			s = getenv("WRITEFAULT_AT");
+			if (++n_records != (unsigned long)(s ? atol(s) : 1))
+				return real_write(fd, buf, n);
+			full = strcmp(mode, "enospc1") == 0 ? 1 : 2;
+			n_short++;
+			return real_write(fd, buf, n / 2);
+		}
+		if (full > 0) {
+			full--;
+			n_enospc++;
+			errno = ENOSPC;
+			return -1;
 		}
 	} else if (strcmp(mode, "epipe") == 0 && is_record(buf, n) &&
 	    fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
@@ -101,9 +124,10 @@ report(void)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	len = snprintf(line, sizeof(line), "eintr %lu short %lu epipe %lu\n",
+	len = snprintf(line, sizeof(line),
+	    "eintr %lu short %lu epipe %lu enospc %lu\n",
 	    (unsigned long)n_eintr, (unsigned long)n_short,
-	    (unsigned long)n_epipe);
+	    (unsigned long)n_epipe, (unsigned long)n_enospc);
 	real_write(fd, line, (size_t)len);
 	close(fd);
 }

@@ -188,3 +188,67 @@ Test(config, python_versions)
 	    PYVER(3, 13, 0));
 	cr_expect_eq(config_parse_pyver("PyPy", &end), 0);
 }
+
+/* A host name is anyone's to set: its expansion names one file. */
+Test(config, expand_host_is_one_component)
+{
+	static const struct {
+		const char *host, *want;
+	} cases[] = {
+		{ "../../x", "/var/log/t/_._.._x.jsonl" },
+		{ "/etc/cron.d/x", "/var/log/t/_etc_cron.d_x.jsonl" },
+		{ ".hidden", "/var/log/t/_hidden.jsonl" },
+		{ "..", "/var/log/t/_..jsonl" },
+		{ "web.7", "/var/log/t/web.7.jsonl" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cr_expect_eq(config_expand("/var/log/t/%h.jsonl", 1,
+		    cases[i].host, 0, out, sizeof(out)), 0, "%s",
+		    cases[i].host);
+		cr_expect_str_eq(out, cases[i].want, "host '%s'",
+		    cases[i].host);
+	}
+	/* too small for the host name: refused, not cut */
+	cr_expect_eq(config_expand("/t/%h", 1, "longhostname", 0, out, 10),
+	    -1);
+}
+
+/* A TLSDIAG_LOG that is not used keeps the default and says why. */
+Test(config, log_not_used)
+{
+	static char longv[CONFIG_PATH_MAX + 8];
+	static const char *const rel[] = { "TLSDIAG_LOG", "logs/t.jsonl",
+	    NULL };
+	static const char *const pct[] = { "TLSDIAG_LOG", "/t/%q.jsonl",
+	    NULL };
+	static const char *const ok[] = { "TLSDIAG_LOG", "/t/%h-%%.jsonl",
+	    NULL };
+	const char *lng[] = { "TLSDIAG_LOG", longv, NULL };
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, rel, 0, err), -1);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_RELATIVE);
+	cr_expect_str_eq(c.log_given, "logs/t.jsonl");
+	cr_expect_str_eq(err, "ignoring TLSDIAG_LOG='logs/t.jsonl'");
+
+	cr_expect_eq(load(&c, pct, 0, err), -1);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_PERCENT);
+
+	memset(longv, 'a', sizeof(longv) - 1);
+	longv[0] = '/';
+	cr_expect_eq(load(&c, (const char *const *)lng, 0, err), -1);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_LONG);
+	cr_expect_eq(strlen(c.log_given), CONFIG_GIVEN_MAX - 1);
+
+	cr_expect_eq(load(&c, ok, 0, err), 0);
+	cr_expect_str_eq(c.log, "/t/%h-%%.jsonl");
+	cr_expect_null(c.log_why);
+	cr_expect_str_eq(c.log_given, "");
+}
