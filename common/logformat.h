@@ -16,6 +16,8 @@
  * npm @elastic/ecs 9.4.0's ecs_flat table by tests/e2e/t545-ecs.sh).
  */
 #define LOGFORMAT_ECS_VERSION "9.4.0"
+
+/*
  * Every record begins with these bytes, and they cannot occur anywhere
  * else in a record (a quote inside a string is escaped).  A reader splits
  * a damaged line at them: a record torn by a failed write and the whole
