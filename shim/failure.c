@@ -313,6 +313,27 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	emit(o, s, f, &cn, &k);
 }
 
+/*
+ * A failure the rate limit held back is counted once, as suppressed: its
+ * echoes on the same connection (the program's SSL_get_verify_result, the
+ * reads and shutdown of its clean-up) are follow-ups, as they are after a
+ * recorded failure.  So mark the connection as record_failure() would.
+ */
+static void
+held_back(struct ossl *o, SSL *s, const struct facts *f, unsigned long flags)
+{
+	unsigned long e = o->ERR_peek_last_error();
+	int cert = (f->ssl_error == SSL_ERROR_SSL ||
+	    f->ssl_error == SSL_ERROR_SYSCALL) && e != 0 &&
+	    classify_err_lib(e, o->layout) == CLASSIFY_LIB_SSL &&
+	    classify_err_reason(e, o->layout) == CLASSIFY_R_CERT_VERIFY_FAILED;
+
+	o->ERR_set_mark();
+	conn_set_flags(o, s, flags | FLAG_FAILED |
+	    (cert ? FLAG_VERIFY_RECORDED : 0));
+	o->ERR_pop_to_mark();
+}
+
 void
 failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 {
@@ -339,8 +360,10 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 		goto out;
 	}
 	/* In a storm, a held-back failure costs no more than this. */
-	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit())
+	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit()) {
+		held_back(o, s, &f, flags);
 		goto out;
+	}
 	f.first = o->ERR_peek_error();
 	f.last = o->ERR_peek_last_error();
 	if (f.first != 0)

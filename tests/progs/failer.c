@@ -28,8 +28,10 @@
  *                       points 0 at /dev/null and 1, 2 at DATA (its own
  *                       file), then writes and fails N times, checking
  *                       that it owns exactly the descriptors it opened
- *   verify HOST CERT    one client that verifies the self-signed CERT
- *                       (key in CERT too) for HOST, sent as SNI
+ *   verify HOST CERT [N]
+ *                       N clients (default 1), one after another, that
+ *                       verify the self-signed CERT (key in CERT too) for
+ *                       HOST, sent as SNI, and fail; prints "failures N"
  * Every mode prints "pid P" first.  Exit status 0, or 3 if a call did not
  * fail the way it should.
  */
@@ -375,8 +377,13 @@ main(int argc, char **argv)
 	SSL_CTX_set_verify(cctx, SSL_VERIFY_NONE, NULL);
 	printf("pid %ld\n", (long)getpid());
 	m = argv[1];
-	if (strcmp(m, "verify") == 0 && argc == 4) {
-		run_verify(argv[2], argv[3]);
+	if (strcmp(m, "verify") == 0 && (argc == 4 || argc == 5)) {
+		long i, k = argc == 5 ? num(argv[4]) : 1;
+
+		for (i = 0; i < k; i++)
+			run_verify(argv[2], argv[3]);
+		if (argc == 5)
+			printf("failures %ld\n", k);
 		SSL_CTX_free(cctx);
 		return 0;
 	}
