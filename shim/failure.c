@@ -190,6 +190,26 @@ write_errors(struct jsonw *w, struct ossl *o, const struct facts *f,
 	record_part_end(fit, RECORD_PART_ERRORS, w, cut);
 }
 
+/* tlsdiag.verify_subject, within fit's room. */
+static void
+write_verify_subject(struct jsonw *w, const struct verify_where *vw,
+    struct record_fit *fit)
+{
+	size_t limit = record_part_limit(fit, RECORD_PART_VERIFY_SUBJECT);
+	struct jsonw_mark m;
+	int cut;
+
+	record_part_begin(fit, RECORD_PART_VERIFY_SUBJECT, w);
+	jsonw_mark(w, &m);
+	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
+	    strlen(vw->subject), limit) || vw->cut;
+	if (w->need > limit) {
+		jsonw_rollback(w, &m);
+		cut = 1;
+	}
+	record_part_end(fit, RECORD_PART_VERIFY_SUBJECT, w, cut);
+}
+
 /*
  * One pass at the record for facts f about s into w (buf): the parts
  * that fit may shorten are measured in, and limited by, fit.
@@ -223,15 +243,8 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 		jsonw_str(w, "verify_message", k->verify_message);
 		if (vw->depth >= 0) {
 			jsonw_int(w, "verify_depth", vw->depth);
-			if (vw->subject[0] != '\0') {
-				record_part_begin(fit,
-				    RECORD_PART_VERIFY_SUBJECT, w);
-				record_part_end(fit, RECORD_PART_VERIFY_SUBJECT,
-				    w, jsonw_strn_fit(w, "verify_subject",
-				    vw->subject, strlen(vw->subject),
-				    record_part_limit(fit,
-				    RECORD_PART_VERIFY_SUBJECT)) || vw->cut);
-			}
+			if (vw->subject[0] != '\0')
+				write_verify_subject(w, vw, fit);
 		}
 	}
 	jsonw_str(w, "phase", phase_of(f->call, cn));
