@@ -234,7 +234,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 	mark = w->len - 17;	/* the 16 hex digits and the closing quote */
 	sp->start = w->len;	/* the comma before "backtrace" */
 	jsonw_arr(w, "backtrace");
-	if (w->need + 1 > limit) {
+	if (jsonw_need(w) + 1 > limit) {
 		/* not even an empty list fits: no stack at all */
 		jsonw_rollback(w, &all);
 		sp->start = 0;
@@ -267,7 +267,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		}
 		jsonw_uint(w, "offset", off);
 		jsonw_end(w);
-		if (w->need + 1 > limit) {
+		if (jsonw_need(w) + 1 > limit) {
 			jsonw_rollback(w, &frame);
 			cut = 1;
 		}

@@ -28,7 +28,7 @@ struct bt_span {
  * the return address).  Identical stacks get identical stack ids: the id
  * hashes build-ids (or paths) and offsets, never load addresses.  *sp
  * says where the frames are; start == end when none were written.  The
- * members end at or before w->need == limit: frames that would pass it
+ * members end at or before jsonw_need(w) == limit: frames that would pass it
  * are left out (the id still covers them), and with no room for an empty
  * list nothing is written.  Returns 1 if frames were left out or a module
  * path was cut to 255 bytes, else 0.

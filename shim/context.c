@@ -227,7 +227,7 @@ write_addr(struct jsonw *w, const char *key,
 
 /*
  * The distinguished name as key.distinguished_name, ending at or before
- * w->need == limit.  Returns 1 if it was shortened (or left out for want
+ * jsonw_need(w) == limit.  Returns 1 if it was shortened (or left out for want
  * of room), else 0.
  */
 static int
@@ -254,7 +254,7 @@ write_name(struct jsonw *w, struct ossl *o, const char *key,
 			cut |= jsonw_strn_fit(w, "distinguished_name", buf,
 			    (size_t)n, limit == SIZE_MAX ? limit : limit - 1);
 			jsonw_end(w);
-			if (w->need > limit) {
+			if (jsonw_need(w) > limit) {
 				jsonw_rollback(w, &m);
 				cut = 1;
 			}
@@ -296,7 +296,7 @@ write_time(struct jsonw *w, struct ossl *o, const char *key,
 }
 
 /*
- * At most 64 names of at most 299 bytes, ending at or before w->need ==
+ * At most 64 names of at most 299 bytes, ending at or before jsonw_need(w) ==
  * limit.  Returns 1 if names were left out or cut, else 0.
  */
 static int
@@ -314,7 +314,7 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
 	jsonw_arr(w, "alternative_names");
 	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)gens);
 	cut = n > 64;
-	if (w->need + 1 > limit) {
+	if (jsonw_need(w) + 1 > limit) {
 		jsonw_rollback(w, &all);
 		n = 0;
 		cut = 1;
@@ -370,7 +370,7 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
 			memcpy(buf + k, p, (size_t)len);
 			jsonw_strn(w, NULL, buf, (size_t)(k + len));
 		}
-		if (w->need + 1 > limit) {
+		if (jsonw_need(w) + 1 > limit) {
 			jsonw_rollback(w, &one);
 			cut = 1;
 			break;

@@ -177,13 +177,13 @@ write_errors(struct jsonw *w, struct ossl *o, const struct facts *f,
 
 		jsonw_mark(w, &one);
 		write_error_entry(w, o, e[i]);
-		if (w->need + 1 > limit) {
+		if (jsonw_need(w) + 1 > limit) {
 			jsonw_rollback(w, &one);
 			cut = 1;
 		}
 	}
 	jsonw_end(w);
-	if (w->need > limit) {
+	if (jsonw_need(w) > limit) {
 		jsonw_rollback(w, &m);
 		cut = 1;
 	}
@@ -203,7 +203,7 @@ write_verify_subject(struct jsonw *w, const struct verify_where *vw,
 	jsonw_mark(w, &m);
 	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
 	    strlen(vw->subject), limit) || vw->cut;
-	if (w->need > limit) {
+	if (jsonw_need(w) > limit) {
 		jsonw_rollback(w, &m);
 		cut = 1;
 	}

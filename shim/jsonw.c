@@ -23,11 +23,9 @@ static const unsigned char plain[256] = {
 static void
 put(struct jsonw *w, const char *s, size_t n)
 {
-	w->need += n;
-	if (w->overflow)
-		return;
-	if (n > w->cap - w->len) {
+	if (w->overflow || n > w->cap - w->len) {
 		w->overflow = 1;
+		w->lost += n;
 		return;
 	}
 	memcpy(w->buf + w->len, s, n);
@@ -37,11 +35,9 @@ put(struct jsonw *w, const char *s, size_t n)
 static void
 putc1(struct jsonw *w, char c)
 {
-	w->need++;
-	if (w->overflow)
-		return;
-	if (w->len >= w->cap) {
+	if (w->overflow || w->len >= w->cap) {
 		w->overflow = 1;
+		w->lost++;
 		return;
 	}
 	w->buf[w->len++] = c;
@@ -53,7 +49,7 @@ jsonw_init(struct jsonw *w, char *buf, size_t cap)
 	w->buf = buf;
 	w->cap = cap;
 	w->len = 0;
-	w->need = 0;
+	w->lost = 0;
 	w->overflow = cap < 2;
 	w->depth = 0;
 	w->first[0] = 1;
@@ -197,9 +193,9 @@ jsonw_escape(char *out, size_t cap, const char *str, size_t n)
 
 /*
  * Escaped s[0..n), at most room bytes of it: written while the buffer
- * has room, counted in w->need after.  Returns the input bytes taken.
+ * has room, counted in w->lost after.  Returns the input bytes taken.
  */
-static size_t
+static inline __attribute__((always_inline)) size_t
 put_escaped(struct jsonw *w, const char *s, size_t n, size_t room)
 {
 	size_t used = 0, more, r;
@@ -210,14 +206,13 @@ put_escaped(struct jsonw *w, const char *s, size_t n, size_t room)
 
 		r = escape(w->buf + w->len, lim, s, n, &used);
 		w->len += r;
-		w->need += r;
 		if (used == n || lim == room)
 			return used;
 		room -= r;
 		w->overflow = 1;
 	}
 	r = escape(NULL, room, s + used, n - used, &more);
-	w->need += r;
+	w->lost += r;
 	return used + more;
 }
 
@@ -243,11 +238,9 @@ member(struct jsonw *w, const char *key)
 	char *p;
 
 	w->first[w->depth] = 0;
-	w->need += need;
-	if (w->overflow)
-		return;
-	if (need > w->cap - w->len) {
+	if (w->overflow || need > w->cap - w->len) {
 		w->overflow = 1;
+		w->lost += need;
 		return;
 	}
 	p = w->buf + w->len;
@@ -315,7 +308,7 @@ jsonw_strn_fit(struct jsonw *w, const char *key, const char *s, size_t n,
 	size_t room;
 
 	member(w, key);
-	room = limit > w->need + 2 ? limit - w->need - 2 : 0;
+	room = limit > jsonw_need(w) + 2 ? limit - jsonw_need(w) - 2 : 0;
 	putc1(w, '"');
 	n = n > 0 ? n - put_escaped(w, s, n, room) : 0;
 	putc1(w, '"');
@@ -326,7 +319,7 @@ void
 jsonw_mark(const struct jsonw *w, struct jsonw_mark *m)
 {
 	m->len = w->len;
-	m->need = w->need;
+	m->lost = w->lost;
 	m->overflow = w->overflow;
 	m->depth = w->depth;
 	m->first = w->first[w->depth];
@@ -336,7 +329,7 @@ void
 jsonw_rollback(struct jsonw *w, const struct jsonw_mark *m)
 {
 	w->len = m->len;
-	w->need = m->need;
+	w->lost = m->lost;
 	w->overflow = m->overflow;
 	w->depth = m->depth;
 	w->first[w->depth] = m->first;

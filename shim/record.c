@@ -223,7 +223,7 @@ void
 record_part_begin(struct record_fit *f, enum record_part p,
     const struct jsonw *w)
 {
-	f->start[p] = w->need;
+	f->start[p] = jsonw_need(w);
 	f->size[p] = 0;
 }
 
@@ -237,7 +237,7 @@ void
 record_part_end(struct record_fit *f, enum record_part p,
     const struct jsonw *w, int cut)
 {
-	f->size[p] = w->need - f->start[p];
+	f->size[p] = jsonw_need(w) - f->start[p];
 	if (cut)
 		f->cut |= 1u << p;
 }
@@ -322,19 +322,19 @@ record_fit_again(struct record_fit *f, const struct jsonw *w)
 	size_t all = 0, over, c;
 	int i;
 
-	if (w->need <= limit && (f->cut & ~f->said) == 0)
+	if (jsonw_need(w) <= limit && (f->cut & ~f->said) == 0)
 		return 0;	/* whole, and says what it cut */
 	f->pass++;
 	if (f->pass > 3)
 		return 0;
 	f->said |= f->cut;
-	if (w->need + marker_max(f) > limit) {
+	if (jsonw_need(w) + marker_max(f) > limit) {
 		/* a pass that still overflows empties what was measured */
-		over = w->need + marker_max(f) - limit;
+		over = jsonw_need(w) + marker_max(f) - limit;
 		for (i = 0; i < RECORD_NPARTS; i++)
 			all += f->size[i];
 		c = over < all ? common_size(f->size, all - over) : 0;
-		if (f->pass > 1 && w->need > limit)
+		if (f->pass > 1 && jsonw_need(w) > limit)
 			c = 0;
 		for (i = 0; i < RECORD_NPARTS; i++)
 			if (f->size[i] > c) {

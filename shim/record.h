@@ -53,7 +53,7 @@ enum record_part {
 
 struct record_fit {
 	size_t room[RECORD_NPARTS];	/* bytes each part may take */
-	size_t start[RECORD_NPARTS];	/* w->need where it began */
+	size_t start[RECORD_NPARTS];	/* jsonw_need(w) where it began */
 	size_t size[RECORD_NPARTS];	/* bytes it took or would have */
 	unsigned cut;		/* 1 << part: shortened in this pass */
 	unsigned said;		/* what this pass's marker announces */
@@ -66,7 +66,7 @@ void record_fit_init(struct record_fit *f, const char *peer);
 
 /*
  * Around the writing of part p into w.  record_part_limit() is the value
- * of w->need the part must not pass; record_part_end() notes its size,
+ * of jsonw_need(w) the part must not pass; record_part_end() notes its size,
  * and that it was shortened when cut is non-zero.
  */
 void record_part_begin(struct record_fit *f, enum record_part p,

@@ -179,7 +179,7 @@ Test(jsonw, roundtrip_random)
 	}
 }
 
-/* w->need: what the record would take, also past an overflow. */
+/* jsonw_need(w): what the record would take, also past an overflow. */
 Test(jsonw, need_counts_past_overflow)
 {
 	char big[1024], small[40];
@@ -206,9 +206,9 @@ Test(jsonw, need_counts_past_overflow)
 	n = jsonw_finish(&a);
 	cr_assert(n > 0);
 	cr_assert_eq(jsonw_finish(&b), -1);
-	cr_expect_eq(a.need, (size_t)n + 0, "need %zu, len %ld", a.need, n);
-	cr_expect_eq(b.need, a.need, "overflowed: need %zu, want %zu",
-	    b.need, a.need);
+	cr_expect_eq(jsonw_need(&a), (size_t)n + 0, "need %zu, len %ld", jsonw_need(&a), n);
+	cr_expect_eq(jsonw_need(&b), jsonw_need(&a), "overflowed: need %zu, want %zu",
+	    jsonw_need(&b), jsonw_need(&a));
 }
 
 /* jsonw_strn_fit: cut at a character boundary, never past limit. */
@@ -239,10 +239,10 @@ Test(jsonw, strn_fit)
 
 		jsonw_init(&w, buf, sizeof(buf));
 		jsonw_obj(&w, NULL);
-		base = w.need + strlen("\"k\":\"\"");
+		base = jsonw_need(&w) + strlen("\"k\":\"\"");
 		cut = jsonw_strn_fit(&w, "k", t[i].in, strlen(t[i].in),
 		    base + t[i].limit);
-		cr_expect(w.need <= base + t[i].limit, "case %zu: past", i);
+		cr_expect(jsonw_need(&w) <= base + t[i].limit, "case %zu: past", i);
 		cr_expect_eq(cut, t[i].cut, "case %zu: cut %d", i, cut);
 		cr_assert(jsonw_finish(&w) > 0);
 		snprintf(want, sizeof(want), "{\"k\":\"%s\"}\n", t[i].out);
@@ -277,5 +277,5 @@ Test(jsonw, mark_rollback)
 	jsonw_int(&r, NULL, 2);
 	cr_assert(jsonw_finish(&r) > 0);
 	cr_expect_str_eq(buf, ref);
-	cr_expect_eq(w.need, r.need);
+	cr_expect_eq(jsonw_need(&w), jsonw_need(&r));
 }
