@@ -328,14 +328,14 @@ record_fit_again(struct record_fit *f, const struct jsonw *w)
 	if (f->pass > 3)
 		return 0;
 	f->said |= f->cut;
+	/* room for the marker, at its longest, as it may grow */
 	if (jsonw_need(w) + marker_max(f) > limit) {
-		/* a pass that still overflows empties what was measured */
 		over = jsonw_need(w) + marker_max(f) - limit;
 		for (i = 0; i < RECORD_NPARTS; i++)
 			all += f->size[i];
 		c = over < all ? common_size(f->size, all - over) : 0;
-		if (f->pass > 1 && jsonw_need(w) > limit)
-			c = 0;
+		if (f->pass == 3)
+			c = 0;	/* the last pass: nothing variable */
 		for (i = 0; i < RECORD_NPARTS; i++)
 			if (f->size[i] > c) {
 				f->room[i] = c;

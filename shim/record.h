@@ -66,8 +66,8 @@ void record_fit_init(struct record_fit *f, const char *peer);
 
 /*
  * Around the writing of part p into w.  record_part_limit() is the value
- * of jsonw_need(w) the part must not pass; record_part_end() notes its size,
- * and that it was shortened when cut is non-zero.
+ * of jsonw_need(w) the part must not pass; record_part_end() notes its
+ * size, and that it was shortened when cut is non-zero.
  */
 void record_part_begin(struct record_fit *f, enum record_part p,
     const struct jsonw *w);

@@ -53,7 +53,8 @@ sans = srv["x509"].get("alternative_names", [])
 assert 0 < len(sans) <= nsans, len(sans)
 for s in sans:
     assert s.startswith("DNS:"), s
-print("record of %d bytes, %d names, truncated %s" % (len(line), len(sans), got))
+print("record of %d bytes, %d names, truncated %s" %
+      (len(line), len(sans), got))
 PY
 	    problem "$1: record"
 }
