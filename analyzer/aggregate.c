@@ -890,6 +890,8 @@ agg_add(struct agg *a, const struct record *r)
 	a->failures++;
 	if (r->level != NULL && strcmp(r->level, LOGFORMAT_LEVEL_WARNING) == 0)
 		a->warnings++;
+	if (r->truncated != NULL)
+		a->truncated++;
 	type = r->type != NULL ? r->type : "(unknown)";
 	e = strmap_get(&a->types, type, strnlen(type, KEY_FIELD_MAX), &created);
 	if (e != NULL) {

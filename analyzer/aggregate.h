@@ -185,6 +185,7 @@ struct agg {
 	uint64_t matched;	/* records that passed the filter */
 	uint64_t failures;	/* matched tls_failure records */
 	uint64_t warnings;	/* of those, log.level warning */
+	uint64_t truncated;	/* of those, shortened to fit (truncated) */
 	uint64_t nskipped;
 	uint64_t skipped[RECORD_NSTATUS];
 	struct agg_sample samples[AGG_MAX_SAMPLES];

@@ -199,13 +199,14 @@ enum {
 	T_SCHEMA, T_SUPPRESSED, T_COVERAGE, T_CALL, T_SSL_ERROR, T_REASON,
 	T_VERIFY_MESSAGE, T_VERIFY_CODE, T_ERRNO, T_ROLE, T_PHASE,
 	T_TRANSPORT, T_AGE_S, T_BYTES, T_SHUTDOWN, T_STACK_ID, T_BACKTRACE,
-	T_NTD
+	T_TRUNCATED, T_NTD
 };
 
 static const char *const td_keys[T_NTD] = {
 	"schema", "suppressed", "coverage", "call", "ssl_error", "reason",
 	"verify_message", "verify_code", "errno", "role", "phase",
-	"transport", "age_s", "bytes", "shutdown", "stack_id", "backtrace"
+	"transport", "age_s", "bytes", "shutdown", "stack_id", "backtrace",
+	"truncated"
 };
 
 static const char *
@@ -252,6 +253,8 @@ parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
 	r->shutdown_received = boolean(shut, "received");
 	r->stack_id = as_str(t[T_STACK_ID]);
 	r->backtrace = cJSON_IsArray(t[T_BACKTRACE]) ? t[T_BACKTRACE] : NULL;
+	r->truncated = cJSON_IsArray(t[T_TRUNCATED]) &&
+	    cJSON_GetArraySize(t[T_TRUNCATED]) > 0 ? t[T_TRUNCATED] : NULL;
 	r->sni = str(obj(tls, "client"), "server_name");
 	server = r->role != NULL && strcmp(r->role, "server") == 0;
 	peer = as_obj(m[server ? M_SOURCE : M_DESTINATION]);

@@ -71,6 +71,8 @@ struct record {
 	const char *cert_sha256;
 	const char *stack_id;
 	const cJSON *backtrace;	/* array of frames or NULL */
+	const cJSON *truncated;	/* tlsdiag.truncated: the member names the
+				 * shim shortened to fit, or NULL */
 	int64_t suppressed;	/* tlsdiag.suppressed */
 	const cJSON *coverage;	/* tlsdiag.coverage object or NULL */
 };

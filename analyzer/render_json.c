@@ -505,6 +505,7 @@ render_json(const struct view *v, FILE *out)
 		add_num(o, "total", (double)a->failures);
 		add_num(o, "warnings", (double)a->warnings);
 		add_num(o, "suppressed", (double)a->cov.suppressed);
+		add_num(o, "truncated", (double)a->truncated);
 	}
 	json_types_groups(v, root);
 	json_certs(v, root);

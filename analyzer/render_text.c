@@ -117,6 +117,10 @@ print_header(const struct view *v, FILE *out)
 	if (a->cov.suppressed != 0)
 		fprintf(out, ", %llu more suppressed by the rate limit",
 		    (unsigned long long)a->cov.suppressed);
+	if (a->truncated != 0)
+		fprintf(out, "; %llu failure record%s shortened to fit "
+		    "(tlsdiag.truncated)", (unsigned long long)a->truncated,
+		    a->truncated == 1 ? "" : "s");
 	fputc('\n', out);
 	fprintf(out, "  skipped   %llu", (unsigned long long)a->nskipped);
 	sep = ": ";

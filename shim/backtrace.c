@@ -27,6 +27,7 @@ struct modinfo {
 	uintptr_t lo, hi;	/* span of its PT_LOAD segments */
 	char path[256];
 	char build_id[41];
+	int path_cut;		/* the path was longer than path[] */
 };
 
 static struct modinfo modcache[MAX_MODCACHE];
@@ -106,7 +107,8 @@ find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	f->mi.lo = lo;
 	f->mi.hi = hi;
 	f->mi.build_id[0] = '\0';
-	snprintf(f->mi.path, sizeof(f->mi.path), "%s", info->dlpi_name);
+	f->mi.path_cut = snprintf(f->mi.path, sizeof(f->mi.path), "%s",
+	    info->dlpi_name) >= (int)sizeof(f->mi.path);
 	for (i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_NOTE &&
 		    f->mi.build_id[0] == '\0')
@@ -137,8 +139,11 @@ module_of(uintptr_t ip, struct modinfo *out)
 		return 0;
 	if (f.mi.path[0] == '\0') {	/* the main program */
 		ssize_t n = readlink("/proc/self/exe", f.mi.path,
-		    sizeof(f.mi.path) - 1);
+		    sizeof(f.mi.path));
 
+		f.mi.path_cut = n == (ssize_t)sizeof(f.mi.path);
+		if (f.mi.path_cut)
+			n--;
 		f.mi.path[n > 0 ? n : 0] = '\0';
 	}
 	pthread_mutex_lock(&modlock);
@@ -202,50 +207,70 @@ in_shim(uintptr_t ip)
 	return ip >= self_lo && ip < self_hi;
 }
 
-void
-backtrace_write(struct jsonw *w, int depth, struct bt_span *sp)
+int
+backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 {
 	void *ips[MAX_FRAMES];
 	struct modinfo mi;
+	struct jsonw_mark all, frame;
 	uint64_t id = 14695981039346656037ULL;	/* FNV-1a */
 	char idhex[17];
-	int n, i, first, kept;
+	int n, i, first, kept, cut = 0;
 	size_t mark;
 
 	sp->id = 0;
 	sp->start = sp->end = 0;
 	if (depth <= 0)
-		return;
+		return 0;
 	backtrace_warmup();
 	n = unw_backtrace(ips, MAX_FRAMES);
 	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
 	if (first >= n)
-		return;
+		return 0;
 	/* the id goes before the frames: write frames after a placeholder */
+	jsonw_mark(w, &all);
 	jsonw_str(w, "stack_id", "0000000000000000");
 	mark = w->len - 17;	/* the 16 hex digits and the closing quote */
 	sp->start = w->len;	/* the comma before "backtrace" */
 	jsonw_arr(w, "backtrace");
+	if (jsonw_need(w) + 1 > limit) {
+		/* not even an empty list fits: no stack at all */
+		jsonw_rollback(w, &all);
+		sp->start = 0;
+		return 1;
+	}
+	/* the id covers every frame, also those cut for room */
 	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
 		uintptr_t ip = (uintptr_t)ips[i];
 		uintptr_t off = ip;
+		int known = module_of(ip, &mi);
 		const char *p;
 
-		jsonw_obj(w, NULL);
-		if (module_of(ip, &mi)) {
+		if (known) {
 			off = ip - mi.bias;
-			jsonw_str(w, "module", mi.path);
-			if (mi.build_id[0] != '\0')
-				jsonw_str(w, "build_id", mi.build_id);
 			for (p = mi.build_id[0] ? mi.build_id : mi.path; *p;
 			    p++)
 				id = (id ^ (unsigned char)*p) * 1099511628211ULL;
 		}
-		jsonw_uint(w, "offset", off);
 		for (p = (const char *)&off; p < (const char *)(&off + 1); p++)
 			id = (id ^ (unsigned char)*p) * 1099511628211ULL;
+		if (cut)
+			continue;
+		jsonw_mark(w, &frame);
+		jsonw_obj(w, NULL);
+		if (known) {
+			jsonw_str(w, "module", mi.path);
+			if (mi.build_id[0] != '\0')
+				jsonw_str(w, "build_id", mi.build_id);
+			cut |= mi.path_cut;
+		}
+		jsonw_uint(w, "offset", off);
 		jsonw_end(w);
+		if (jsonw_need(w) + 1 > limit) {
+			jsonw_rollback(w, &frame);
+			cut = 1;
+		}
 	}
 	jsonw_end(w);
 	snprintf(idhex, sizeof(idhex), "%016llx", (unsigned long long)id);
@@ -255,6 +280,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp)
 		sp->end = w->len;
 	} else
 		sp->start = 0;
+	return cut;
 }
 
 void

@@ -27,8 +27,13 @@ struct bt_span {
  * each with module path, build-id and offset (the ELF virtual address of
  * the return address).  Identical stacks get identical stack ids: the id
  * hashes build-ids (or paths) and offsets, never load addresses.  *sp
- * says where the frames are; start == end when none were written.
+ * says where the frames are; start == end when none were written.  The
+ * members end at or before jsonw_need(w) == limit: frames that would pass it
+ * are left out (the id still covers them), and with no room for an empty
+ * list nothing is written.  Returns 1 if frames were left out or a module
+ * path was cut to 255 bytes, else 0.
  */
-void backtrace_write(struct jsonw *w, int depth, struct bt_span *sp);
+int backtrace_write(struct jsonw *w, int depth, struct bt_span *sp,
+    size_t limit);
 
 #endif

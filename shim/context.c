@@ -225,28 +225,43 @@ write_addr(struct jsonw *w, const char *key,
 	jsonw_end(w);
 }
 
-static void
+/*
+ * The distinguished name as key.distinguished_name, ending at or before
+ * jsonw_need(w) == limit.  Returns 1 if it was shortened (or left out for want
+ * of room), else 0.
+ */
+static int
 write_name(struct jsonw *w, struct ossl *o, const char *key,
-    const X509_NAME *name)
+    const X509_NAME *name, size_t limit)
 {
 	char buf[1024];
+	struct jsonw_mark m;
 	BIO *b;
-	int n;
+	int n, cut = 0;
 
 	if (name == NULL)
-		return;
+		return 0;
 	b = o->BIO_new(o->BIO_s_mem());
 	if (b == NULL)
-		return;
+		return 0;
 	if (o->X509_NAME_print_ex(b, name, 0, DN_FLAGS) >= 0) {
 		n = o->BIO_read(b, buf, (int)sizeof(buf) - 1);
 		if (n >= 0) {
+			/* a longer name is cut here, and says so */
+			cut = o->BIO_ctrl(b, BIO_CTRL_PENDING, 0, NULL) > 0;
+			jsonw_mark(w, &m);
 			jsonw_obj(w, key);
-			jsonw_strn(w, "distinguished_name", buf, (size_t)n);
+			cut |= jsonw_strn_fit(w, "distinguished_name", buf,
+			    (size_t)n, limit == SIZE_MAX ? limit : limit - 1);
 			jsonw_end(w);
+			if (jsonw_need(w) > limit) {
+				jsonw_rollback(w, &m);
+				cut = 1;
+			}
 		}
 	}
 	o->BIO_free(b);
+	return cut;
 }
 
 static void
@@ -280,18 +295,31 @@ write_time(struct jsonw *w, struct ossl *o, const char *key,
 	jsonw_str(w, key, buf);
 }
 
-static void
-write_sans(struct jsonw *w, struct ossl *o, X509 *x)
+/*
+ * At most 64 names of at most 299 bytes, ending at or before jsonw_need(w) ==
+ * limit.  Returns 1 if names were left out or cut, else 0.
+ */
+static int
+write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
 {
 	GENERAL_NAMES *gens;
-	int i, n;
+	struct jsonw_mark all, one;
+	int i, n, cut, open = 1;
 	char buf[300], ip[64];
 
 	gens = o->X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
 	if (gens == NULL)
-		return;
+		return 0;
+	jsonw_mark(w, &all);
 	jsonw_arr(w, "alternative_names");
 	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)gens);
+	cut = n > 64;
+	if (jsonw_need(w) + 1 > limit) {
+		jsonw_rollback(w, &all);
+		n = 0;
+		cut = 1;
+		open = 0;
+	}
 	for (i = 0; i < n && i < 64; i++) {
 		const GENERAL_NAME *g =
 		    o->OPENSSL_sk_value((const OPENSSL_STACK *)gens, i);
@@ -300,6 +328,7 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x)
 
 		if (g == NULL)
 			continue;
+		jsonw_mark(w, &one);
 		switch (g->type) {
 		case GEN_DNS:
 			tag = "DNS";
@@ -324,28 +353,37 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x)
 				snprintf(buf, sizeof(buf), "IP:%s", ip);
 				jsonw_str(w, NULL, buf);
 			}
-			continue;
+			break;
 		}
 		default:
 			continue;
 		}
-		{
+		if (str != NULL) {
 			int len = o->ASN1_STRING_length(str);
 			const unsigned char *p = o->ASN1_STRING_get0_data(str);
 			int k = snprintf(buf, sizeof(buf), "%s:", tag);
 
-			if (len > (int)sizeof(buf) - k - 1)
+			if (len > (int)sizeof(buf) - k - 1) {
 				len = (int)sizeof(buf) - k - 1;
+				cut = 1;
+			}
 			memcpy(buf + k, p, (size_t)len);
 			jsonw_strn(w, NULL, buf, (size_t)(k + len));
 		}
+		if (jsonw_need(w) + 1 > limit) {
+			jsonw_rollback(w, &one);
+			cut = 1;
+			break;
+		}
 	}
-	jsonw_end(w);
+	if (open)
+		jsonw_end(w);
 	o->GENERAL_NAMES_free(gens);
+	return cut;
 }
 
 static void
-write_cert(struct jsonw *w, struct ossl *o, X509 *x)
+write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 {
 	static const char digits[] = "0123456789ABCDEF";
 	unsigned char md[64];
@@ -354,8 +392,14 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x)
 	ASN1_INTEGER *serial;
 
 	jsonw_obj(w, "x509");
-	write_name(w, o, "subject", o->X509_get_subject_name(x));
-	write_name(w, o, "issuer", o->X509_get_issuer_name(x));
+	record_part_begin(fit, RECORD_PART_SUBJECT, w);
+	record_part_end(fit, RECORD_PART_SUBJECT, w, write_name(w, o,
+	    "subject", o->X509_get_subject_name(x),
+	    record_part_limit(fit, RECORD_PART_SUBJECT)));
+	record_part_begin(fit, RECORD_PART_ISSUER, w);
+	record_part_end(fit, RECORD_PART_ISSUER, w, write_name(w, o,
+	    "issuer", o->X509_get_issuer_name(x),
+	    record_part_limit(fit, RECORD_PART_ISSUER)));
 	write_time(w, o, "not_before", o->X509_get0_notBefore(x));
 	write_time(w, o, "not_after", o->X509_get0_notAfter(x));
 	serial = o->X509_get_serialNumber(x);
@@ -371,7 +415,9 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x)
 			jsonw_strn(w, "serial_number", hexbuf, 2 * (size_t)len);
 		}
 	}
-	write_sans(w, o, x);
+	record_part_begin(fit, RECORD_PART_SANS, w);
+	record_part_end(fit, RECORD_PART_SANS, w, write_sans(w, o, x,
+	    record_part_limit(fit, RECORD_PART_SANS)));
 	jsonw_end(w);
 	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
 	    mdlen <= 64) {
@@ -419,6 +465,7 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 
 	vw->depth = -1;
 	vw->subject[0] = '\0';
+	vw->cut = 0;
 	if (chain == NULL || o->SSL_is_server(s))
 		return;
 	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)chain);
@@ -466,13 +513,14 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 		int k = o->BIO_read(b, vw->subject, sizeof(vw->subject) - 1);
 
 		vw->subject[k > 0 ? k : 0] = '\0';
+		vw->cut = o->BIO_ctrl(b, BIO_CTRL_PENDING, 0, NULL) > 0;
 	}
 	o->BIO_free(b);
 }
 
 void
 context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c)
+    const struct conn *c, struct record_fit *fit)
 {
 	X509 *x;
 	int owned;
@@ -494,7 +542,7 @@ context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
 		jsonw_obj(w, c->server ? "client" : "server");
 		if (c->server && c->sni[0] != '\0')
 			jsonw_str(w, "server_name", c->sni);
-		write_cert(w, o, x);
+		write_cert(w, o, x, fit);
 		jsonw_end(w);
 		if (owned)
 			o->X509_free(x);

@@ -43,18 +43,22 @@ void context_gather(struct ossl *o, SSL *s, struct conn *c);
 /* Members of the tlsdiag object that come from c. */
 void context_write_tlsdiag(struct jsonw *w, const struct conn *c);
 
+struct record_fit;
+
 /*
  * Top-level members: tls.* (with the peer certificate), source.*,
- * destination.*.
+ * destination.*.  The certificate's subject, issuer and names are parts
+ * of fit: measured, and shortened to the room fit gives them.
  */
 void context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c);
+    const struct conn *c, struct record_fit *fit);
 
 /* For a verify failure: the depth in the peer's chain that failed and
  * that certificate's subject; depth -1 if unknown. */
 struct verify_where {
 	int depth;
 	char subject[512];
+	int cut;		/* the subject was longer than subject[] */
 };
 void context_verify_where(struct ossl *o, SSL *s, long verify_code,
     struct verify_where *vw);

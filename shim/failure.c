@@ -157,7 +157,125 @@ struct facts {
 	enum call after;	/* verify records: the call that succeeded */
 };
 
-/* Build and write the record for facts f about s; returns its kind. */
+/* tlsdiag.errors: the first and last queued errors, within fit's room. */
+static void
+write_errors(struct jsonw *w, struct ossl *o, const struct facts *f,
+    struct record_fit *fit)
+{
+	size_t limit = record_part_limit(fit, RECORD_PART_ERRORS);
+	struct jsonw_mark m;
+	unsigned long e[2];
+	int i, n = 0, cut = 0;
+
+	record_part_begin(fit, RECORD_PART_ERRORS, w);
+	e[n++] = f->first;
+	if (f->last != f->first)
+		e[n++] = f->last;
+	jsonw_mark(w, &m);
+	jsonw_arr(w, "errors");
+	for (i = 0; i < n && !cut; i++) {
+		struct jsonw_mark one;
+
+		jsonw_mark(w, &one);
+		write_error_entry(w, o, e[i]);
+		if (jsonw_need(w) + 1 > limit) {
+			jsonw_rollback(w, &one);
+			cut = 1;
+		}
+	}
+	jsonw_end(w);
+	if (jsonw_need(w) > limit) {
+		jsonw_rollback(w, &m);
+		cut = 1;
+	}
+	record_part_end(fit, RECORD_PART_ERRORS, w, cut);
+}
+
+/* tlsdiag.verify_subject, within fit's room. */
+static void
+write_verify_subject(struct jsonw *w, const struct verify_where *vw,
+    struct record_fit *fit)
+{
+	size_t limit = record_part_limit(fit, RECORD_PART_VERIFY_SUBJECT);
+	struct jsonw_mark m;
+	int cut;
+
+	record_part_begin(fit, RECORD_PART_VERIFY_SUBJECT, w);
+	jsonw_mark(w, &m);
+	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
+	    strlen(vw->subject), limit) || vw->cut;
+	if (jsonw_need(w) > limit) {
+		jsonw_rollback(w, &m);
+		cut = 1;
+	}
+	record_part_end(fit, RECORD_PART_VERIFY_SUBJECT, w, cut);
+}
+
+/*
+ * One pass at the record for facts f about s into w (buf): the parts
+ * that fit may shorten are measured in, and limited by, fit.
+ */
+static void
+build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
+    const struct facts *f, const struct conn *cn,
+    const struct classify_out *k, const struct verify_where *vw,
+    struct record_fit *fit, struct bt_span *bt)
+{
+	const struct pymodel *pm = pydetect_model(&shim.cfg);
+
+	record_begin(w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
+	jsonw_obj(w, "error");
+	jsonw_str(w, "type", k->type);
+	jsonw_str(w, "message", k->message);
+	jsonw_end(w);
+
+	jsonw_obj(w, "tlsdiag");
+	record_tlsdiag_schema(w);
+	jsonw_str(w, "call", classify_call_names[f->call]);
+	jsonw_int(w, "ret", f->ret);
+	if (f->ssl_error >= 0)
+		jsonw_str(w, "ssl_error", classify_ssl_error_name(f->ssl_error));
+	else
+		jsonw_str(w, "after", classify_call_names[f->after]);
+	jsonw_int(w, "errno", f->sys_errno);
+	jsonw_int(w, "exc_errno", k->code);
+	jsonw_str(w, "library", k->library);
+	jsonw_str(w, "reason", k->reason);
+	if (k->cert) {
+		jsonw_int(w, "verify_code", k->verify_code);
+		jsonw_str(w, "verify_message", k->verify_message);
+		if (vw->depth >= 0) {
+			jsonw_int(w, "verify_depth", vw->depth);
+			if (vw->subject[0] != '\0')
+				write_verify_subject(w, vw, fit);
+		}
+	}
+	jsonw_str(w, "phase", phase_of(f->call, cn));
+	jsonw_str(w, "python_model", pm->name);
+	jsonw_str(w, "python_model_source",
+	    config_pysource_names[pm->source]);
+	context_write_tlsdiag(w, cn);
+	jsonw_bool(w, "stale_queue", f->stale);
+	jsonw_bool(w, "eof_masked", f->eof_masked);
+	if (f->first != 0)
+		write_errors(w, o, f, fit);
+	jsonw_obj(w, "openssl");
+	jsonw_str(w, "version", o->version);
+	jsonw_str(w, "path", o->path);
+	jsonw_end(w);
+	record_fit_marker(w, fit);
+	record_part_begin(fit, RECORD_PART_BACKTRACE, w);
+	record_part_end(fit, RECORD_PART_BACKTRACE, w, backtrace_write(w,
+	    shim.cfg.depth, bt, record_part_limit(fit, RECORD_PART_BACKTRACE)));
+	jsonw_end(w);
+
+	context_write_top(w, o, s, cn, fit);
+}
+
+/*
+ * Build and write the record for facts f about s.  A record that does
+ * not fit is built again with its largest parts shortened (record.h).
+ */
 static void
 emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
     const struct classify_out *k)
@@ -166,10 +284,10 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	struct jsonw w;
 	struct bt_span bt;
 	struct verify_where vw;
-	const char *phase = phase_of(f->call, cn);
+	struct record_fit fit;
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
 	const char *call = classify_call_names[f->call];
-	const struct pymodel *pm = pydetect_model(&shim.cfg);
+	long len;
 
 	if (f->eof_masked)
 		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
@@ -185,57 +303,16 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 		    shim.name, " (", cn->peer_text, "): ", shortmsg,
 		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 &&
 		    k->cert ? " (ignored by the program)" : "", STR_END);
-	record_begin(&w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
-	jsonw_obj(&w, "error");
-	jsonw_str(&w, "type", k->type);
-	jsonw_str(&w, "message", k->message);
-	jsonw_end(&w);
-
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_str(&w, "call", classify_call_names[f->call]);
-	jsonw_int(&w, "ret", f->ret);
-	if (f->ssl_error >= 0)
-		jsonw_str(&w, "ssl_error", classify_ssl_error_name(f->ssl_error));
-	else
-		jsonw_str(&w, "after", classify_call_names[f->after]);
-	jsonw_int(&w, "errno", f->sys_errno);
-	jsonw_int(&w, "exc_errno", k->code);
-	jsonw_str(&w, "library", k->library);
-	jsonw_str(&w, "reason", k->reason);
-	if (k->cert) {
-		jsonw_int(&w, "verify_code", k->verify_code);
-		jsonw_str(&w, "verify_message", k->verify_message);
+	vw.depth = -1;
+	vw.cut = 0;
+	if (k->cert)
 		context_verify_where(o, s, k->verify_code, &vw);
-		if (vw.depth >= 0) {
-			jsonw_int(&w, "verify_depth", vw.depth);
-			if (vw.subject[0] != '\0')
-				jsonw_str(&w, "verify_subject", vw.subject);
-		}
-	}
-	jsonw_str(&w, "phase", phase);
-	jsonw_str(&w, "python_model", pm->name);
-	jsonw_str(&w, "python_model_source",
-	    config_pysource_names[pm->source]);
-	context_write_tlsdiag(&w, cn);
-	jsonw_bool(&w, "stale_queue", f->stale);
-	jsonw_bool(&w, "eof_masked", f->eof_masked);
-	if (f->first != 0) {
-		jsonw_arr(&w, "errors");
-		write_error_entry(&w, o, f->first);
-		if (f->last != f->first)
-			write_error_entry(&w, o, f->last);
-		jsonw_end(&w);
-	}
-	jsonw_obj(&w, "openssl");
-	jsonw_str(&w, "version", o->version);
-	jsonw_str(&w, "path", o->path);
-	jsonw_end(&w);
-	backtrace_write(&w, shim.cfg.depth, &bt);
-	jsonw_end(&w);
-
-	context_write_top(&w, o, s, cn);
-	record_write_frames(&w, &bt);
+	record_fit_init(&fit, cn->server ? "client" : "server");
+	do {
+		build(&w, buf, msg, o, s, f, cn, k, &vw, &fit, &bt);
+		len = record_seal(&w);
+	} while (record_fit_again(&fit, &w));
+	record_write_sealed(&w, len, &bt);
 }
 
 #ifdef SHIM_FAULTS
@@ -316,6 +393,27 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	emit(o, s, f, &cn, &k);
 }
 
+/*
+ * A failure the rate limit held back is counted once, as suppressed: its
+ * echoes on the same connection (the program's SSL_get_verify_result, the
+ * reads and shutdown of its clean-up) are follow-ups, as they are after a
+ * recorded failure.  So mark the connection as record_failure() would.
+ */
+static void
+held_back(struct ossl *o, SSL *s, const struct facts *f, unsigned long flags)
+{
+	unsigned long e = o->ERR_peek_last_error();
+	int cert = (f->ssl_error == SSL_ERROR_SSL ||
+	    f->ssl_error == SSL_ERROR_SYSCALL) && e != 0 &&
+	    classify_err_lib(e, o->layout) == CLASSIFY_LIB_SSL &&
+	    classify_err_reason(e, o->layout) == CLASSIFY_R_CERT_VERIFY_FAILED;
+
+	o->ERR_set_mark();
+	conn_set_flags(o, s, flags | FLAG_FAILED |
+	    (cert ? FLAG_VERIFY_RECORDED : 0));
+	o->ERR_pop_to_mark();
+}
+
 void
 failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 {
@@ -342,8 +440,10 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 		goto out;
 	}
 	/* In a storm, a held-back failure costs no more than this. */
-	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit())
+	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit()) {
+		held_back(o, s, &f, flags);
 		goto out;
+	}
 	f.first = o->ERR_peek_error();
 	f.last = o->ERR_peek_last_error();
 	if (f.first != 0)

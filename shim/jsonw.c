@@ -23,10 +23,9 @@ static const unsigned char plain[256] = {
 static void
 put(struct jsonw *w, const char *s, size_t n)
 {
-	if (w->overflow)
-		return;
-	if (n > w->cap - w->len) {
+	if (w->overflow || n > w->cap - w->len) {
 		w->overflow = 1;
+		w->lost += n;
 		return;
 	}
 	memcpy(w->buf + w->len, s, n);
@@ -36,10 +35,9 @@ put(struct jsonw *w, const char *s, size_t n)
 static void
 putc1(struct jsonw *w, char c)
 {
-	if (w->overflow)
-		return;
-	if (w->len >= w->cap) {
+	if (w->overflow || w->len >= w->cap) {
 		w->overflow = 1;
+		w->lost++;
 		return;
 	}
 	w->buf[w->len++] = c;
@@ -51,6 +49,7 @@ jsonw_init(struct jsonw *w, char *buf, size_t cap)
 	w->buf = buf;
 	w->cap = cap;
 	w->len = 0;
+	w->lost = 0;
 	w->overflow = cap < 2;
 	w->depth = 0;
 	w->first[0] = 1;
@@ -106,8 +105,14 @@ must_escape(unsigned long cp)
 	    cp == 0x061C;
 }
 
-long
-jsonw_escape(char *out, size_t cap, const char *str, size_t n)
+/*
+ * Escape s[0..n) into out[0..cap), stopping before the first character
+ * whose escaped form does not fit.  out NULL: only count.  Returns the
+ * bytes written; *used gets the input bytes consumed (at a character
+ * boundary).
+ */
+static size_t
+escape(char *out, size_t cap, const char *str, size_t n, size_t *used)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
@@ -125,10 +130,13 @@ jsonw_escape(char *out, size_t cap, const char *str, size_t n)
 			while (j < n && plain[s[j]])
 				j++;
 			if (j - i > cap - o)
-				return -1;
-			memcpy(out + o, s + i, j - i);
+				j = i + (cap - o);
+			if (out != NULL)
+				memcpy(out + o, s + i, j - i);
 			o += j - i;
 			i = j;
+			if (o == cap)
+				break;
 			continue;
 		}
 		len = utf8_seq(s + i, n - i, &cp);
@@ -164,28 +172,55 @@ jsonw_escape(char *out, size_t cap, const char *str, size_t n)
 			replen = len;
 		}
 		if (replen > cap - o)
-			return -1;
-		for (k = 0; k < replen; k++)
-			out[o++] = rep[k];
+			break;
+		if (out != NULL)
+			for (k = 0; k < replen; k++)
+				out[o + k] = rep[k];
+		o += replen;
 		i += len;
 	}
-	return (long)o;
+	*used = i;
+	return o;
+}
+
+long
+jsonw_escape(char *out, size_t cap, const char *str, size_t n)
+{
+	size_t used, o = escape(out, cap, str, n, &used);
+
+	return used < n ? -1 : (long)o;
+}
+
+/*
+ * Escaped s[0..n), at most room bytes of it: written while the buffer
+ * has room, counted in w->lost after.  Returns the input bytes taken.
+ */
+static inline __attribute__((always_inline)) size_t
+put_escaped(struct jsonw *w, const char *s, size_t n, size_t room)
+{
+	size_t used = 0, more, r;
+
+	if (!w->overflow) {
+		size_t cap = w->cap - w->len;
+		size_t lim = cap < room ? cap : room;
+
+		r = escape(w->buf + w->len, lim, s, n, &used);
+		w->len += r;
+		if (used == n || lim == room)
+			return used;
+		room -= r;
+		w->overflow = 1;
+	}
+	r = escape(NULL, room, s + used, n - used, &more);
+	w->lost += r;
+	return used + more;
 }
 
 static void
 putstr(struct jsonw *w, const char *s, size_t n)
 {
-	long r;
-
 	putc1(w, '"');
-	if (w->overflow)
-		return;
-	r = jsonw_escape(w->buf + w->len, w->cap - w->len, s, n);
-	if (r < 0) {
-		w->overflow = 1;
-		return;
-	}
-	w->len += (size_t)r;
+	put_escaped(w, s, n, SIZE_MAX);
 	putc1(w, '"');
 }
 
@@ -203,10 +238,9 @@ member(struct jsonw *w, const char *key)
 	char *p;
 
 	w->first[w->depth] = 0;
-	if (w->overflow)
-		return;
-	if (need > w->cap - w->len) {
+	if (w->overflow || need > w->cap - w->len) {
 		w->overflow = 1;
+		w->lost += need;
 		return;
 	}
 	p = w->buf + w->len;
@@ -265,6 +299,40 @@ jsonw_strn(struct jsonw *w, const char *key, const char *s, size_t n)
 {
 	member(w, key);
 	putstr(w, s, n);
+}
+
+int
+jsonw_strn_fit(struct jsonw *w, const char *key, const char *s, size_t n,
+    size_t limit)
+{
+	size_t room;
+
+	member(w, key);
+	room = limit > jsonw_need(w) + 2 ? limit - jsonw_need(w) - 2 : 0;
+	putc1(w, '"');
+	n = n > 0 ? n - put_escaped(w, s, n, room) : 0;
+	putc1(w, '"');
+	return n > 0;
+}
+
+void
+jsonw_mark(const struct jsonw *w, struct jsonw_mark *m)
+{
+	m->len = w->len;
+	m->lost = w->lost;
+	m->overflow = w->overflow;
+	m->depth = w->depth;
+	m->first = w->first[w->depth];
+}
+
+void
+jsonw_rollback(struct jsonw *w, const struct jsonw_mark *m)
+{
+	w->len = m->len;
+	w->lost = m->lost;
+	w->overflow = m->overflow;
+	w->depth = m->depth;
+	w->first[w->depth] = m->first;
 }
 
 void

@@ -170,20 +170,11 @@ elide_frames(char *buf, long *len, const struct bt_span *sp)
 	*len -= (long)(sp->end - sp->start - n);
 }
 
-int
-record_write_frames(struct jsonw *w, const struct bt_span *sp)
+long
+record_seal(struct jsonw *w)
 {
-	char path[CONFIG_PATH_MAX];
-	struct logw_file lf;
-	uint64_t file;
-	long len;
-	pid_t pid = getpid();
-	const char *why;
-	int fd, frames;
-	static _Atomic int warned;
-
 	jsonw_obj(w, "process");
-	jsonw_int(w, "pid", pid);
+	jsonw_int(w, "pid", getpid());
 	jsonw_obj(w, "thread");
 	jsonw_int(w, "id", (long long)syscall(SYS_gettid));
 	jsonw_end(w);
@@ -193,7 +184,26 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 	jsonw_obj(w, "host");
 	jsonw_str(w, "hostname", shim.host);
 	jsonw_end(w);
-	len = jsonw_finish(w);
+	return jsonw_finish(w);
+}
+
+int
+record_write_frames(struct jsonw *w, const struct bt_span *sp)
+{
+	return record_write_sealed(w, record_seal(w), sp);
+}
+
+int
+record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp)
+{
+	char path[CONFIG_PATH_MAX];
+	struct logw_file lf;
+	uint64_t file;
+	pid_t pid = getpid();
+	const char *why;
+	int fd, frames;
+	static _Atomic int warned;
+
 	if (len < 0) {
 		atomic_fetch_add(&shim.dropped, 1);
 		shim_debug("record too large, dropped");
@@ -234,6 +244,144 @@ int
 record_write(struct jsonw *w)
 {
 	return record_write_frames(w, NULL);
+}
+
+void
+record_fit_init(struct record_fit *f, const char *peer)
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < RECORD_NPARTS; i++)
+		f->room[i] = SIZE_MAX;
+	f->peer = peer;
+}
+
+void
+record_part_begin(struct record_fit *f, enum record_part p,
+    const struct jsonw *w)
+{
+	f->start[p] = jsonw_need(w);
+	f->size[p] = 0;
+}
+
+size_t
+record_part_limit(const struct record_fit *f, enum record_part p)
+{
+	return f->room[p] == SIZE_MAX ? SIZE_MAX : f->start[p] + f->room[p];
+}
+
+void
+record_part_end(struct record_fit *f, enum record_part p,
+    const struct jsonw *w, int cut)
+{
+	f->size[p] = jsonw_need(w) - f->start[p];
+	if (cut)
+		f->cut |= 1u << p;
+}
+
+/* The member names of the parts, tls.PEER ones after the peer. */
+static const char *const part_names[RECORD_NPARTS] = {
+	"tlsdiag.verify_subject", "tlsdiag.errors", "tlsdiag.backtrace",
+	".x509.subject.distinguished_name", ".x509.issuer.distinguished_name",
+	".x509.alternative_names"
+};
+
+static void
+part_name(const struct record_fit *f, int p, char *out, size_t cap)
+{
+	if (part_names[p][0] == '.')
+		str_cat(out, cap, "tls.", f->peer, part_names[p], STR_END);
+	else
+		str_cat(out, cap, part_names[p], STR_END);
+}
+
+void
+record_fit_marker(struct jsonw *w, const struct record_fit *f)
+{
+	char name[64];
+	int i;
+
+	if (f->said == 0)
+		return;
+	jsonw_arr(w, "truncated");
+	for (i = 0; i < RECORD_NPARTS; i++)
+		if (f->said & (1u << i)) {
+			part_name(f, i, name, sizeof(name));
+			jsonw_str(w, NULL, name);
+		}
+	jsonw_end(w);
+}
+
+/* The most the marker can take: every part named. */
+static size_t
+marker_max(const struct record_fit *f)
+{
+	char name[64];
+	size_t n = sizeof(",\"truncated\":[]") - 1;
+	int i;
+
+	for (i = 0; i < RECORD_NPARTS; i++) {
+		part_name(f, i, name, sizeof(name));
+		n += strlen(name) + 3;	/* quotes and a comma */
+	}
+	return n;
+}
+
+/*
+ * The largest common size c for the parts that are larger, so that all
+ * parts together take at most target bytes.
+ */
+static size_t
+common_size(const size_t *size, size_t target)
+{
+	size_t lo = 0, hi = 0, mid, sum;
+	int i;
+
+	for (i = 0; i < RECORD_NPARTS; i++)
+		if (size[i] > hi)
+			hi = size[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		for (i = 0, sum = 0; i < RECORD_NPARTS; i++)
+			sum += size[i] < mid ? size[i] : mid;
+		if (sum <= target)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+int
+record_fit_again(struct record_fit *f, const struct jsonw *w)
+{
+	size_t limit = w->cap - 1;	/* the NUL after the newline */
+	size_t all = 0, over, c;
+	int i;
+
+	if (jsonw_need(w) <= limit && (f->cut & ~f->said) == 0)
+		return 0;	/* whole, and says what it cut */
+	f->pass++;
+	if (f->pass > 3)
+		return 0;
+	f->said |= f->cut;
+	/* room for the marker, at its longest, as it may grow */
+	if (jsonw_need(w) + marker_max(f) > limit) {
+		over = jsonw_need(w) + marker_max(f) - limit;
+		for (i = 0; i < RECORD_NPARTS; i++)
+			all += f->size[i];
+		c = over < all ? common_size(f->size, all - over) : 0;
+		if (f->pass == 3)
+			c = 0;	/* the last pass: nothing variable */
+		for (i = 0; i < RECORD_NPARTS; i++)
+			if (f->size[i] > c) {
+				f->room[i] = c;
+				f->said |= 1u << i;
+			}
+	}
+	f->cut = 0;
+	return 1;
 }
 
 /* The tlsdiag_suppressed record: held failures were not written. */

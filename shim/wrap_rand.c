@@ -227,7 +227,12 @@ rand_failure(const struct randlib *l, const char *call, int ret, int status)
 		error_entry(&w, l, e);
 		jsonw_end(&w);
 	}
-	backtrace_write(&w, shim.cfg.depth, &bt);
+	/* frames end in the first half: the other half has room for the rest */
+	if (backtrace_write(&w, shim.cfg.depth, &bt, RECORD_MAX / 2)) {
+		jsonw_arr(&w, "truncated");
+		jsonw_str(&w, NULL, "tlsdiag.backtrace");
+		jsonw_end(&w);
+	}
 	jsonw_end(&w);
 	record_write_frames(&w, &bt);
 out:

@@ -12,6 +12,7 @@
  *
  * usage: failer MODE ARGS...
  *   eof N               N failures; prints "failures N"
+ *   deep N D            N failures, each from D nested calls
  *   threads T N         T threads of N failures each
  *   steps N DIR         before failure i, wait for the file DIR/go<i>;
  *                       after it print "done i"
@@ -28,8 +29,10 @@
  *                       points 0 at /dev/null and 1, 2 at DATA (its own
  *                       file), then writes and fails N times, checking
  *                       that it owns exactly the descriptors it opened
- *   verify HOST CERT    one client that verifies the self-signed CERT
- *                       (key in CERT too) for HOST, sent as SNI
+ *   verify HOST CERT [N]
+ *                       N clients (default 1), one after another, that
+ *                       verify the self-signed CERT (key in CERT too) for
+ *                       HOST, sent as SNI, and fail; prints "failures N"
  * Every mode prints "pid P" first.  Exit status 0, or 3 if a call did not
  * fail the way it should.
  */
@@ -93,6 +96,22 @@ fail_n(long n)
 	for (i = 0; i < n; i++)
 		if (fail_once() != 0)
 			die("a handshake did not fail with SSL_ERROR_SSL");
+}
+
+/*
+ * One failure from d nested calls: a deep stack.  noinline and the
+ * volatile sum keep each level a real frame.
+ */
+static int __attribute__((noinline))
+fail_deep(long d)
+{
+	volatile int r;
+
+	if (d <= 0)
+		r = fail_once();
+	else
+		r = fail_deep(d - 1);
+	return r + 0;
 }
 
 static void *
@@ -375,14 +394,26 @@ main(int argc, char **argv)
 	SSL_CTX_set_verify(cctx, SSL_VERIFY_NONE, NULL);
 	printf("pid %ld\n", (long)getpid());
 	m = argv[1];
-	if (strcmp(m, "verify") == 0 && argc == 4) {
-		run_verify(argv[2], argv[3]);
+	if (strcmp(m, "verify") == 0 && (argc == 4 || argc == 5)) {
+		long i, times = argc == 5 ? num(argv[4]) : 1;
+
+		for (i = 0; i < times; i++)
+			run_verify(argv[2], argv[3]);
+		if (argc == 5)
+			printf("failures %ld\n", times);
 		SSL_CTX_free(cctx);
 		return 0;
 	}
 	n = num(argv[2]);
 	if (strcmp(m, "eof") == 0) {
 		fail_n(n);
+		printf("failures %ld\n", n);
+	} else if (strcmp(m, "deep") == 0 && argc == 4) {
+		long i, d = num(argv[3]);
+
+		for (i = 0; i < n; i++)
+			if (fail_deep(d) != 0)
+				die("a handshake did not fail");
 		printf("failures %ld\n", n);
 	} else if (strcmp(m, "threads") == 0 && argc == 4)
 		run_threads((int)n, num(argv[3]));

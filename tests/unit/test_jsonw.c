@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,4 +177,106 @@ Test(jsonw, roundtrip_random)
 		}
 		cJSON_Delete(doc);
 	}
+}
+
+/* jsonw_need(w): what the record would take, also past an overflow. */
+Test(jsonw, need_counts_past_overflow)
+{
+	char big[1024], small[40];
+	struct jsonw a, b;
+	long n;
+
+	jsonw_init(&a, big, sizeof(big));
+	jsonw_init(&b, small, sizeof(small));
+	{
+		struct jsonw *w[2] = { &a, &b };
+		int i;
+
+		for (i = 0; i < 2; i++) {
+			jsonw_obj(w[i], NULL);
+			jsonw_str(w[i], "k", "a\x01\"b\xe2\x80\xae");
+			jsonw_arr(w[i], "list");
+			jsonw_int(w[i], NULL, -12);
+			jsonw_bool(w[i], NULL, 1);
+			jsonw_end(w[i]);
+			jsonw_strn(w[i], "long", "0123456789012345678901234",
+			    25);
+		}
+	}
+	n = jsonw_finish(&a);
+	cr_assert(n > 0);
+	cr_assert_eq(jsonw_finish(&b), -1);
+	cr_expect_eq(jsonw_need(&a), (size_t)n, "need %zu, len %ld",
+	    jsonw_need(&a), n);
+	cr_expect_eq(jsonw_need(&b), jsonw_need(&a), "overflowed: need %zu, want %zu",
+	    jsonw_need(&b), jsonw_need(&a));
+}
+
+/* jsonw_strn_fit: cut at a character boundary, never past limit. */
+Test(jsonw, strn_fit)
+{
+	static const struct {
+		const char *in;
+		size_t limit;		/* room for the string after "k": */
+		const char *out;
+		int cut;
+	} t[] = {
+		{ "abcdef", 6, "abcdef", 0 },
+		{ "abcdef", 4, "abcd", 1 },
+		{ "ab\x01z", 7, "ab", 1 },		/* \u0001 needs 6 */
+		{ "ab\x01z", 8, "ab\\u0001", 1 },
+		{ "ab\x01z", 9, "ab\\u0001z", 0 },
+		{ "\xe6\x97\xa5\xe6\x97\xa5", 5, "\xe6\x97\xa5", 1 },
+		{ "x", 0, "", 1 },
+		{ "", 0, "", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char buf[256], want[256];
+		struct jsonw w;
+		size_t base;
+		int cut;
+
+		jsonw_init(&w, buf, sizeof(buf));
+		jsonw_obj(&w, NULL);
+		base = jsonw_need(&w) + strlen("\"k\":\"\"");
+		cut = jsonw_strn_fit(&w, "k", t[i].in, strlen(t[i].in),
+		    base + t[i].limit);
+		cr_expect(jsonw_need(&w) <= base + t[i].limit, "case %zu: past", i);
+		cr_expect_eq(cut, t[i].cut, "case %zu: cut %d", i, cut);
+		cr_assert(jsonw_finish(&w) > 0);
+		snprintf(want, sizeof(want), "{\"k\":\"%s\"}\n", t[i].out);
+		cr_expect_str_eq(buf, want, "case %zu", i);
+	}
+}
+
+/* jsonw_rollback: as if what followed the mark was never written. */
+Test(jsonw, mark_rollback)
+{
+	char buf[64], ref[64];
+	struct jsonw w, r;
+	struct jsonw_mark m;
+
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_obj(&w, NULL);
+	jsonw_arr(&w, "a");
+	jsonw_int(&w, NULL, 1);
+	jsonw_mark(&w, &m);
+	jsonw_obj(&w, NULL);
+	jsonw_str(&w, "x", "a string much too long for what is left of the buffer");
+	jsonw_end(&w);
+	cr_assert(w.overflow);
+	jsonw_rollback(&w, &m);
+	jsonw_int(&w, NULL, 2);
+	cr_assert(jsonw_finish(&w) > 0);
+
+	jsonw_init(&r, ref, sizeof(ref));
+	jsonw_obj(&r, NULL);
+	jsonw_arr(&r, "a");
+	jsonw_int(&r, NULL, 1);
+	jsonw_int(&r, NULL, 2);
+	cr_assert(jsonw_finish(&r) > 0);
+	cr_expect_str_eq(buf, ref);
+	cr_expect_eq(jsonw_need(&w), jsonw_need(&r));
 }
