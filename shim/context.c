@@ -86,14 +86,28 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		    (o->SSL_get_finished(s, dummy, 0) > 0 &&
 		    o->SSL_get_peer_finished(s, dummy, 0) > 0);
 	}
-	v = o->SSL_get_version(s);
-	if (v != NULL && strncmp(v, "TLSv", 4) == 0)
-		c->version = v + 4;
-	else if (v != NULL && strcmp(v, "unknown") != 0)
-		c->version = v;
-	ci = o->SSL_get_current_cipher(s);
-	if (ci != NULL)
-		c->cipher = o->SSL_CIPHER_get_name(ci);
+	/*
+	 * Before the server's hello, SSL_get_version says what the client
+	 * offered at most (or, on a server that refused the hello, what the
+	 * client's legacy field said): nothing was negotiated.  OpenSSL
+	 * sets the pending cipher once a version and a cipher were agreed
+	 * (client: the ServerHello was accepted; server: it chose them for
+	 * its ServerHello), and a new connection or SSL_clear resets it.
+	 */
+	ci = o->SSL_get_pending_cipher != NULL ?
+	    o->SSL_get_pending_cipher(s) : NULL;
+	c->negotiated = c->handshake_done || ci != NULL;
+	if (c->negotiated) {
+		v = o->SSL_get_version(s);
+		if (v != NULL && strncmp(v, "TLSv", 4) == 0)
+			c->version = v + 4;
+		else if (v != NULL && strcmp(v, "unknown") != 0)
+			c->version = v;
+		if (o->SSL_get_current_cipher(s) != NULL)
+			ci = o->SSL_get_current_cipher(s);
+		if (ci != NULL)
+			c->cipher = o->SSL_CIPHER_get_name(ci);
+	}
 	c->resumed = o->SSL_session_reused(s);
 	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
 	if (sni != NULL)

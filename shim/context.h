@@ -19,8 +19,9 @@ struct conn {
 	int server;		/* SSL_is_server */
 	int init_finished;	/* SSL_is_init_finished: not after a fatal error */
 	int handshake_done;	/* both Finished messages went through */
-	const char *version;	/* "1.3" ... or NULL */
-	const char *cipher;
+	int negotiated;		/* a version and cipher were agreed */
+	const char *version;	/* "1.3" ... or NULL if not negotiated */
+	const char *cipher;	/* NULL if not negotiated */
 	int resumed;
 	char sni[256];
 	char check_host[256];	/* host or IP given to X509_VERIFY_PARAM */
