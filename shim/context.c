@@ -128,6 +128,8 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 				o->CRYPTO_free(a, "", 0);
 			}
 		}
+		if (c->check_host[0] != '\0')
+			c->check_host_source = "verify_param";
 	}
 	c->shutdown = o->SSL_get_shutdown(s);
 	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
@@ -195,6 +197,16 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 }
 
 void
+context_mismatch_host(struct conn *c, long verify_result)
+{
+	if (verify_result != X509_V_ERR_HOSTNAME_MISMATCH || c->server ||
+	    c->check_host[0] != '\0' || c->sni[0] == '\0')
+		return;
+	str_cat(c->check_host, sizeof(c->check_host), c->sni, STR_END);
+	c->check_host_source = "sni";
+}
+
+void
 context_write_tlsdiag(struct jsonw *w, const struct conn *c)
 {
 	static const char *const tn[] = {
@@ -205,8 +217,10 @@ context_write_tlsdiag(struct jsonw *w, const struct conn *c)
 	jsonw_str(w, "transport", tn[c->transport]);
 	if (c->bio[0] != '\0')
 		jsonw_str(w, "bio", c->bio);
-	if (c->check_host[0] != '\0')
+	if (c->check_host[0] != '\0') {
 		jsonw_str(w, "check_host", c->check_host);
+		jsonw_str(w, "check_host_source", c->check_host_source);
+	}
 	jsonw_obj(w, "shutdown");
 	jsonw_bool(w, "sent", (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
 	jsonw_bool(w, "received", (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);

@@ -25,6 +25,7 @@ struct conn {
 	int resumed;
 	char sni[256];
 	char check_host[256];	/* host or IP given to X509_VERIFY_PARAM */
+	const char *check_host_source; /* "verify_param", "sni" or NULL */
 	enum transport transport;
 	struct sockaddr_storage peer, local;
 	socklen_t peerlen, locallen;
@@ -40,6 +41,14 @@ struct conn {
 /* Gather the cheap facts about s.  Touches neither errno nor the queue
  * (the caller brackets with ERR_set_mark). */
 void context_gather(struct ossl *o, SSL *s, struct conn *c);
+
+/*
+ * For a hostname mismatch (verify_result 62) on a client whose verify
+ * parameters name no host: take the SNI name as the host that was checked
+ * (a program checking the name in its own verify callback, as Ruby does,
+ * reports 62 for the name it connected to).  Otherwise leaves c alone.
+ */
+void context_mismatch_host(struct conn *c, long verify_result);
 
 /* Members of the tlsdiag object that come from c. */
 void context_write_tlsdiag(struct jsonw *w, const struct conn *c);
