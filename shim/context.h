@@ -31,6 +31,7 @@ struct conn {
 	socklen_t peerlen, locallen;
 	char peer_text[300];	/* "127.0.0.1:8443", "unix:/run/x", ... */
 	char bio[64];		/* BIO method name when there is no fd */
+	const char *peer_source; /* how the peer was found (context.c) */
 	int shutdown;		/* SSL_get_shutdown bits */
 	int ignore_eof;		/* SSL_OP_IGNORE_UNEXPECTED_EOF set */
 	int rbio_eof;		/* the transport reported EOF */

@@ -1,0 +1,147 @@
+/*
+ * observe.c: read, write, recv, send and their relatives, passed straight
+ * through.  Inside a wrapped OpenSSL call (shim_depth > 0) on a connection
+ * whose read BIO is not a descriptor BIO, a socket is noted with its
+ * addresses the first time it is seen (observe.h), so that a record can
+ * name the peer behind the program's own BIO.  One getpeername() per
+ * connection and thread, more only when a thread alternates connections.
+ */
+#include "observe.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "shim.h"
+
+_Thread_local struct observe observe_state = { .fd = -1, .not_socket = -1 };
+
+void
+observe_switch(struct ossl *o, SSL *s)
+{
+	struct observe *st = &observe_state;
+	BIO *b = o->SSL_get_rbio(s);
+
+	st->ssl = s;
+	st->fd = -1;
+	st->not_socket = -1;
+	st->peerlen = 0;
+	st->locallen = 0;
+	/* a descriptor BIO is found by SSL_get_rfd: nothing to watch */
+	st->watch = b == NULL || o->BIO_method_type == NULL ||
+	    !(o->BIO_method_type(b) & BIO_TYPE_DESCRIPTOR);
+}
+
+/* A new descriptor inside a call on a watched connection: a socket? */
+static void
+note(int fd)
+{
+	struct observe *st = &observe_state;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	int saved = errno;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0) {
+		st->not_socket = fd;
+		errno = saved;
+		return;
+	}
+	st->fd = fd;
+	st->peer = peer;
+	st->peerlen = len;
+	st->locallen = sizeof(st->local);
+	if (getsockname(fd, (struct sockaddr *)&st->local, &st->locallen) != 0)
+		st->locallen = 0;
+	errno = saved;
+}
+
+int
+observe_peer(const SSL *s, struct sockaddr_storage *peer, socklen_t *peerlen,
+    struct sockaddr_storage *local, socklen_t *locallen)
+{
+	const struct observe *st = &observe_state;
+
+	if (st->ssl != s || st->fd < 0 || st->peerlen == 0)
+		return 0;
+	*peer = st->peer;
+	*peerlen = st->peerlen;
+	*local = st->local;
+	*locallen = st->locallen;
+	return 1;
+}
+
+/* dlsym may allocate, and an allocator may read: no recursion. */
+static _Thread_local int resolving;
+
+/*
+ * The next definition of name (libc's, or another preload's), or NULL
+ * while that is being looked up on this thread: then the caller makes
+ * the system call itself.
+ */
+static void *
+next_fn(_Atomic(void *) *slot, const char *name)
+{
+	void *p = atomic_load_explicit(slot, memory_order_acquire);
+
+	if (p != NULL || resolving)
+		return p;
+	resolving = 1;
+	p = dlsym(RTLD_NEXT, name);
+	resolving = 0;
+	if (p != NULL)
+		atomic_store_explicit(slot, p, memory_order_release);
+	return p;
+}
+
+/* The cost outside a watched call: two thread-local loads, a branch. */
+#define NOTE(fd)                                                           \
+	do {                                                               \
+		if (shim_depth > 0 && observe_state.watch &&               \
+		    (fd) != observe_state.fd && (fd) != observe_state.not_socket) \
+			note(fd);                                          \
+	} while (0)
+
+/*
+ * One pass-through: ret name params, calling the next definition with
+ * args, or the system call sys with sysargs when there is none.
+ */
+#define PASS(ret, name, params, args, sys, sysargs)                        \
+	static _Atomic(void *) next_##name;                                \
+	SHIM_EXPORT ret                                                    \
+	name params                                                        \
+	{                                                                  \
+		ret (*f) params = (ret (*) params)next_fn(&next_##name,    \
+		    #name);                                                \
+                                                                           \
+		NOTE(fd);                                                  \
+		if (f == NULL)                                             \
+			return (ret)syscall sysargs;                       \
+		return f args;                                             \
+	}
+
+PASS(ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n),
+    SYS_read, (SYS_read, fd, buf, n))
+PASS(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n),
+    SYS_write, (SYS_write, fd, buf, n))
+PASS(ssize_t, readv, (int fd, const struct iovec *v, int n), (fd, v, n),
+    SYS_readv, (SYS_readv, fd, v, n))
+PASS(ssize_t, writev, (int fd, const struct iovec *v, int n), (fd, v, n),
+    SYS_writev, (SYS_writev, fd, v, n))
+PASS(ssize_t, recv, (int fd, void *buf, size_t n, int fl), (fd, buf, n, fl),
+    SYS_recvfrom, (SYS_recvfrom, fd, buf, n, fl, NULL, NULL))
+PASS(ssize_t, send, (int fd, const void *buf, size_t n, int fl),
+    (fd, buf, n, fl), SYS_sendto, (SYS_sendto, fd, buf, n, fl, NULL, 0))
+PASS(ssize_t, recvfrom, (int fd, void *buf, size_t n, int fl,
+    struct sockaddr *a, socklen_t *al), (fd, buf, n, fl, a, al),
+    SYS_recvfrom, (SYS_recvfrom, fd, buf, n, fl, a, al))
+PASS(ssize_t, sendto, (int fd, const void *buf, size_t n, int fl,
+    const struct sockaddr *a, socklen_t al), (fd, buf, n, fl, a, al),
+    SYS_sendto, (SYS_sendto, fd, buf, n, fl, a, al))
+PASS(ssize_t, recvmsg, (int fd, struct msghdr *m, int fl), (fd, m, fl),
+    SYS_recvmsg, (SYS_recvmsg, fd, m, fl))
+PASS(ssize_t, sendmsg, (int fd, const struct msghdr *m, int fl), (fd, m, fl),
+    SYS_sendmsg, (SYS_sendmsg, fd, m, fl))
