@@ -145,3 +145,22 @@ PASS(ssize_t, recvmsg, (int fd, struct msghdr *m, int fl), (fd, m, fl),
     SYS_recvmsg, (SYS_recvmsg, fd, m, fl))
 PASS(ssize_t, sendmsg, (int fd, const struct msghdr *m, int fl), (fd, m, fl),
     SYS_sendmsg, (SYS_sendmsg, fd, m, fl))
+
+/*
+ * Look the next definitions up at load time, so that a call from a signal
+ * handler finds them ready (dlsym is not async-signal-safe).
+ */
+__attribute__((constructor)) static void
+observe_init(void)
+{
+	(void)next_fn(&next_read, "read");
+	(void)next_fn(&next_write, "write");
+	(void)next_fn(&next_readv, "readv");
+	(void)next_fn(&next_writev, "writev");
+	(void)next_fn(&next_recv, "recv");
+	(void)next_fn(&next_send, "send");
+	(void)next_fn(&next_recvfrom, "recvfrom");
+	(void)next_fn(&next_sendto, "sendto");
+	(void)next_fn(&next_recvmsg, "recvmsg");
+	(void)next_fn(&next_sendmsg, "sendmsg");
+}
