@@ -5,6 +5,8 @@
 #   bioclient custom  the program's own BIO calls recv()/send(): the
 #                     socket the thread used inside the failing call,
 #                     observed_fd
+#   bioclient getfd   the same BIO answering BIO_get_fd: bio_chain
+#   bioclient buffer  a buffering BIO over a socket BIO: bio_chain
 #   bioclient pair    a BIO pair the program fills from a socket outside
 #                     OpenSSL's calls: no honest way to tell which socket,
 #                     so none and no address
@@ -28,7 +30,7 @@ F='error.type tlsdiag.call tlsdiag.transport tlsdiag.peer_source
 destination.ip destination.port source.ip'
 
 for t in socket:socket:socket_bio custom:custom:observed_fd \
-    pair:memory:none; do
+    getfd:custom:bio_chain buffer:socket:bio_chain pair:memory:none; do
 	n=${t%%:*}
 	rest=${t#*:}
 	tr=${rest%%:*}

@@ -5,13 +5,15 @@
  *   socket  SSL_set_fd: a socket BIO
  *   custom  a BIO of its own whose read and write call recv() and send()
  *           on the socket, as curl's does
+ *   getfd   the same BIO, answering BIO_get_fd with the socket
+ *   buffer  a buffering BIO over a socket BIO (BIO_push)
  *   pair    a BIO pair: the program itself copies bytes between the pair
  *           and the socket, outside the OpenSSL calls (as event loops do)
  * The host to verify is set on the verify parameters
  * (X509_VERIFY_PARAM_set1_host on SSL_get0_param), not with SSL_set1_host;
  * with SNI given, that name is sent as SNI, else none is sent.
  *
- * usage: bioclient socket|custom|pair PORT CAFILE HOST [SNI]
+ * usage: bioclient socket|custom|getfd|buffer|pair PORT CAFILE HOST [SNI]
  * Prints what the handshake did; exits 0 on success, 1 if the handshake
  * failed, 3 on a usage or setup error.
  */
@@ -80,6 +82,19 @@ custom_ctrl(BIO *b, int cmd, long num, void *ptr)
 	return cmd == BIO_CTRL_FLUSH ? 1 : 0;
 }
 
+/* getfd: as custom_ctrl, and BIO_get_fd tells the socket. */
+static long
+getfd_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	int fd = (int)(intptr_t)BIO_get_data(b);
+
+	if (cmd != BIO_C_GET_FD)
+		return custom_ctrl(b, cmd, num, ptr);
+	if (ptr != NULL)
+		*(int *)ptr = fd;
+	return fd;
+}
+
 static int
 custom_create(BIO *b)
 {
@@ -87,9 +102,9 @@ custom_create(BIO *b)
 	return 1;
 }
 
-/* A BIO over fd that is not a socket BIO and does not tell its fd. */
+/* A BIO over fd that is not a socket BIO; with getfd, it tells its fd. */
 static BIO *
-custom_bio(int fd)
+custom_bio(int fd, int getfd)
 {
 	BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK,
 	    "bioclient custom");
@@ -97,7 +112,7 @@ custom_bio(int fd)
 
 	if (m == NULL || BIO_meth_set_read(m, custom_read) != 1 ||
 	    BIO_meth_set_write(m, custom_write) != 1 ||
-	    BIO_meth_set_ctrl(m, custom_ctrl) != 1 ||
+	    BIO_meth_set_ctrl(m, getfd ? getfd_ctrl : custom_ctrl) != 1 ||
 	    BIO_meth_set_create(m, custom_create) != 1)
 		return NULL;
 	b = BIO_new(m);
@@ -158,8 +173,8 @@ main(int argc, char **argv)
 	char buf[256];
 
 	if (argc < 5 || argc > 6) {
-		fprintf(stderr, "usage: bioclient socket|custom|pair PORT "
-		    "CAFILE HOST [SNI]\n");
+		fprintf(stderr, "usage: bioclient socket|custom|getfd|buffer|"
+		    "pair PORT CAFILE HOST [SNI]\n");
 		return 3;
 	}
 	ctx = SSL_CTX_new(TLS_client_method());
@@ -182,8 +197,15 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "socket") == 0)
 		ret = SSL_set_fd(s, fd) == 1 ? 0 : -1;
-	else if (strcmp(argv[1], "custom") == 0) {
-		b = custom_bio(fd);
+	else if (strcmp(argv[1], "custom") == 0 ||
+	    strcmp(argv[1], "getfd") == 0) {
+		b = custom_bio(fd, strcmp(argv[1], "getfd") == 0);
+		ret = b != NULL ? 0 : -1;
+		if (b != NULL)
+			SSL_set_bio(s, b, b);
+	} else if (strcmp(argv[1], "buffer") == 0) {
+		b = BIO_push(BIO_new(BIO_f_buffer()),
+		    BIO_new_socket(fd, BIO_NOCLOSE));
 		ret = b != NULL ? 0 : -1;
 		if (b != NULL)
 			SSL_set_bio(s, b, b);
