@@ -1,10 +1,13 @@
 /*
- * observe.c: read, write, recv, send and their relatives, passed straight
- * through.  Inside a wrapped OpenSSL call (shim_depth > 0) on a connection
- * whose read BIO is not a descriptor BIO, a socket is noted with its
- * addresses the first time it is seen (observe.h), so that a record can
- * name the peer behind the program's own BIO.  One getpeername() per
- * connection and thread, more only when a thread alternates connections.
+ * observe.c: recv, send, recvfrom, sendto, recvmsg and sendmsg, passed
+ * straight through.  Inside a wrapped OpenSSL call (shim_depth > 0) on a
+ * connection whose read BIO is not a descriptor BIO, a socket is noted
+ * with its addresses the first time it is seen (observe.h), so that a
+ * record can name the peer behind the program's own BIO (curl's calls
+ * recv and send).  One getpeername() per connection and thread, more only
+ * when a thread alternates connections.  read() and write() are left
+ * alone: OpenSSL's socket BIO uses them, and a wrapper there would cost
+ * every program on every record, for BIOs SSL_get_rfd finds anyway.
  */
 #include "observe.h"
 
@@ -13,30 +16,18 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "shim.h"
 
-_Thread_local struct observe observe_state = { .fd = -1, .not_socket = -1 };
+_Thread_local struct observe observe_state = {
+	.fd = -1, .not_socket = -1
+};
 
-void
-observe_switch(struct ossl *o, SSL *s)
-{
-	struct observe *st = &observe_state;
-	BIO *b = o->SSL_get_rbio(s);
-
-	st->ssl = s;
-	st->fd = -1;
-	st->not_socket = -1;
-	st->peerlen = 0;
-	st->locallen = 0;
-	/* a descriptor BIO is found by SSL_get_rfd: nothing to watch */
-	st->watch = b == NULL || o->BIO_method_type == NULL ||
-	    !(o->BIO_method_type(b) & BIO_TYPE_DESCRIPTOR);
-}
-
-/* A new descriptor inside a call on a watched connection: a socket? */
+/*
+ * A socket call inside a call on st->ssl: set up for that connection if
+ * this is the first, then note fd if it is new and has a peer.
+ */
 static void
 note(int fd)
 {
@@ -44,7 +35,26 @@ note(int fd)
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	int saved = errno;
+	BIO *b = st->o->SSL_get_rbio(st->ssl);
+	uint64_t moved = b != NULL ? st->o->BIO_number_read(b) +
+	    st->o->BIO_number_written(b) : 0;
 
+	/*
+	 * A new connection, or one that reuses a freed SSL's address (and
+	 * likely its descriptor number): a new BIO starts from 0 bytes.
+	 */
+	if (st->seen != st->ssl || moved < st->moved) {
+		st->seen = st->ssl;
+		st->fd = -1;
+		st->not_socket = -1;
+		st->peerlen = 0;
+		/* a descriptor BIO is found by SSL_get_rfd: nothing to do */
+		st->watch = b == NULL || st->o->BIO_method_type == NULL ||
+		    !(st->o->BIO_method_type(b) & BIO_TYPE_DESCRIPTOR);
+	}
+	st->moved = moved;
+	if (!st->watch || fd == st->fd || fd == st->not_socket)
+		return;
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0) {
 		st->not_socket = fd;
 		errno = saved;
@@ -65,7 +75,7 @@ observe_peer(const SSL *s, struct sockaddr_storage *peer, socklen_t *peerlen,
 {
 	const struct observe *st = &observe_state;
 
-	if (st->ssl != s || st->fd < 0 || st->peerlen == 0)
+	if (st->seen != s || st->fd < 0 || st->peerlen == 0)
 		return 0;
 	*peer = st->peer;
 	*peerlen = st->peerlen;
@@ -97,11 +107,10 @@ next_fn(_Atomic(void *) *slot, const char *name)
 	return p;
 }
 
-/* The cost outside a watched call: two thread-local loads, a branch. */
+/* The cost outside an OpenSSL call: a thread-local load and a branch. */
 #define NOTE(fd)                                                           \
 	do {                                                               \
-		if (shim_depth > 0 && observe_state.watch &&               \
-		    (fd) != observe_state.fd && (fd) != observe_state.not_socket) \
+		if (shim_depth > 0)                                        \
 			note(fd);                                          \
 	} while (0)
 
@@ -123,14 +132,6 @@ next_fn(_Atomic(void *) *slot, const char *name)
 		return f args;                                             \
 	}
 
-PASS(ssize_t, read, (int fd, void *buf, size_t n), (fd, buf, n),
-    SYS_read, (SYS_read, fd, buf, n))
-PASS(ssize_t, write, (int fd, const void *buf, size_t n), (fd, buf, n),
-    SYS_write, (SYS_write, fd, buf, n))
-PASS(ssize_t, readv, (int fd, const struct iovec *v, int n), (fd, v, n),
-    SYS_readv, (SYS_readv, fd, v, n))
-PASS(ssize_t, writev, (int fd, const struct iovec *v, int n), (fd, v, n),
-    SYS_writev, (SYS_writev, fd, v, n))
 PASS(ssize_t, recv, (int fd, void *buf, size_t n, int fl), (fd, buf, n, fl),
     SYS_recvfrom, (SYS_recvfrom, fd, buf, n, fl, NULL, NULL))
 PASS(ssize_t, send, (int fd, const void *buf, size_t n, int fl),
@@ -153,10 +154,6 @@ PASS(ssize_t, sendmsg, (int fd, const struct msghdr *m, int fl), (fd, m, fl),
 __attribute__((constructor)) static void
 observe_init(void)
 {
-	(void)next_fn(&next_read, "read");
-	(void)next_fn(&next_write, "write");
-	(void)next_fn(&next_readv, "readv");
-	(void)next_fn(&next_writev, "writev");
 	(void)next_fn(&next_recv, "recv");
 	(void)next_fn(&next_send, "send");
 	(void)next_fn(&next_recvfrom, "recvfrom");
