@@ -92,19 +92,27 @@ static _Thread_local int resolving;
  * while that is being looked up on this thread: then the caller makes
  * the system call itself.
  */
-static void *
-next_fn(_Atomic(void *) *slot, const char *name)
+static __attribute__((noinline)) void *
+next_fn_slow(_Atomic(void *) *slot, const char *name)
 {
-	void *p = atomic_load_explicit(slot, memory_order_acquire);
+	void *p;
 
-	if (p != NULL || resolving)
-		return p;
+	if (resolving)
+		return NULL;
 	resolving = 1;
 	p = dlsym(RTLD_NEXT, name);
 	resolving = 0;
 	if (p != NULL)
 		atomic_store_explicit(slot, p, memory_order_release);
 	return p;
+}
+
+static inline void *
+next_fn(_Atomic(void *) *slot, const char *name)
+{
+	void *p = atomic_load_explicit(slot, memory_order_acquire);
+
+	return p != NULL ? p : next_fn_slow(slot, name);
 }
 
 /* The cost outside an OpenSSL call: a thread-local load and a branch. */
