@@ -12,10 +12,17 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "observe.h"
 #include "record.h"
 #include "str.h"
 
 #define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)
+
+/* tlsdiag.peer_source: how the peer's address was found */
+#define PEER_SOCKET_BIO "socket_bio"
+#define PEER_BIO_CHAIN "bio_chain"
+#define PEER_OBSERVED_FD "observed_fd"
+#define PEER_NONE "none"
 
 /* RFC 2253, but UTF-8 kept as UTF-8 rather than \XX escapes: the JSON
  * writer makes any byte safe. */
@@ -59,6 +66,87 @@ addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
 		snprintf(out, cap, "(family %d)", ss->ss_family);
 }
 
+/*
+ * Fill c's peer and local addresses from fd; peer_text too when there is
+ * a peer.  Returns 1 if fd is a socket with a peer, 0 if not, with
+ * peerlen or locallen 0 for what getpeername/getsockname did not give.
+ */
+static int
+socket_addrs(int fd, struct conn *c)
+{
+	char ip[64];
+	int port;
+
+	c->peerlen = sizeof(c->peer);
+	c->locallen = sizeof(c->local);
+	if (getsockname(fd, (struct sockaddr *)&c->local, &c->locallen) != 0)
+		c->locallen = 0;
+	if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peerlen) != 0) {
+		c->peerlen = 0;
+		return 0;
+	}
+	addr_text(&c->peer, c->peerlen, c->peer_text, sizeof(c->peer_text), ip,
+	    sizeof(ip), &port);
+	return 1;
+}
+
+/*
+ * The descriptor a BIO in rb's chain reports through BIO_get_fd though it
+ * is not a descriptor BIO (SSL_get_rfd looks for those only), or -1.  The
+ * return value and the stored value must agree: a BIO that answers 1 to
+ * every control it does not know does not count.
+ */
+static int
+chain_fd(struct ossl *o, BIO *rb)
+{
+	BIO *b;
+	int i;
+
+	for (b = rb, i = 0; b != NULL && i < 8; i++) {
+		int fd = -1;
+		long r = o->BIO_ctrl(b, BIO_C_GET_FD, 0, &fd);
+
+		if (r >= 0 && fd >= 0 && r == fd)
+			return fd;
+		if (o->BIO_next == NULL)
+			break;
+		b = o->BIO_next(b);
+	}
+	return -1;
+}
+
+/*
+ * No descriptor BIO under s: find the peer another honest way.  First a
+ * BIO in the chain that tells its descriptor; else the socket that this
+ * thread read or wrote inside its calls on s (observe.c: what a program's
+ * own BIO, such as curl's, uses); else none.  A BIO pair the program
+ * fills from a socket outside OpenSSL's calls shows no descriptor, and
+ * the peer stays unknown rather than guessed.
+ */
+static void
+peer_behind_bio(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
+{
+	char keep[sizeof(c->peer_text)], ip[64];
+	int fd, port;
+
+	memcpy(keep, c->peer_text, sizeof(keep));
+	fd = chain_fd(o, rb);
+	if (fd >= 0 && socket_addrs(fd, c) > 0) {
+		c->peer_source = PEER_BIO_CHAIN;
+		return;
+	}
+	if (observe_peer(s, &c->peer, &c->peerlen, &c->local,
+	    &c->locallen)) {
+		addr_text(&c->peer, c->peerlen, c->peer_text,
+		    sizeof(c->peer_text), ip, sizeof(ip), &port);
+		c->peer_source = PEER_OBSERVED_FD;
+		return;
+	}
+	c->peerlen = 0;
+	c->locallen = 0;
+	memcpy(c->peer_text, keep, sizeof(keep));
+}
+
 void
 context_gather(struct ossl *o, SSL *s, struct conn *c)
 {
@@ -68,8 +156,6 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	SSL_SESSION *sess;
 	BIO *rb, *wb;
 	int fd;
-	char ip[64];
-	int port;
 
 	memset(c, 0, sizeof(*c));
 	c->age_s = -1;
@@ -86,14 +172,28 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		    (o->SSL_get_finished(s, dummy, 0) > 0 &&
 		    o->SSL_get_peer_finished(s, dummy, 0) > 0);
 	}
-	v = o->SSL_get_version(s);
-	if (v != NULL && strncmp(v, "TLSv", 4) == 0)
-		c->version = v + 4;
-	else if (v != NULL && strcmp(v, "unknown") != 0)
-		c->version = v;
-	ci = o->SSL_get_current_cipher(s);
-	if (ci != NULL)
-		c->cipher = o->SSL_CIPHER_get_name(ci);
+	/*
+	 * Before the server's hello, SSL_get_version says what the client
+	 * offered at most (or, on a server that refused the hello, what the
+	 * client's legacy field said): nothing was negotiated.  OpenSSL
+	 * sets the pending cipher once a version and a cipher were agreed
+	 * (client: the ServerHello was accepted; server: it chose them for
+	 * its ServerHello), and a new connection or SSL_clear resets it.
+	 */
+	ci = o->SSL_get_pending_cipher != NULL ?
+	    o->SSL_get_pending_cipher(s) : NULL;
+	c->negotiated = c->handshake_done || ci != NULL;
+	if (c->negotiated) {
+		v = o->SSL_get_version(s);
+		if (v != NULL && strncmp(v, "TLSv", 4) == 0)
+			c->version = v + 4;
+		else if (v != NULL && strcmp(v, "unknown") != 0)
+			c->version = v;
+		if (o->SSL_get_current_cipher(s) != NULL)
+			ci = o->SSL_get_current_cipher(s);
+		if (ci != NULL)
+			c->cipher = o->SSL_CIPHER_get_name(ci);
+	}
 	c->resumed = o->SSL_session_reused(s);
 	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
 	if (sni != NULL)
@@ -114,6 +214,8 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 				o->CRYPTO_free(a, "", 0);
 			}
 		}
+		if (c->check_host[0] != '\0')
+			c->check_host_source = "verify_param";
 	}
 	c->shutdown = o->SSL_get_shutdown(s);
 	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
@@ -131,6 +233,7 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			c->age_s = (long long)time(NULL) - t;
 	}
 
+	c->peer_source = PEER_NONE;
 	fd = o->SSL_get_rfd(s);
 	if (fd < 0) {
 		/* curl's own BIO claims the memory type: go by name */
@@ -154,6 +257,8 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			str_cat(c->peer_text, sizeof(c->peer_text), "BIO '", b40,
 			    "', no socket", STR_END);
 		}
+		if (rb != NULL)
+			peer_behind_bio(o, s, rb, c);
 		return;
 	}
 	c->transport = TRANSPORT_FD;
@@ -163,21 +268,27 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		str_cat(c->peer_text, sizeof(c->peer_text), "fd ",
 		    str_dec(fb, fd), STR_END);
 	}
-	c->peerlen = sizeof(c->peer);
-	c->locallen = sizeof(c->local);
-	if (getpeername(fd, (struct sockaddr *)&c->peer, &c->peerlen) == 0) {
+	if (socket_addrs(fd, c) > 0) {
+		/* SSL_get_rfd finds a descriptor BIO anywhere in the chain */
+		c->peer_source = o->BIO_method_type == NULL || rb == NULL ||
+		    (o->BIO_method_type(rb) & BIO_TYPE_DESCRIPTOR) ?
+		    PEER_SOCKET_BIO : PEER_BIO_CHAIN;
+	}
+	if (c->peerlen > 0 || c->locallen > 0)
 		c->transport = TRANSPORT_SOCKET;
-		addr_text(&c->peer, c->peerlen, c->peer_text,
-		    sizeof(c->peer_text), ip, sizeof(ip), &port);
-	} else
-		c->peerlen = 0;
-	if (getsockname(fd, (struct sockaddr *)&c->local, &c->locallen) == 0)
-		c->transport = TRANSPORT_SOCKET;
-	else
-		c->locallen = 0;
 	/* BIO_eof on a socket BIO: the peer's FIN was read */
 	if (rb != NULL && c->transport == TRANSPORT_SOCKET)
 		c->rbio_eof = o->BIO_ctrl(rb, BIO_CTRL_EOF, 0, NULL) > 0;
+}
+
+void
+context_mismatch_host(struct conn *c, long verify_result)
+{
+	if (verify_result != X509_V_ERR_HOSTNAME_MISMATCH || c->server ||
+	    c->check_host[0] != '\0' || c->sni[0] == '\0')
+		return;
+	str_cat(c->check_host, sizeof(c->check_host), c->sni, STR_END);
+	c->check_host_source = "sni";
 }
 
 void
@@ -189,10 +300,13 @@ context_write_tlsdiag(struct jsonw *w, const struct conn *c)
 
 	jsonw_str(w, "role", c->server ? "server" : "client");
 	jsonw_str(w, "transport", tn[c->transport]);
+	jsonw_str(w, "peer_source", c->peer_source);
 	if (c->bio[0] != '\0')
 		jsonw_str(w, "bio", c->bio);
-	if (c->check_host[0] != '\0')
+	if (c->check_host[0] != '\0') {
 		jsonw_str(w, "check_host", c->check_host);
+		jsonw_str(w, "check_host_source", c->check_host_source);
+	}
 	jsonw_obj(w, "shutdown");
 	jsonw_bool(w, "sent", (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
 	jsonw_bool(w, "received", (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);

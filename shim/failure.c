@@ -382,6 +382,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	    NULL;
 	in.verify_result = o->SSL_get_verify_result(s);
 	in.verify_text = o->X509_verify_cert_error_string(in.verify_result);
+	context_mismatch_host(&cn, in.verify_result);
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
 	in.memory_bio = cn.transport != TRANSPORT_SOCKET &&
 	    cn.transport != TRANSPORT_FD;
@@ -492,6 +493,7 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	in.reason_text = o->ERR_reason_error_string(in.err);
 	in.verify_result = result;
 	in.verify_text = o->X509_verify_cert_error_string(result);
+	context_mismatch_host(&cn, result);
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
 	in.pyver = pydetect_model(&shim.cfg)->pyver;
 	classify(&in, &k);

@@ -107,7 +107,10 @@
 	X(void, ERR_set_error, (int, int, const char *, ...))              \
 	X(X509 *, SSL_get1_peer_certificate, (const SSL *))                \
 	X(X509 *, SSL_get_peer_certificate, (const SSL *))                 \
-	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))
+	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))     \
+	X(const SSL_CIPHER *, SSL_get_pending_cipher, (const SSL *))        \
+	X(BIO *, BIO_next, (BIO *))                                        \
+	X(int, BIO_method_type, (const BIO *))
 
 struct ossl {
 	uintptr_t base;		/* load address of this libssl */

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 
+#include "observe.h"
+
 #define HANDSHAKE(name, c)                                                 \
 	SHIM_EXPORT int                                                    \
 	name(SSL *s)                                                       \
@@ -18,7 +20,8 @@
 			return -1;                                         \
 		}                                                          \
 		MARK_CALLED(o, c);                                         \
-		shim_depth++;                                              \
+		if (shim_depth++ == 0)                                     \
+			observe_begin(o, s);                                  \
 		ret = o->name(s);                                          \
 		shim_depth--;                                              \
 		if (shim_depth != 0 || !shim.ready)                        \
@@ -46,7 +49,8 @@ SSL_shutdown(SSL *s)
 		return -1;
 	}
 	MARK_CALLED(o, CALL_SSL_SHUTDOWN);
-	shim_depth++;
+	if (shim_depth++ == 0)
+		observe_begin(o, s);
 	ret = o->SSL_shutdown(s);
 	shim_depth--;
 	if (ret >= 0)

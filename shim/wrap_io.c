@@ -7,6 +7,8 @@
 
 #include <errno.h>
 
+#include "observe.h"
+
 /* A call site with no libssl behind it: fail the call, never crash. */
 #define NO_LIBSSL(r)                                                       \
 	do {                                                               \
@@ -29,7 +31,8 @@
 		if (o == NULL || o->name == NULL)                          \
 			NO_LIBSSL(fail);                                   \
 		MARK_CALLED(o, c);                                         \
-		shim_depth++;                                              \
+		if (shim_depth++ == 0)                                     \
+			observe_begin(o, s);                                  \
 		ret = o->name args;                                        \
 		shim_depth--;                                              \
 		if (ret > 0)                                               \
