@@ -41,7 +41,7 @@ SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(B)/pic/gen/errnames.o
 SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
     -ftls-model=initial-exec
-SHIM_LIBS = -ldl -pthread -lunwind
+SHIM_LIBS = -ldl -pthread -lgcc_s
 
 $(B)/libtlsdiag.so: $(SHIM_OBJS)
 	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_OBJS) $(LDFLAGS) \
