@@ -5,8 +5,10 @@
  * lookup is a linear scan of the module's symbols, tens of thousands of
  * instructions a frame in a large library: not cheap enough here.)
  *
- * The unwinder is libgcc's _Unwind_Backtrace (libgcc_s.so.1, the one
- * glibc's backtrace() and C++ exceptions use), not libunwind: libunwind
+ * The unwinder is glibc's backtrace(), which is libgcc's
+ * _Unwind_Backtrace (libgcc_s.so.1, the unwinder of C++ exceptions),
+ * loaded by glibc at its first use: not at start-up, so a process that
+ * never fails pays nothing for it.  Not libunwind: libunwind
  * 1.6.2 (Debian 12's libunwind8) opens a pipe in tdep_init() at its first
  * use and keeps it for the life of the process (src/x86_64/Ginit.c,
  * tdep_init_mem_validate -> open_pipe), and whenever DWARF fails on a
@@ -26,8 +28,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <execinfo.h>
 #include <unistd.h>
-#include <unwind.h>
 
 #define MAX_FRAMES 80
 #define SHIM_FRAMES 16	/* more than the shim's own frames above a wrapper */
@@ -160,52 +162,19 @@ module_of(uintptr_t ip, struct modinfo *out)
 	return 1;
 }
 
-struct walk {
-	void **ips;
-	int n, max;
-};
-
-/* _Unwind_Backtrace callback: one frame's return address; stop at max. */
-static _Unwind_Reason_Code
-walk_cb(struct _Unwind_Context *ctx, void *arg)
-{
-	struct walk *wk = arg;
-	uintptr_t ip = (uintptr_t)_Unwind_GetIP(ctx);
-
-	if (ip == 0)
-		return _URC_END_OF_STACK;
-	wk->ips[wk->n++] = (void *)ip;
-	return wk->n < wk->max ? _URC_NO_REASON : _URC_END_OF_STACK;
-}
-
-/*
- * Up to max return addresses of the calling thread's stack, innermost
- * first (this function's own frame included).  Returns how many.
- */
-static int
-unwind(void **ips, int max)
-{
-	struct walk wk;
-
-	wk.ips = ips;
-	wk.n = 0;
-	wk.max = max;
-	if (max > 0)
-		_Unwind_Backtrace(walk_cb, &wk);
-	return wk.n;
-}
-
 static pthread_once_t warm_once = PTHREAD_ONCE_INIT;
 
-/* libgcc's first unwind sets up its register table and its module cache. */
+/*
+ * Where the shim's own frames are.  (glibc loads libgcc_s at the first
+ * backtrace(), that is at the first failure: not in every process that
+ * makes TLS calls.)
+ */
 static void
 warm(void)
 {
 	int saved = errno;
-	void *ips[4];
 	struct modinfo mi;
 
-	(void)unwind(ips, 4);
 	if (module_of((uintptr_t)backtrace_warmup, &mi)) {
 		self_lo = mi.lo;
 		self_hi = mi.hi;
@@ -241,7 +210,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp)
 		return;
 	backtrace_warmup();
 	/* the shim's own frames first, then at most depth of the caller's */
-	n = unwind(ips, depth < MAX_FRAMES - SHIM_FRAMES ?
+	n = backtrace(ips, depth < MAX_FRAMES - SHIM_FRAMES ?
 	    depth + SHIM_FRAMES : MAX_FRAMES);
 	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
