@@ -212,7 +212,12 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp)
 	/* the shim's own frames first, then at most depth of the caller's */
 	n = backtrace(ips, depth < MAX_FRAMES - SHIM_FRAMES ?
 	    depth + SHIM_FRAMES : MAX_FRAMES);
-	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
+	/* frames of whoever interposes backtrace() (ASan), then our own */
+	for (first = 0; first < n && !in_shim((uintptr_t)ips[first]); first++)
+		;
+	if (first == n)
+		first = 0;
+	for (; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
 	if (first >= n)
 		return;
