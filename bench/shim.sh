@@ -212,7 +212,7 @@ EOF_W
 share() {
 	awk -v b="$1" -v s="$2" -v f="$failop" 'BEGIN {
 	    printf "%.1f us over bare, %.1f%% of a failing handshake (%.0f us)",
-	    (s - b) * 1e6, f > 0 ? 100 * (s - b) / f : -1, f * 1e6 }'
+	    (s - b) * 1e6, (f > 0 ? 100 * (s - b) / f : -1), f * 1e6 }'
 }
 set -- $(RATE=0 medians eof mem 3000)
 echo "recorded failure after a handshake attempt (eof/mem): $(share "$1" "$2") \
