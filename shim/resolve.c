@@ -38,9 +38,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const char marker[] = "SSL_new";
 
 /*
- * dladdr without the symbol: the object holding p, its name ("" for the
- * executable, as dladdr says) and where it is mapped.  Returns 0 when p is
- * in no object.  dladdr also looks for the nearest symbol, scanning the
+ * dladdr without the symbol: the object holding p, its name (for the
+ * executable argv[0], as dladdr gives it) and where it is mapped.
+ * Returns 0 when p is in no object.  dladdr also looks for the nearest symbol, scanning the
  * object's whole symbol table: 18,000 instructions a call in libssl,
  * 53,000 in libcrypto.  _dl_find_object (glibc 2.35) is a lock-free
  * search of the loaded objects, made for unwinders.
@@ -55,6 +55,8 @@ object_at(const void *p, Dl_info *d)
 		return 0;
 	memset(d, 0, sizeof(*d));
 	d->dli_fname = o.dlfo_link_map->l_name;
+	if (d->dli_fname == NULL || d->dli_fname[0] == '\0')
+		d->dli_fname = program_invocation_name;
 	d->dli_fbase = o.dlfo_map_start;
 	return 1;
 }
