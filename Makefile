@@ -42,10 +42,10 @@ SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(B)/pic/gen/errnames.o
 SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
     -ftls-model=initial-exec
-SHIM_LIBS = -ldl -pthread -lunwind
+SHIM_LIBS = -ldl -pthread
 
 $(B)/libtlsdiag.so: $(SHIM_OBJS)
-	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_OBJS) $(LDFLAGS) \
+	$(CC) -shared -Wl,-z,defs -o $@ $(SHIM_OBJS) $(LDFLAGS) \
 	    $(SHIM_LIBS)
 
 # The same library with test-only fault injection (tests/e2e/t200).

@@ -16,7 +16,10 @@
  *             established connection: a program at work while failures
  *             arrive, about 100,000 a second on a 2 GHz-class core),
  *             rand (N RAND_bytes calls of 32 bytes: what libssl 1.1.1
- *             does on every handshake, through the shim's wrapper)
+ *             does on every handshake, through the shim's wrapper),
+ *             none (N rounds of work that is not TLS: a program that
+ *             loads libssl and sets up its contexts but makes no call
+ *             the shim wraps)
  *   TRANSPORT mem (BIO pair) | sock (non-blocking AF_UNIX socketpair)
  * Prints: WORKLOAD TRANSPORT N seconds ops_per_second peak_rss_kib
  */
@@ -232,6 +235,12 @@ main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			if (RAND_bytes(rb, sizeof(rb)) != 1)
 				die("RAND_bytes");
+		t1 = now();
+	} else if (strcmp(work, "none") == 0) {
+		volatile unsigned long sink = 0;
+
+		for (i = 0; i < n; i++)
+			sink += (unsigned long)i * 2654435761u;
 		t1 = now();
 	} else if (strcmp(work, "storm") == 0) {
 		for (i = 0; i < n; i++)

@@ -1,25 +1,38 @@
 /*
- * backtrace.c: libunwind on the failure path only.  We record addresses
- * and build-ids and symbolize nothing: names and file:line are the
- * analyzer's job, offline, as heaptrack does it.  (dladdr's symbol
+ * backtrace.c: the unwinder on the failure path only.  We record
+ * addresses and build-ids and symbolize nothing: names and file:line are
+ * the analyzer's job, offline, as heaptrack does it.  (dladdr's symbol
  * lookup is a linear scan of the module's symbols, tens of thousands of
  * instructions a frame in a large library: not cheap enough here.)
+ *
+ * The unwinder is glibc's backtrace(), which is libgcc's
+ * _Unwind_Backtrace (libgcc_s.so.1, the unwinder of C++ exceptions),
+ * loaded by glibc at its first use: not at start-up, so a process that
+ * never fails pays nothing for it.  Not libunwind: libunwind
+ * 1.6.2 (Debian 12's libunwind8) opens a pipe in tdep_init() at its first
+ * use and keeps it for the life of the process (src/x86_64/Ginit.c,
+ * tdep_init_mem_validate -> open_pipe), and whenever DWARF fails on a
+ * frame (code without CFI) it validates addresses by reading one byte
+ * from that pipe and writing one into it (write_validate), re-opening
+ * it after closing both numbers if the read fails.  A program that
+ * closed and reused those numbers would have its own file read and
+ * written, so closing the pipe after use is no fix.  libgcc's unwinder
+ * opens nothing: it finds each frame's CFI through dl_iterate_phdr and
+ * stops at the first frame that has none.
  */
 #include "backtrace.h"
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <execinfo.h>
 #include <unistd.h>
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
-
 #define MAX_FRAMES 80
+#define SHIM_FRAMES 16	/* more than the shim's own frames above a wrapper */
 #define MAX_MODCACHE 32
 
 struct modinfo {
@@ -154,40 +167,19 @@ module_of(uintptr_t ip, struct modinfo *out)
 	return 1;
 }
 
-/*
- * libunwind's first use opens a pipe (its memory validator) and keeps
- * both descriptors for the life of the process.  Programs notice: their
- * descriptor numbers shift, and a daemon that closes everything may reuse
- * them.  So hold the lowest free descriptors while it initializes, and
- * its pipe lands at UNWIND_FD_FLOOR or above, out of the way.
- */
-#define UNWIND_FD_FLOOR 64
-
 static pthread_once_t warm_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Where the shim's own frames are.  (glibc loads libgcc_s at the first
+ * backtrace(), that is at the first failure: not in every process that
+ * makes TLS calls.)
+ */
 static void
 warm(void)
 {
-	int held[UNWIND_FD_FLOOR], n = 0, fd, saved = errno;
-	void *ips[4];
+	int saved = errno;
 	struct modinfo mi;
 
-	while (n < UNWIND_FD_FLOOR) {
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			break;
-		if (fd >= UNWIND_FD_FLOOR) {
-			close(fd);
-			break;
-		}
-		held[n++] = fd;
-	}
-	/* a per-thread cache of unwind info, as heaptrack sets it up */
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	unw_set_cache_size(unw_local_addr_space, 1024, 0);
-	unw_backtrace(ips, 4);
-	while (n > 0)
-		close(held[--n]);
 	if (module_of((uintptr_t)backtrace_warmup, &mi)) {
 		self_lo = mi.lo;
 		self_hi = mi.hi;
@@ -223,8 +215,15 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 	if (depth <= 0)
 		return 0;
 	backtrace_warmup();
-	n = unw_backtrace(ips, MAX_FRAMES);
-	for (first = 0; first < n && in_shim((uintptr_t)ips[first]); first++)
+	/* the shim's own frames first, then at most depth of the caller's */
+	n = backtrace(ips, depth < MAX_FRAMES - SHIM_FRAMES ?
+	    depth + SHIM_FRAMES : MAX_FRAMES);
+	/* frames of whoever interposes backtrace() (ASan), then our own */
+	for (first = 0; first < n && !in_shim((uintptr_t)ips[first]); first++)
+		;
+	if (first == n)
+		first = 0;
+	for (; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
 	if (first >= n)
 		return 0;

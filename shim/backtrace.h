@@ -10,8 +10,8 @@
 void backtrace_atfork_child(void);
 
 /*
- * Initialize the unwinder once (at the first TLS activity, so programs
- * without TLS never pay for it), so a failure does not.
+ * Find the shim's own mapping once (at the first TLS activity, so
+ * programs without TLS never pay for it), so a failure does not.
  */
 void backtrace_warmup(void);
 

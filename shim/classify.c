@@ -100,7 +100,7 @@ cmp_reason(const void *k, const void *e)
 const char *
 errnames_reason(int lib, int reason)
 {
-	struct errname_reason key = { lib, reason, NULL };
+	struct errname_reason key = { lib, reason, "" };
 	const struct errname_reason *r;
 
 	r = bsearch(&key, errnames_reasons, errnames_nreasons,

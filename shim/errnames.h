@@ -7,10 +7,15 @@ struct errname_lib {
 	const char *name;
 };
 
+/*
+ * The name inline, not a pointer: 1,642 pointers cost as many relocations
+ * in every process the shim is loaded into, TLS or not.  The longest name
+ * in OpenSSL 3.0 has 51 characters; a longer one fails the build.
+ */
 struct errname_reason {
 	int lib;
 	int reason;
-	const char *name;
+	char name[56];
 };
 
 /* Tables written by tools/gen-errnames.sh; reasons sorted by (lib, reason). */
