@@ -35,8 +35,14 @@ note(int fd)
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof(peer);
 	int saved = errno;
-	BIO *b = st->o->SSL_get_rbio(st->ssl);
-	uint64_t moved = b != NULL ? st->o->BIO_number_read(b) +
+	BIO *b;
+	uint64_t moved;
+
+	/* inside a wrapper that is not on a connection (RAND_*) */
+	if (st->ssl == NULL)
+		return;
+	b = st->o->SSL_get_rbio(st->ssl);
+	moved = b != NULL ? st->o->BIO_number_read(b) +
 	    st->o->BIO_number_written(b) : 0;
 
 	/*

@@ -23,6 +23,7 @@
 #include "../common/logformat.h"
 #include "backtrace.h"
 #include "errnames.h"
+#include "observe.h"
 #include "record.h"
 #include "str.h"
 
@@ -252,7 +253,8 @@ out:
 			errno = ENOSYS;                                    \
 			return -1;                                         \
 		}                                                          \
-		shim_depth++;                                              \
+		if (shim_depth++ == 0)                                     \
+			observe_begin(NULL, NULL);                         \
 		ret = ((rand_fn)l->fn[idx])(buf, num);                     \
 		shim_depth--;                                              \
 		if (ret != 1 && shim_depth == 0 && shim.ready)             \
@@ -273,7 +275,8 @@ RAND_status(void)
 		errno = ENOSYS;
 		return 0;
 	}
-	shim_depth++;
+	if (shim_depth++ == 0)
+		observe_begin(NULL, NULL);
 	ret = ((status_fn)l->fn[RF_STATUS])();
 	shim_depth--;
 	/* programs poll it: one warning per process says enough */
