@@ -438,3 +438,15 @@ resolve_global_libssl(char *out, size_t cap)
 	snprintf(out, cap, "%s", d.dli_fname);
 	return 1;
 }
+
+int
+resolve_in_self(const void *p)
+{
+	return in_self(p);
+}
+
+int
+resolve_object_at(const void *p, Dl_info *d)
+{
+	return object_at(p, d);
+}

@@ -2,6 +2,7 @@
 #ifndef TLSDIAG_SHIM_H
 #define TLSDIAG_SHIM_H
 
+#include <dlfcn.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -195,6 +196,15 @@ resolve_caller(const void *ra)
 		return s->lib;
 	return resolve_slow(ra);
 }
+
+/* Whether p lies in this library (a lookup that found our own wrapper). */
+int resolve_in_self(const void *p);
+
+/*
+ * dladdr() without the nearest-symbol scan: the object holding p, its
+ * name and base in *d (other members zero).  0 when p is in no object.
+ */
+int resolve_object_at(const void *p, Dl_info *d);
 
 /* All libssl copies seen so far (for the coverage record). */
 int resolve_copies(struct ossl **out, int max);
