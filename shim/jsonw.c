@@ -356,13 +356,6 @@ jsonw_null(struct jsonw *w, const char *key)
 	put(w, "null", 4);
 }
 
-void
-jsonw_raw(struct jsonw *w, const char *key, const char *json)
-{
-	member(w, key);
-	put(w, json, strlen(json));
-}
-
 long
 jsonw_finish(struct jsonw *w)
 {
