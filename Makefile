@@ -106,7 +106,7 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
     $(B)/obj/shim/pydetect.o \
-    $(B)/obj/shim/str.o \
+    $(B)/obj/shim/str.o $(B)/obj/shim/stackset.o $(B)/obj/shim/logw.o \
     $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
 UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
