@@ -32,6 +32,11 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 all: $(B)/libtlsdiag.so $(B)/tlsdiag
 
 # ---------------------------------------------------------------------------
+# Pure helpers shared by both sides (common/*.c: no globals, no shim or
+# analyzer structs), compiled into each with that side's flags.
+COMMON_SRCS = $(wildcard common/*.c)
+
+# ---------------------------------------------------------------------------
 # The shim: links no OpenSSL (headers for constants and types only).
 SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
@@ -39,7 +44,8 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
     shim/pydetect.c shim/wrap_rand.c
 SHIM_GEN = $(B)/gen/errnames.c
-SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(B)/pic/gen/errnames.o
+SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
+    $(B)/pic/gen/errnames.o
 SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
     -ftls-model=initial-exec
 SHIM_LIBS = -ldl -pthread
@@ -49,7 +55,8 @@ $(B)/libtlsdiag.so: $(SHIM_OBJS)
 	    $(SHIM_LIBS)
 
 # The same library with test-only fault injection (tests/e2e/t200).
-SHIM_FAULT_OBJS = $(SHIM_SRCS:%.c=$(B)/pic-faults/%.o) $(B)/pic/gen/errnames.o
+SHIM_FAULT_OBJS = $(SHIM_SRCS:%.c=$(B)/pic-faults/%.o) \
+    $(COMMON_SRCS:%.c=$(B)/pic-faults/%.o) $(B)/pic/gen/errnames.o
 $(B)/libtlsdiag-faults.so: $(SHIM_FAULT_OBJS)
 	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_FAULT_OBJS) \
 	    $(LDFLAGS) $(SHIM_LIBS)
@@ -75,7 +82,8 @@ $(B)/gen/errnames.c: tools/gen-errnames.sh $(wildcard $(OPENSSL_INCDIR)/*err.h)
 # ---------------------------------------------------------------------------
 # The analyzer and wrapper command: build/tlsdiag.
 ANALYZER_SRCS = $(wildcard analyzer/*.c)
-ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o)
+ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o) \
+    $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 ANALYZER_PKGS = libcjson zlib libdw
 ANALYZER_CFLAGS = -D_GNU_SOURCE -Ianalyzer -Icommon \
     $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
@@ -88,13 +96,17 @@ $(B)/obj/analyzer/%.o: analyzer/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ANALYZER_CFLAGS) -c -o $@ $<
 
+$(B)/obj/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Icommon -c -o $@ $<
+
 # ---------------------------------------------------------------------------
 # Tests.  Unit tests (Criterion) link the pure modules directly.
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
     $(B)/obj/shim/pydetect.o \
-    $(B)/obj/shim/str.o \
+    $(B)/obj/shim/str.o $(B)/obj/shim/stackset.o $(B)/obj/shim/logw.o \
     $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
 UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
@@ -166,7 +178,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS = reader jsonw
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -D_GNU_SOURCE -Itests/fuzz $(WARN)
-FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS))
+FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS)) $(COMMON_SRCS)
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c tests/fuzz/textcheck.c \
     $(FUZZ_ANALYZER)
 	@mkdir -p $(@D)
@@ -217,7 +229,7 @@ hdr-check:
 	    -Icommon -Ianalyzer $(WARN) -fsyntax-only -x c - || exit 1; done
 
 style:
-	clang-format -i shim/*.[ch] analyzer/*.[ch] common/*.h tests/unit/*.c \
+	clang-format -i shim/*.[ch] analyzer/*.[ch] common/*.[ch] tests/unit/*.c \
 	    tests/progs/*.c
 
 # The unit and end-to-end suites with everything built under ASan and

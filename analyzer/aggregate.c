@@ -12,6 +12,7 @@
 
 #include "certtime.h"
 #include "logformat.h"
+#include "pathbase.h"
 
 /* Longest piece of a string that goes into a key. */
 #define KEY_FIELD_MAX 1024
@@ -642,14 +643,6 @@ count_of(const cJSON *v)
 	return (uint64_t)d;
 }
 
-static const char *
-file_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL ? s + 1 : path;
-}
-
 static int
 add_note(struct agg *a, const struct record *r, int kind, const char *detail)
 {
@@ -693,7 +686,7 @@ add_lib_notes(struct agg *a, const struct record *r, int kind,
 			continue;
 		if (n++ == AGG_NOTE_MAX_LIBS)
 			break;
-		if (add_note(a, r, kind, file_name(v->valuestring)) == -1)
+		if (add_note(a, r, kind, path_base(v->valuestring)) == -1)
 			rc = -1;
 	}
 	return rc;
@@ -741,7 +734,7 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 				private = 1;
 			if (!cJSON_IsString(path) || n++ == AGG_NOTE_MAX_LIBS)
 				continue;
-			rc |= add_note(a, r, kind, file_name(path->valuestring));
+			rc |= add_note(a, r, kind, path_base(path->valuestring));
 		}
 		if (private)
 			a->cov.private_libssl++;

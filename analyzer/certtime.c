@@ -5,6 +5,7 @@
  * parsed with exactly the acceptance rules of ssl.cert_time_to_seconds().
  */
 #include "certtime.h"
+#include "civil.h"
 #include "utf8.h"
 
 #include <stdio.h>
@@ -228,22 +229,6 @@ match_month(const unsigned char *s, int *consumed)
 	return -1;
 }
 
-int64_t
-certtime_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era;
-	int64_t yoe;
-	int64_t doy;
-	int64_t doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 enum certtime_status
 certtime_parse_openssl(const char *str, int64_t *secs)
 {
@@ -265,7 +250,7 @@ certtime_parse_openssl(const char *str, int64_t *secs)
 	if (vals[F_YEAR] == 0)
 		return CERTTIME_YEAR_RANGE;
 	/* calendar.timegm: days of the 1st of the month plus day - 1. */
-	days = certtime_days_from_civil(vals[F_YEAR], month, 1) +
+	days = civil_to_days(vals[F_YEAR], month, 1) +
 	    vals[F_DAY] - 1;
 	*secs = days * 86400 + vals[F_HOUR] * 3600 + vals[F_MIN] * 60 +
 	    vals[F_SEC];
@@ -353,7 +338,7 @@ certtime_parse_rfc3339(const char *s, int64_t *usec)
 		return -1;
 	if (*p != '\0')
 		return -1;
-	*usec = ((certtime_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	*usec = ((civil_to_days(y, mo, d) * 86400 + h * 3600 +
 	    mi * 60 + sec - off) * 1000000) + frac;
 	return 0;
 }
@@ -378,18 +363,10 @@ certtime_format(int64_t usec, int frac, char *buf)
 	int64_t us = usec - secs * 1000000;
 	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
 	int64_t rem = secs - days * 86400;
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int64_t y;
+	int m, d;
 
-	if (m <= 2)
-		y++;
+	civil_from_days(days, &y, &m, &d);
 	if (frac)
 		snprintf(buf, CERTTIME_BUFSZ,
 		    "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)y, m, d,

@@ -36,9 +36,6 @@ int certtime_parse_rfc3339(const char *s, int64_t *usec);
  */
 int certtime_parse_any(const char *s, int64_t *usec);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). */
-int64_t certtime_days_from_civil(int64_t y, int m, int d);
-
 /*
  * Format usec as RFC 3339 UTC into buf (at least CERTTIME_BUFSZ bytes),
  * with 6 fractional digits if frac is non-zero.  Returns buf.

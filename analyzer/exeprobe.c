@@ -134,7 +134,12 @@ scan_dynamic(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct exeprobe *p)
 	}
 }
 
-void
+/*
+ * The part of exeprobe_file() that reads the ELF image in fd: fills elf,
+ * static_exe, static_openssl, needs_libssl and other_tls.  A file that is
+ * not ELF, or is malformed, leaves them 0.
+ */
+static void
 exeprobe_elf(int fd, struct exeprobe *p)
 {
 	Elf *e;

@@ -28,11 +28,4 @@ struct exeprobe {
 int exeprobe_file(const char *path, struct exeprobe *p, char *err,
     size_t errsz);
 
-/*
- * The part of exeprobe_file() that reads the ELF image in fd: fills elf,
- * static_exe, static_openssl, needs_libssl and other_tls.  A file that is
- * not ELF, or is malformed, leaves them 0.  Exposed for the unit tests.
- */
-void exeprobe_elf(int fd, struct exeprobe *p);
-
 #endif

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "certtime.h"
+#include "pathbase.h"
 
 void
 filter_init(struct filter *f)
@@ -154,14 +155,6 @@ filter_set_time(struct filter *f, int until, const char *spec, int64_t now,
 	return 0;
 }
 
-static int
-ends_with_path(const char *exe, const char *want)
-{
-	const char *b = strrchr(exe, '/');
-
-	return b != NULL && strcmp(b + 1, want) == 0;
-}
-
 /* Does the peer address or name match "ip", "ip:port" or a name? */
 static int
 match_peer(const struct record *r, const char *want)
@@ -218,7 +211,7 @@ match_term(const struct filter_term *t, const struct record *r)
 		return r->pid == t->num;
 	case FILTER_EXE:
 		if (r->exe != NULL && (strcmp(r->exe, t->value) == 0 ||
-		    ends_with_path(r->exe, t->value)))
+		    strcmp(path_base(r->exe), t->value) == 0))
 			return 1;
 		return r->name != NULL && strcmp(r->name, t->value) == 0;
 	case FILTER_PEER:

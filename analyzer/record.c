@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "certtime.h"
 #include "logformat.h"
+#include "pathbase.h"
 
 /*
  * Parse trees are carved from one arena (see arena.c).  cJSON's hooks are
@@ -209,17 +210,6 @@ static const char *const td_keys[T_NTD] = {
 	"truncated"
 };
 
-static const char *
-basename_of(const char *path)
-{
-	const char *s;
-
-	if (path == NULL)
-		return NULL;
-	s = strrchr(path, '/');
-	return s != NULL ? s + 1 : path;
-}
-
 /* The failure-specific fields; the peer depends on our role. */
 static void
 parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
@@ -329,7 +319,7 @@ record_parse(const char *line, size_t len, struct record *r)
 	r->exe = str(proc, "executable");
 	r->name = str(proc, "name");
 	if (r->name == NULL)
-		r->name = basename_of(r->exe);
+		r->name = path_base(r->exe);
 	r->host = str(as_obj(m[M_HOST]), "hostname");
 	r->verify_code = RECORD_NONE;
 	r->errnum = RECORD_NONE;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "certtime.h"
+#include "pathbase.h"
 #include "termsafe.h"
 
 #define FIELD_MAX 120
@@ -346,7 +347,7 @@ print_frame(const struct view *v, FILE *out, size_t idx,
 	if (sr.file[0] != '\0')
 		fprintf(out, " at %s:%d", esc(sr.file, e2), sr.line);
 	fprintf(out, " (%s+0x%llx)", esc(f->module != NULL ?
-	    view_basename(f->module) : "?", e2),
+	    path_base(f->module) : "?", e2),
 	    (unsigned long long)(f->offset != RECORD_NONE ? f->offset : 0));
 	if (sr.status == SYM_BUILD_ID_MISMATCH)
 		fprintf(out, " [build-id mismatch]");

@@ -24,6 +24,16 @@
 
 #define DEFAULT_MAX_LINE (1024 * 1024)
 
+/* Current UTC time in microseconds. */
+static int64_t
+report_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void
 report_opts_init(struct report_opts *o)
 {
@@ -40,15 +50,6 @@ void
 report_opts_free(struct report_opts *o)
 {
 	filter_free(&o->filter);
-}
-
-int64_t
-report_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int
@@ -273,7 +274,13 @@ collect_one(const struct report_opts *o, const char *path, FILE *out,
 	input_close(&in);
 }
 
-void
+/*
+ * Read files ("-" = stdin) in order into a (initialized by the caller),
+ * counting skipped lines and grouping records that pass o->filter.  With
+ * REPORT_NDJSON, matching lines are copied to out as they are read.
+ * Inputs that cannot be read are noted in res->errors and skipped.
+ */
+static void
 report_collect(const struct report_opts *o, char *const *files,
     size_t nfiles, FILE *out, struct agg *a, struct report_result *res)
 {

@@ -42,20 +42,8 @@ void report_opts_init(struct report_opts *o);
 /* Release what the options own (the filter). */
 void report_opts_free(struct report_opts *o);
 
-/* Current UTC time in microseconds. */
-int64_t report_now(void);
-
 /* Parse "text", "json", "csv" or "ndjson".  Returns 0 or -1. */
 int report_parse_format(const char *s, enum report_format *f);
-
-/*
- * Read files ("-" = stdin) in order into a (initialized by the caller),
- * counting skipped lines and grouping records that pass o->filter.  With
- * REPORT_NDJSON, matching lines are copied to out as they are read.
- * Inputs that cannot be read are noted in res->errors and skipped.
- */
-void report_collect(const struct report_opts *o, char *const *files,
-    size_t nfiles, FILE *out, struct agg *a, struct report_result *res);
 
 /*
  * The whole "tlsdiag report": collect, then print in o->format to out.

@@ -24,11 +24,12 @@
 #include <unistd.h>
 
 #include "exeprobe.h"
+#include "logpath.h"
 #include "report.h"
 #include "termsafe.h"
 
-/* The longest TLSDIAG_LOG the shim accepts (CONFIG_PATH_MAX - 1). */
-#define RUN_LOG_MAX 1023
+/* The longest TLSDIAG_LOG the shim accepts. */
+#define RUN_LOG_MAX (LOGPATH_MAX - 1)
 
 /* Exit statuses of our own failures, as env(1) and timeout(1) use them. */
 enum {
@@ -461,7 +462,7 @@ prepare_named_log(const char *path, int *regular)
 		return -1;
 	}
 	*regular = S_ISREG(st.st_mode);
-	if (*regular && (st.st_uid != geteuid() || st.st_nlink != 1)) {
+	if (!logpath_trusted(&st, geteuid())) {
 		close(fd);
 		warnx("log '%s' must be owned by you and have one link: "
 		    "the shim would not write to it", esc(path, sp));

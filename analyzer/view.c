@@ -31,11 +31,3 @@ view_frame(const struct view *v, const struct agg_frame *f,
 	}
 	symbolize(v->sym, f->module, f->build_id, (uint64_t)f->offset, out);
 }
-
-const char *
-view_basename(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL ? s + 1 : path;
-}

@@ -31,7 +31,4 @@ double view_share(const struct view *v, uint64_t count);
 void view_frame(const struct view *v, const struct agg_frame *f,
     struct sym_result *out);
 
-/* Last path component of a module path. */
-const char *view_basename(const char *path);
-
 #endif

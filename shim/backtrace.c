@@ -31,6 +31,8 @@
 #include <execinfo.h>
 #include <unistd.h>
 
+#include "../common/hex.h"
+
 #define MAX_FRAMES 80
 #define SHIM_FRAMES 16	/* more than the shim's own frames above a wrapper */
 #define MAX_MODCACHE 32
@@ -55,19 +57,6 @@ struct find {
 };
 
 static void
-hex(char *out, const unsigned char *p, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static void
 note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) *ph, char *out)
 {
 	const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
@@ -84,7 +73,7 @@ note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) *ph, char *out)
 		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
 		    memcmp(p + sizeof(*n), "GNU", 4) == 0 &&
 		    n->n_descsz <= 20) {
-			hex(out, (const unsigned char *)d, n->n_descsz);
+			hex_encode(out, (const unsigned char *)d, n->n_descsz, 0);
 			return;
 		}
 		p = d + desc;

@@ -4,9 +4,10 @@
 
 #include <stddef.h>
 
+#include "../common/logpath.h"
 #include "classify.h"
 
-#define CONFIG_PATH_MAX 1024
+#define CONFIG_PATH_MAX LOGPATH_MAX
 #define CONFIG_DEFAULT_LOG "/tmp/tlsdiag-%u.jsonl"
 #define CONFIG_DEFAULT_DEPTH 16
 #define CONFIG_MAX_DEPTH 64

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "../common/civil.h"
+#include "../common/hex.h"
 #include "observe.h"
 #include "record.h"
 #include "str.h"
@@ -385,23 +387,10 @@ write_time(struct jsonw *w, struct ossl *o, const char *key,
 	struct tm tm;
 	char buf[40];
 	long long days;
-	int y, mon;
 
 	if (t == NULL || o->ASN1_TIME_to_tm(t, &tm) != 1)
 		return;
-	/* days from civil (inverse of record.c's civil) */
-	y = tm.tm_year + 1900;
-	mon = tm.tm_mon + 1;
-	y -= mon <= 2;
-	{
-		long long era = (y >= 0 ? y : y - 399) / 400;
-		long long yoe = y - era * 400;
-		long long doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 +
-		    tm.tm_mday - 1;
-		long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-		days = era * 146097 + doe - 719468;
-	}
+	days = civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	record_time(buf, sizeof(buf), days * 86400 + tm.tm_hour * 3600 +
 	    tm.tm_min * 60 + tm.tm_sec, 0);
 	/* certificates have whole seconds: drop ".000000" */
@@ -499,9 +488,8 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
 static void
 write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 {
-	static const char digits[] = "0123456789ABCDEF";
 	unsigned char md[64];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	char hexbuf[2 * 64 + 1];
 	ASN1_INTEGER *serial;
 
@@ -522,10 +510,7 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 		const unsigned char *p = o->ASN1_STRING_get0_data(serial);
 
 		if (len > 0 && len <= 64) {
-			for (i = 0; i < (unsigned)len; i++) {
-				hexbuf[2 * i] = digits[p[i] >> 4];
-				hexbuf[2 * i + 1] = digits[p[i] & 15];
-			}
+			hex_encode(hexbuf, p, (size_t)len, 1);
 			jsonw_strn(w, "serial_number", hexbuf, 2 * (size_t)len);
 		}
 	}
@@ -535,10 +520,7 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 	jsonw_end(w);
 	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
 	    mdlen <= 64) {
-		for (i = 0; i < mdlen; i++) {
-			hexbuf[2 * i] = digits[md[i] >> 4];
-			hexbuf[2 * i + 1] = digits[md[i] & 15];
-		}
+		hex_encode(hexbuf, md, mdlen, 1);
 		jsonw_obj(w, "hash");
 		jsonw_strn(w, "sha256", hexbuf, 2 * (size_t)mdlen);
 		jsonw_end(w);

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "../common/utf8.h"
+
 /* Bytes copied as they are: printable ASCII but the quote and backslash. */
 static const unsigned char plain[256] = {
 #define P16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
@@ -55,46 +57,6 @@ jsonw_init(struct jsonw *w, char *buf, size_t cap)
 	w->first[0] = 1;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
- * (overlong, surrogate, above U+10FFFF or truncated).  *cp gets the code
- * point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	unsigned long c;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* Code points written as \uXXXX although JSON would allow them raw. */
 static int
 must_escape(unsigned long cp)
@@ -118,6 +80,7 @@ escape(char *out, size_t cap, const char *str, size_t n, size_t *used)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, o = 0, len, k;
 	unsigned long cp;
+	int dlen;
 	char tmp[8];
 	const char *rep;
 	size_t replen;
@@ -139,11 +102,11 @@ escape(char *out, size_t cap, const char *str, size_t n, size_t *used)
 				break;
 			continue;
 		}
-		len = utf8_seq(s + i, n - i, &cp);
-		if (len == 0) {
+		dlen = utf8_decode(s + i, n - i, &cp);
+		len = dlen > 0 ? (size_t)dlen : 1;
+		if (dlen <= 0) {
 			rep = "\xEF\xBF\xBD";	/* U+FFFD for one bad byte */
 			replen = 3;
-			len = 1;
 		} else if (cp == '"' || cp == '\\') {
 			tmp[0] = '\\';
 			tmp[1] = (char)cp;
@@ -391,13 +354,6 @@ jsonw_null(struct jsonw *w, const char *key)
 {
 	member(w, key);
 	put(w, "null", 4);
-}
-
-void
-jsonw_raw(struct jsonw *w, const char *key, const char *json)
-{
-	member(w, key);
-	put(w, json, strlen(json));
 }
 
 long

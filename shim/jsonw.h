@@ -72,9 +72,6 @@ struct jsonw_mark {
 void jsonw_mark(const struct jsonw *w, struct jsonw_mark *m);
 void jsonw_rollback(struct jsonw *w, const struct jsonw_mark *m);
 
-/* Append raw, already valid JSON text as a member value. */
-void jsonw_raw(struct jsonw *w, const char *key, const char *json);
-
 /*
  * Close what is open, append '\n' and a NUL.  Returns the length without
  * the NUL, or -1 if the buffer overflowed (the buffer then holds garbage).

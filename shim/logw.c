@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/logpath.h"
+
 /* How long a record already begun on a pipe or socket may wait to end. */
 #define LOGW_FINISH_MS 100
 
@@ -347,8 +349,7 @@ logw_open(const char *path, struct logw_file *f)
 		errno = saved;
 		return -1;
 	}
-	if (S_ISREG(st->st_mode) &&
-	    (st->st_uid != geteuid() || st->st_nlink != 1)) {
+	if (!logpath_trusted(st, geteuid())) {
 		close(fd);
 		errno = EPERM;	/* someone else's file, or a hard link */
 		return -1;

@@ -13,28 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/civil.h"
 #include "../common/logformat.h"
 #include "backtrace.h"
 #include "logw.h"
 #include "shim.h"
 #include "stackset.h"
 #include "str.h"
-
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
-static void
-civil(long long days, int *y, int *m, int *d)
-{
-	long long z = days + 719468, era, doe, yoe, doy, mp;
-
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* Write v as exactly n decimal digits at p. */
 static void
@@ -50,7 +35,8 @@ void
 record_time(char *out, size_t cap, long long sec, long usec)
 {
 	long long days = sec / 86400, rem = sec % 86400;
-	int y, m, d;
+	int64_t y;
+	int m, d;
 
 	if (cap < 28)
 		return;
@@ -58,7 +44,7 @@ record_time(char *out, size_t cap, long long sec, long usec)
 		rem += 86400;
 		days--;
 	}
-	civil(days, &y, &m, &d);
+	civil_from_days(days, &y, &m, &d);
 	/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ", by hand: this runs per record */
 	memcpy(out, "0000-00-00T00:00:00.000000Z", 28);
 	digits(out, y < 0 ? 0 : y, 4);

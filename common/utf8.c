@@ -1,4 +1,4 @@
-/* utf8.c: strict UTF-8 decoding (RFC 3629). */
+/* utf8.c: strict UTF-8 decoding (RFC 3629), for the shim and the analyzer. */
 #include "utf8.h"
 
 int

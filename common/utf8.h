@@ -1,4 +1,4 @@
-/* utf8.h: strict UTF-8 decoding shared by the analyzer's text handling. */
+/* utf8.h: strict UTF-8 decoding shared by the shim and the analyzer. */
 #ifndef TLSDIAG_UTF8_H
 #define TLSDIAG_UTF8_H
 
