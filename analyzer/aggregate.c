@@ -324,9 +324,35 @@ peer_addr(const struct record *r, char *buf, size_t bufsz)
 	return buf;
 }
 
+/*
+ * The type of the one failure record that has no error object (RAND_status
+ * returned 0: Python raises nothing) is its call; NULL for any other.
+ */
+static const char *
+rand_type(const struct record *r)
+{
+	if (r->type == NULL && r->call != NULL &&
+	    strcmp(r->call, AGG_RAND_STATUS_CALL) == 0)
+		return AGG_RAND_STATUS_CALL;
+	return NULL;
+}
+
+/* A failure's type as the report shows it, never NULL. */
+static const char *
+type_of(const struct record *r)
+{
+	if (r->type != NULL)
+		return r->type;
+	if (rand_type(r) != NULL)
+		return rand_type(r);
+	return "(unknown)";
+}
+
 static const char *
 reason_of(const struct record *r)
 {
+	if (rand_type(r) != NULL)
+		return AGG_RAND_STATUS_REASON;
 	if (r->verify_message != NULL)
 		return r->verify_message;
 	if (r->reason != NULL)
@@ -343,7 +369,7 @@ add_group(struct agg *a, const struct record *r, const char *addr)
 	size_t len = 0;
 	int created;
 
-	key_add(a, &len, r->type != NULL ? r->type : "(unknown)");
+	key_add(a, &len, type_of(r));
 	key_add(a, &len, reason_of(r));
 	key_add(a, &len, r->sni);
 	key_add(a, &len, addr);
@@ -599,11 +625,12 @@ add_stack(struct agg *a, const struct record *r)
 	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
 		parse_frames(&s->fr, r->backtrace);
 	if (created) {
-		s->type = dup_or_null(r->type);
+		s->type = dup_or_null(r->type != NULL ? r->type :
+		    rand_type(r));
 		s->program = dup_or_null(r->name);
 	}
 	stat_add(&s->st, r->ts);
-	return stack_count_type(s, r->type != NULL ? r->type : "(unknown)");
+	return stack_count_type(s, type_of(r));
 }
 
 static int
@@ -892,7 +919,7 @@ agg_add(struct agg *a, const struct record *r)
 		a->warnings++;
 	if (r->truncated != NULL)
 		a->truncated++;
-	type = r->type != NULL ? r->type : "(unknown)";
+	type = type_of(r);
 	e = strmap_get(&a->types, type, strnlen(type, KEY_FIELD_MAX), &created);
 	if (e != NULL) {
 		t = e->val;

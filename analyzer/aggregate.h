@@ -8,6 +8,14 @@
 #include "record.h"
 #include "strmap.h"
 
+/*
+ * The warning a RAND_status() of 0 leaves (docs/log-format.md, "The random
+ * generator") has no error object: it is counted under its call, with
+ * this reason.
+ */
+#define AGG_RAND_STATUS_CALL "RAND_status"
+#define AGG_RAND_STATUS_REASON "the random generator is not seeded"
+
 /* Every counted value starts with this, so one sort order serves all. */
 struct agg_stat {
 	uint64_t count;
