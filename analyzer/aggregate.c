@@ -119,13 +119,13 @@ agg_init(struct agg *a)
 static void
 free_certs(struct strmap *m)
 {
+	struct strmap_iter it;
+	struct strmap_ent *e;
 	struct agg_cert *c;
-	size_t i;
 
-	for (i = 0; i < m->cap; i++) {
-		if (m->slots[i] == NULL)
-			continue;
-		c = m->slots[i]->val;
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		c = e->val;
 		free(c->subject);
 		free(c->issuer);
 		free(c->not_before);
@@ -152,14 +152,14 @@ free_frames(struct agg_frames *fr)
 static void
 free_stacks(struct strmap *m)
 {
+	struct strmap_iter it;
+	struct strmap_ent *e;
 	struct agg_stack *s;
-	size_t i;
 	size_t j;
 
-	for (i = 0; i < m->cap; i++) {
-		if (m->slots[i] == NULL)
-			continue;
-		s = m->slots[i]->val;
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		s = e->val;
 		free_frames(&s->fr);
 		free(s->type);
 		free(s->program);
@@ -171,13 +171,14 @@ free_stacks(struct strmap *m)
 void
 agg_free(struct agg *a)
 {
-	size_t i;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 
 	free_certs(&a->certs);
 	free_stacks(&a->stacks);
-	for (i = 0; i < a->frames.cap; i++)
-		if (a->frames.slots[i] != NULL)
-			free_frames(a->frames.slots[i]->val);
+	strmap_iter_init(&it, &a->frames);
+	while ((e = strmap_iter_next(&it)) != NULL)
+		free_frames(e->val);
 	strmap_free(&a->frames);
 	strmap_free(&a->types);
 	strmap_free(&a->groups);
@@ -1018,6 +1019,7 @@ agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
 		604800
 	};
 	struct agg_minute *m;
+	struct strmap_iter it;
 	struct strmap_ent *e;
 	int64_t lo = 0;
 	int64_t hi = 0;
@@ -1028,10 +1030,8 @@ agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
 	int any = 0;
 
 	memset(h, 0, sizeof(*h));
-	for (i = 0; i < a->minutes.cap; i++) {
-		e = a->minutes.slots[i];
-		if (e == NULL)
-			continue;
+	strmap_iter_init(&it, &a->minutes);
+	while ((e = strmap_iter_next(&it)) != NULL) {
 		memcpy(&minute, e->key, sizeof(minute));
 		if (!any || minute < lo)
 			lo = minute;
@@ -1058,10 +1058,8 @@ agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
 		h->n = 0;
 		return -1;
 	}
-	for (i = 0; i < a->minutes.cap; i++) {
-		e = a->minutes.slots[i];
-		if (e == NULL)
-			continue;
+	strmap_iter_init(&it, &a->minutes);
+	while ((e = strmap_iter_next(&it)) != NULL) {
 		memcpy(&minute, e->key, sizeof(minute));
 		m = e->val;
 		b = (size_t)(minute / w - lo / w);
@@ -1071,10 +1069,8 @@ agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
 	if (!h->has_spike)
 		return 0;
 	h->spike_first = INT64_MAX;
-	for (i = 0; i < a->minutes.cap; i++) {
-		e = a->minutes.slots[i];
-		if (e == NULL)
-			continue;
+	strmap_iter_init(&it, &a->minutes);
+	while ((e = strmap_iter_next(&it)) != NULL) {
 		memcpy(&minute, e->key, sizeof(minute));
 		m = e->val;
 		if ((size_t)(minute / w - lo / w) == h->spike_bucket &&

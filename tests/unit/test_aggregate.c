@@ -31,13 +31,13 @@ static uint64_t
 sum_counts(const struct strmap *m)
 {
 	const struct agg_stat *st;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 	uint64_t n = 0;
-	size_t i;
 
-	for (i = 0; i < m->cap; i++) {
-		if (m->slots[i] == NULL)
-			continue;
-		st = m->slots[i]->val;
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		st = e->val;
 		n += st->count;
 	}
 	return n;
@@ -218,13 +218,13 @@ add_line(struct agg *a, const char *line)
 static const struct agg_stack *
 only_stack(const struct agg *a)
 {
-	size_t i;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 
 	cr_assert_eq(a->stacks.count, 1);
-	for (i = 0; i < a->stacks.cap; i++)
-		if (a->stacks.slots[i] != NULL)
-			return a->stacks.slots[i]->val;
-	return NULL;
+	strmap_iter_init(&it, &a->stacks);
+	e = strmap_iter_next(&it);
+	return e != NULL ? e->val : NULL;
 }
 
 Test(aggregate, stack_counts_every_type)
@@ -350,12 +350,12 @@ static const struct agg_note *
 find_note(const struct agg *a, int kind, const char *program)
 {
 	const struct agg_note *n;
-	size_t i;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 
-	for (i = 0; i < a->notes.cap; i++) {
-		if (a->notes.slots[i] == NULL)
-			continue;
-		n = a->notes.slots[i]->val;
+	strmap_iter_init(&it, &a->notes);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		n = e->val;
 		if (n->kind == kind && strcmp(n->program, program) == 0)
 			return n;
 	}
