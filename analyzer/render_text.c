@@ -47,7 +47,7 @@ print_notes(const struct view *v, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct agg_note *nt = e[i]->val;
 
-		agg_note_describe(nt->kind, esc(nt->program, e1),
+		view_note_describe(nt->kind, esc(nt->program, e1),
 		    esc(nt->detail, e2), nt->st.count, line, sizeof(line));
 		fprintf(out, "            %s\n", line);
 	}
@@ -65,6 +65,7 @@ print_header(const struct view *v, FILE *out)
 	char b2[CERTTIME_BUFSZ];
 	char b3[CERTTIME_BUFSZ];
 	char eb[ESCBUF];
+	char sb[64];
 	const char *sep;
 	size_t n;
 	size_t i;
@@ -114,9 +115,7 @@ print_header(const struct view *v, FILE *out)
 	    "%llu failures (%llu warnings)", (unsigned long long)a->lines,
 	    (unsigned long long)a->records, (unsigned long long)a->matched,
 	    (unsigned long long)a->failures, (unsigned long long)a->warnings);
-	if (a->cov.suppressed != 0)
-		fprintf(out, ", %llu more suppressed by the rate limit",
-		    (unsigned long long)a->cov.suppressed);
+	fputs(view_suppressed(a->cov.suppressed, sb, sizeof(sb)), out);
 	if (a->truncated != 0)
 		fprintf(out, "; %llu failure record%s shortened to fit "
 		    "(tlsdiag.truncated)", (unsigned long long)a->truncated,

@@ -403,13 +403,13 @@ Test(aggregate, exit_records_become_notes)
 	n = find_note(&a, AGG_NOTE_STATIC, "node");
 	cr_assert_not_null(n);
 	cr_expect_eq(n->st.count, 2);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "node carries its own OpenSSL (statically "
 	    "linked): nothing could be hooked (2 processes)");
 	n = find_note(&a, AGG_NOTE_OTHER_TLS, "git-remote-http");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "git-remote-http uses libgnutls.so.30, which "
 	    "tlsdiag does not cover");
@@ -418,7 +418,7 @@ Test(aggregate, exit_records_become_notes)
 	cr_expect_str_eq(n->detail, "libgnutls.so.30");
 	n = find_note(&a, AGG_NOTE_PRIVATE, "python3.11");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "python3.11 loaded libssl.so.3 privately but no "
 	    "TLS call reached tlsdiag");
@@ -441,7 +441,7 @@ Test(aggregate, linked_but_unused_libssl)
 	    "\"scope\":\"global\"}],\"other_tls\":[\"libgnutls.so.30\"]"));
 	n = find_note(&a, AGG_NOTE_NO_CALL, "curl");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "curl links libssl.so.3 but made no TLS call");
 	cr_expect_not_null(find_note(&a, AGG_NOTE_ALSO_TLS, "curl"),
