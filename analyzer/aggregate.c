@@ -397,7 +397,8 @@ agg_add(struct agg *a, const struct record *r)
 	if (r->truncated != NULL)
 		a->truncated++;
 	type = aggp_type_of(r);
-	e = strmap_get(&a->types, type, strnlen(type, AGG_KEY_FIELD_MAX), &created);
+	e = strmap_get(&a->types, type, strnlen(type, AGG_KEY_FIELD_MAX),
+	    &created);
 	if (e != NULL) {
 		t = e->val;
 		agg_stat_add(&t->st, r->ts);

@@ -62,7 +62,12 @@ struct report_option {
 	const char *arg;	/* the argument's name; NULL: takes none */
 	const char *help;	/* "\n" continues on the next line */
 	report_option_fn *handler;
-	enum filter_field field; /* for opt_filter */
+	int key;		/* enum filter_field or enum report_setting */
+};
+
+/* What opt_set() sets, by the option's key. */
+enum report_setting {
+	SET_SINCE, SET_UNTIL, SET_NO_PROGRESS, SET_NO_SYMBOLIZE, SET_HELP
 };
 
 /* A count for --top and --fail-if: 0 or more. */
@@ -82,25 +87,30 @@ parse_count(const char *opt, const char *s, long long *v, char *err,
 	return 0;
 }
 
+/* The options that only note their argument or their presence. */
 static int
-opt_since(struct report_cli *c, const struct report_option *opt,
+opt_set(struct report_cli *c, const struct report_option *opt,
     const char *arg, char *err, size_t errsz)
 {
-	(void)opt;
 	(void)err;
 	(void)errsz;
-	c->since = arg;
-	return 0;
-}
-
-static int
-opt_until(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
-{
-	(void)opt;
-	(void)err;
-	(void)errsz;
-	c->until = arg;
+	switch (opt->key) {
+	case SET_SINCE:
+		c->since = arg;
+		break;
+	case SET_UNTIL:
+		c->until = arg;
+		break;
+	case SET_NO_PROGRESS:
+		c->no_progress = 1;
+		break;
+	case SET_NO_SYMBOLIZE:
+		c->o.symbolize = 0;
+		break;
+	default:
+		c->help = 1;
+		break;
+	}
 	return 0;
 }
 
@@ -111,7 +121,8 @@ opt_filter(struct report_cli *c, const struct report_option *opt,
 	char msg[256];
 	char sb[SAFE_LEN];
 
-	if (filter_add(&c->o.filter, opt->field, arg, msg, sizeof(msg)) == 0)
+	if (filter_add(&c->o.filter, (enum filter_field)opt->key, arg, msg,
+	    sizeof(msg)) == 0)
 		return 0;
 	snprintf(err, errsz, "%s", safe(msg, sb));
 	return -1;
@@ -164,47 +175,13 @@ opt_now(struct report_cli *c, const struct report_option *opt,
 	return -1;
 }
 
-static int
-opt_no_progress(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
-{
-	(void)opt;
-	(void)arg;
-	(void)err;
-	(void)errsz;
-	c->no_progress = 1;
-	return 0;
-}
-
-static int
-opt_no_symbolize(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
-{
-	(void)opt;
-	(void)arg;
-	(void)err;
-	(void)errsz;
-	c->o.symbolize = 0;
-	return 0;
-}
-
-static int
-opt_help(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
-{
-	(void)opt;
-	(void)arg;
-	(void)err;
-	(void)errsz;
-	c->help = 1;
-	return 0;
-}
-
 /* The options, in the order --help lists them. */
 static const struct report_option options[] = {
-	{ "since", 0, "TIME", "only records at or after TIME", opt_since, 0 },
+	{ "since", 0, "TIME", "only records at or after TIME", opt_set,
+	    SET_SINCE },
 	{ "until", 0, "TIME", "only records before TIME\n"
-	    "TIME is RFC 3339 or relative: -15m, -2h, -3d", opt_until, 0 },
+	    "TIME is RFC 3339 or relative: -15m, -2h, -3d", opt_set,
+	    SET_UNTIL },
 	{ "type", 0, "TYPE", "error.type (CertificateError is an alias of\n"
 	    "SSLCertVerificationError)", opt_filter, FILTER_TYPE },
 	{ "host", 0, "HOST", "host.hostname", opt_filter, FILTER_HOST },
@@ -223,10 +200,10 @@ static const struct report_option options[] = {
 	    opt_fail_if, 0 },
 	{ "now", 0, "TIME", "reference time for relative times", opt_now, 0 },
 	{ "no-progress", 0, NULL, "never show the progress indicator",
-	    opt_no_progress, 0 },
+	    opt_set, SET_NO_PROGRESS },
 	{ "no-symbolize", 0, NULL, "do not look up call sites with libdw",
-	    opt_no_symbolize, 0 },
-	{ "help", 'h', NULL, "show this help", opt_help, 0 },
+	    opt_set, SET_NO_SYMBOLIZE },
+	{ "help", 'h', NULL, "show this help", opt_set, SET_HELP },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -251,8 +228,8 @@ report_cli_usage(FILE *fp, int with_options)
 	fputs(report_intro, fp);
 	for (i = 0; i < NOPTIONS; i++) {
 		if (options[i].flag != 0)
-			snprintf(left, sizeof(left), "-%c, --%s", options[i].flag,
-			    options[i].name);
+			snprintf(left, sizeof(left), "-%c, --%s",
+			    options[i].flag, options[i].name);
 		else
 			snprintf(left, sizeof(left), "--%s%s%s",
 			    options[i].name, options[i].arg != NULL ? " " : "",
@@ -268,20 +245,12 @@ report_cli_usage(FILE *fp, int with_options)
 	fputs(report_outro, fp);
 }
 
-int
-report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
-    size_t errsz)
+/* getopt_long's tables, made from options[]. */
+static void
+getopt_tables(struct option *longopts, char *shortopts)
 {
-	struct option longopts[NOPTIONS + 1];
-	char shortopts[2 * NOPTIONS + 2];
-	char sb[SAFE_LEN];
-	char msg[256];
 	size_t i, n = 0;
-	int ch;
 
-	memset(c, 0, sizeof(*c));
-	report_opts_init(&c->o);
-	c->fail_if = -1;
 	/* ':' first: a missing argument is told from an unknown option */
 	shortopts[n++] = ':';
 	for (i = 0; i < NOPTIONS; i++) {
@@ -298,6 +267,62 @@ report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
 	}
 	memset(&longopts[NOPTIONS], 0, sizeof(longopts[0]));
 	shortopts[n] = '\0';
+}
+
+/* The message for what getopt_long returned ch (':' or '?') for. */
+static void
+bad_option(int ch, char **argv, char *err, size_t errsz)
+{
+	char sb[SAFE_LEN];
+	char msg[256];
+
+	if (ch == ':') {
+		snprintf(err, errsz, "option '%s' requires an argument",
+		    safe(argv[optind - 1], sb));
+		return;
+	}
+	/* optopt: a short option's letter, or for a long one given an
+	 * argument it takes none, its value. */
+	if (optopt > 0 && optopt < 256)
+		snprintf(msg, sizeof(msg), "-%c", optopt);
+	else
+		snprintf(msg, sizeof(msg), "%s", argv[optind - 1]);
+	snprintf(err, errsz, "unrecognized option '%s'", safe(msg, sb));
+}
+
+/* --since and --until, once --now is known.  0, or -1 with err set. */
+static int
+set_times(struct report_cli *c, char *err, size_t errsz)
+{
+	char sb[SAFE_LEN];
+	char msg[256];
+
+	if (c->since != NULL && filter_set_time(&c->o.filter, 0, c->since,
+	    c->o.now, msg, sizeof(msg)) == -1) {
+		snprintf(err, errsz, "--since: %s", safe(msg, sb));
+		return -1;
+	}
+	if (c->until != NULL && filter_set_time(&c->o.filter, 1, c->until,
+	    c->o.now, msg, sizeof(msg)) == -1) {
+		snprintf(err, errsz, "--until: %s", safe(msg, sb));
+		return -1;
+	}
+	return 0;
+}
+
+int
+report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
+    size_t errsz)
+{
+	struct option longopts[NOPTIONS + 1];
+	char shortopts[2 * NOPTIONS + 2];
+	size_t i;
+	int ch;
+
+	memset(c, 0, sizeof(*c));
+	report_opts_init(&c->o);
+	c->fail_if = -1;
+	getopt_tables(longopts, shortopts);
 	/* getopt's own messages would quote the argument raw. */
 	opterr = 0;
 	optind = 0;
@@ -305,39 +330,18 @@ report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
 	    -1) {
 		for (i = 0; i < NOPTIONS && option_val(i) != ch; i++)
 			continue;
-		if (i < NOPTIONS) {
-			if (options[i].handler(c, &options[i], optarg, err,
-			    errsz) == -1)
-				return REPORT_CLI_BAD_VALUE;
-			if (c->help)
-				return REPORT_CLI_OK;
-		} else if (ch == ':') {
-			snprintf(err, errsz, "option '%s' requires an argument",
-			    safe(argv[optind - 1], sb));
-			return REPORT_CLI_BAD_OPTION;
-		} else {
-			/* optopt: a short option's letter, or for a long one
-			 * given an argument it takes none, its value. */
-			if (optopt > 0 && optopt < 256)
-				snprintf(msg, sizeof(msg), "-%c", optopt);
-			else
-				snprintf(msg, sizeof(msg), "%s",
-				    argv[optind - 1]);
-			snprintf(err, errsz, "unrecognized option '%s'",
-			    safe(msg, sb));
+		if (i == NOPTIONS) {
+			bad_option(ch, argv, err, errsz);
 			return REPORT_CLI_BAD_OPTION;
 		}
+		if (options[i].handler(c, &options[i], optarg, err, errsz) ==
+		    -1)
+			return REPORT_CLI_BAD_VALUE;
+		if (c->help)
+			return REPORT_CLI_OK;
 	}
-	if (c->since != NULL && filter_set_time(&c->o.filter, 0, c->since,
-	    c->o.now, msg, sizeof(msg)) == -1) {
-		snprintf(err, errsz, "--since: %s", safe(msg, sb));
+	if (set_times(c, err, errsz) == -1)
 		return REPORT_CLI_BAD_VALUE;
-	}
-	if (c->until != NULL && filter_set_time(&c->o.filter, 1, c->until,
-	    c->o.now, msg, sizeof(msg)) == -1) {
-		snprintf(err, errsz, "--until: %s", safe(msg, sb));
-		return REPORT_CLI_BAD_VALUE;
-	}
 	c->files = argv + optind;
 	c->nfiles = (size_t)(argc - optind);
 	return REPORT_CLI_OK;

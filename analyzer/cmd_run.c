@@ -184,18 +184,50 @@ print_summary(const char *log, int quiet)
 	return rc;
 }
 
+/*
+ * The child's LD_PRELOAD: the shim found next to this executable (or
+ * TLSDIAG_SHIM), then what LD_PRELOAD held.  Returns 0, or -1 after
+ * printing why.
+ */
+static int
+make_preload(char *preload, size_t preloadsz)
+{
+	char self[PATH_MAX], shim[PATH_MAX];
+	char err[PATH_MAX + 128];
+	char sp[SAFE_LEN], eb[SAFE_MSG_LEN];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n == -1) {
+		warn("cannot read /proc/self/exe");
+		return -1;
+	}
+	self[n] = '\0';
+	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim),
+	    err, sizeof(err)) == -1) {
+		warnx("%s", esc_msg(err, eb));
+		return -1;
+	}
+	if (run_compose_preload(shim, getenv("LD_PRELOAD"), preload,
+	    preloadsz) == -1) {
+		warnx("cannot preload '%s': the path must not contain ':' or "
+		    "blanks, and LD_PRELOAD must fit in 8 KiB", esc(shim, sp));
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	char err[PATH_MAX + 128];
-	char self[PATH_MAX], shim[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	char preload[8192], logpath[PATH_MAX], logtmpl[2 * PATH_MAX];
 	char cwd[PATH_MAX], sp[SAFE_LEN], eb[SAFE_MSG_LEN];
 	const char *log;
 	int regular = 1;
 	int status, saved;
-	ssize_t n;
 
 	if (run_parse_args(argc, argv, &o, err, sizeof(err)) == -1) {
 		warnx("run: %s", esc_msg(err, eb));
@@ -215,23 +247,8 @@ cmd_run(int argc, char **argv)
 		warnx("'%s': command not found", esc(o.cmd[0], sp));
 		return TLSDIAG_EXIT_RUN_NOTFOUND;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n == -1) {
-		warn("cannot read /proc/self/exe");
+	if (make_preload(preload, sizeof(preload)) == -1)
 		return TLSDIAG_EXIT_RUN_SELF;
-	}
-	self[n] = '\0';
-	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim),
-	    err, sizeof(err)) == -1) {
-		warnx("%s", esc_msg(err, eb));
-		return TLSDIAG_EXIT_RUN_SELF;
-	}
-	if (run_compose_preload(shim, getenv("LD_PRELOAD"), preload,
-	    sizeof(preload)) == -1) {
-		warnx("cannot preload '%s': the path must not contain ':' or "
-		    "blanks, and LD_PRELOAD must fit in 8 KiB", esc(shim, sp));
-		return TLSDIAG_EXIT_RUN_SELF;
-	}
 	if (o.log != NULL) {
 		if (prepare_named_log(o.log, &regular) == -1)
 			return TLSDIAG_EXIT_RUN_SELF;
@@ -256,7 +273,8 @@ cmd_run(int argc, char **argv)
 		warn("cannot run '%s'", esc(o.cmd[0], sp));
 		if (o.log == NULL)
 			unlink(logpath);
-		return saved == ENOENT ? TLSDIAG_EXIT_RUN_NOTFOUND : TLSDIAG_EXIT_RUN_NOEXEC;
+		return saved == ENOENT ? TLSDIAG_EXIT_RUN_NOTFOUND :
+		    TLSDIAG_EXIT_RUN_NOEXEC;
 	}
 	/* A quiet run with nothing to show leaves no file behind. */
 	if (regular && print_summary(log, o.quiet) == 0 && o.quiet &&

@@ -177,7 +177,7 @@ coverage_exit(void)
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
 	st = static_openssl();
-	/* a RAND call the program made reached tlsdiag as much as an SSL_ one */
+	/* a RAND call the program made reached tlsdiag like an SSL_ one */
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);
 	seen = tls || rand != 0;

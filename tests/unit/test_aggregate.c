@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../analyzer/aggregate.h"
+#include "../../analyzer/view.h"
 
 /* Build a failure line from a few fields and fold it into a. */
 static void
