@@ -421,7 +421,7 @@ json_notes(const struct view *v, cJSON *cov)
 		add_str(o, "program", n->program);
 		add_str(o, "library", n->detail[0] != '\0' ? n->detail : NULL);
 		add_num(o, "processes", (double)n->st.count);
-		agg_note_describe(n->kind, n->program, n->detail, n->st.count,
+		view_note_describe(n->kind, n->program, n->detail, n->st.count,
 		    line, sizeof(line));
 		add_str(o, "message", line);
 	}

@@ -48,7 +48,7 @@ print_notes(const struct view *v, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct agg_note *nt = e[i]->val;
 
-		agg_note_describe(nt->kind, esc(nt->program, e1),
+		view_note_describe(nt->kind, esc(nt->program, e1),
 		    esc(nt->detail, e2), nt->st.count, line, sizeof(line));
 		fprintf(out, "            %s\n", line);
 	}
@@ -57,29 +57,16 @@ print_notes(const struct view *v, FILE *out)
 	free(e);
 }
 
+/* "hosts 2: web-1 (N records, M failures), ..." */
 static void
-print_header(const struct view *v, FILE *out)
+print_hosts(const struct view *v, FILE *out)
 {
 	const struct agg *a = v->agg;
-	struct strmap_ent **e;
-	char b1[CERTTIME_BUFSZ];
-	char b2[CERTTIME_BUFSZ];
-	char b3[CERTTIME_BUFSZ];
+	struct strmap_ent **e = agg_sorted(&a->hosts);
+	size_t n = view_limit(v, a->hosts.count);
 	char eb[ESCBUF];
-	const char *sep;
-	size_t n;
 	size_t i;
-	int k;
 
-	fprintf(out, "tlsdiag report\n");
-	if (a->has_span)
-		fprintf(out, "  span      %s .. %s (%s)\n", ts(a->first, b1),
-		    ts(a->last, b2), certtime_format_duration(a->last -
-		    a->first, b3));
-	else
-		fprintf(out, "  span      -\n");
-	e = agg_sorted(&a->hosts);
-	n = view_limit(v, a->hosts.count);
 	fprintf(out, "  hosts     %zu", a->hosts.count);
 	for (i = 0; i < n; i++) {
 		const struct agg_host *h = e[i]->val;
@@ -93,8 +80,18 @@ print_header(const struct view *v, FILE *out)
 		fprintf(out, ", ... %zu more", a->hosts.count - n);
 	fputc('\n', out);
 	free(e);
-	e = agg_sorted(&a->programs);
-	n = view_limit(v, a->programs.count);
+}
+
+/* "programs 1: curl (N processes, M records, K failures), ..." */
+static void
+print_programs(const struct view *v, FILE *out)
+{
+	const struct agg *a = v->agg;
+	struct strmap_ent **e = agg_sorted(&a->programs);
+	size_t n = view_limit(v, a->programs.count);
+	char eb[ESCBUF];
+	size_t i;
+
 	fprintf(out, "  programs  %zu", a->programs.count);
 	for (i = 0; i < n; i++) {
 		const struct agg_program *p = e[i]->val;
@@ -110,21 +107,19 @@ print_header(const struct view *v, FILE *out)
 		fprintf(out, ", ... %zu more", a->programs.count - n);
 	fputc('\n', out);
 	free(e);
-	fprintf(out, "  processes %zu\n", a->procs.count);
-	fprintf(out, "  records   %llu lines read, %llu records, %llu matched, "
-	    "%llu failures (%llu warnings)", (unsigned long long)a->lines,
-	    (unsigned long long)a->records, (unsigned long long)a->matched,
-	    (unsigned long long)a->failures, (unsigned long long)a->warnings);
-	if (a->cov.suppressed != 0)
-		fprintf(out, ", %llu more suppressed by the rate limit",
-		    (unsigned long long)a->cov.suppressed);
-	if (a->truncated != 0)
-		fprintf(out, "; %llu failure record%s shortened to fit "
-		    "(tlsdiag.truncated)", (unsigned long long)a->truncated,
-		    a->truncated == 1 ? "" : "s");
-	fputc('\n', out);
+}
+
+/* The skipped lines by status, then the first few of them. */
+static void
+print_skipped(const struct agg *a, FILE *out)
+{
+	char eb[ESCBUF];
+	char xb[ESCBUF];
+	const char *sep = ": ";
+	size_t i;
+	int k;
+
 	fprintf(out, "  skipped   %llu", (unsigned long long)a->nskipped);
-	sep = ": ";
 	for (k = 1; k < RECORD_NSTATUS; k++) {
 		if (a->skipped[k] == 0)
 			continue;
@@ -135,7 +130,6 @@ print_header(const struct view *v, FILE *out)
 	fputc('\n', out);
 	for (i = 0; i < a->nsamples; i++) {
 		const struct agg_sample *s = &a->samples[i];
-		char xb[ESCBUF];
 
 		fprintf(out, "    %s:%llu: %s", esc(s->file, eb),
 		    (unsigned long long)s->line, record_status_name(s->status));
@@ -145,21 +139,64 @@ print_header(const struct view *v, FILE *out)
 		}
 		fputc('\n', out);
 	}
+}
+
+/* What the coverage records say, when the log has any. */
+static void
+print_coverage(const struct view *v, FILE *out)
+{
+	const struct agg *a = v->agg;
+
+	if (a->cov.exits == 0 && a->cov.starts == 0 &&
+	    a->cov.suppressed_events == 0)
+		return;
+	fprintf(out, "  coverage  %llu processes started TLS, %llu exited "
+	    "(%llu saw TLS, %llu static OpenSSL), %llu records "
+	    "dropped, %llu follow-up failures\n",
+	    (unsigned long long)a->cov.starts,
+	    (unsigned long long)a->cov.exits,
+	    (unsigned long long)a->cov.tls_seen,
+	    (unsigned long long)a->cov.static_openssl,
+	    (unsigned long long)a->cov.dropped,
+	    (unsigned long long)a->cov.followups);
+	print_notes(v, out);
+}
+
+static void
+print_header(const struct view *v, FILE *out)
+{
+	const struct agg *a = v->agg;
+	char b1[CERTTIME_BUFSZ];
+	char b2[CERTTIME_BUFSZ];
+	char b3[CERTTIME_BUFSZ];
+	char eb[ESCBUF];
+	char sb[64];
+	size_t i;
+
+	fprintf(out, "tlsdiag report\n");
+	if (a->has_span)
+		fprintf(out, "  span      %s .. %s (%s)\n", ts(a->first, b1),
+		    ts(a->last, b2), certtime_format_duration(a->last -
+		    a->first, b3));
+	else
+		fprintf(out, "  span      -\n");
+	print_hosts(v, out);
+	print_programs(v, out);
+	fprintf(out, "  processes %zu\n", a->procs.count);
+	fprintf(out, "  records   %llu lines read, %llu records, %llu matched, "
+	    "%llu failures (%llu warnings)", (unsigned long long)a->lines,
+	    (unsigned long long)a->records, (unsigned long long)a->matched,
+	    (unsigned long long)a->failures, (unsigned long long)a->warnings);
+	fputs(view_suppressed(a->cov.suppressed, sb, sizeof(sb)), out);
+	if (a->truncated != 0)
+		fprintf(out, "; %llu failure record%s shortened to fit "
+		    "(tlsdiag.truncated)", (unsigned long long)a->truncated,
+		    a->truncated == 1 ? "" : "s");
+	fputc('\n', out);
+	print_skipped(a, out);
 	for (i = 0; i < v->nerrors; i++)
 		fprintf(out, "  error     %s\n", esc(v->errors[i], eb));
-	if (a->cov.exits != 0 || a->cov.starts != 0 ||
-	    a->cov.suppressed_events != 0) {
-		fprintf(out, "  coverage  %llu processes started TLS, %llu exited "
-		    "(%llu saw TLS, %llu static OpenSSL), %llu records "
-		    "dropped, %llu follow-up failures\n",
-		    (unsigned long long)a->cov.starts,
-		    (unsigned long long)a->cov.exits,
-		    (unsigned long long)a->cov.tls_seen,
-		    (unsigned long long)a->cov.static_openssl,
-		    (unsigned long long)a->cov.dropped,
-		    (unsigned long long)a->cov.followups);
-		print_notes(v, out);
-	}
+	print_coverage(v, out);
 }
 
 static void

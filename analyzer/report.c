@@ -379,7 +379,7 @@ summary_notes(const struct agg *a, FILE *out)
 
 		termsafe_escape(nt->program, 60, b[0], sizeof(b[0]));
 		termsafe_escape(nt->detail, 60, b[1], sizeof(b[1]));
-		agg_note_describe(nt->kind, b[0], b[1], nt->st.count, line,
+		view_note_describe(nt->kind, b[0], b[1], nt->st.count, line,
 		    sizeof(line));
 		fprintf(out, "tlsdiag: %s\n", line);
 	}
@@ -424,6 +424,7 @@ report_summary(const char *path, FILE *out)
 	struct agg *a;
 	char *files[1];
 	char pb[96];
+	char sb[64];
 	int rc;
 
 	report_opts_init(&o);
@@ -455,9 +456,7 @@ report_summary(const char *path, FILE *out)
 		fprintf(out, "tlsdiag: %llu TLS failure%s in %zu process%s",
 		    (unsigned long long)a->failures, a->failures == 1 ? "" : "s",
 		    a->procs.count, a->procs.count == 1 ? "" : "es");
-		if (a->cov.suppressed != 0)
-			fprintf(out, ", %llu more suppressed by the rate limit",
-			    (unsigned long long)a->cov.suppressed);
+		fputs(view_suppressed(a->cov.suppressed, sb, sizeof(sb)), out);
 		fputc('\n', out);
 		summary_groups(a, out);
 		summary_notes(a, out);

@@ -1,4 +1,7 @@
-/* run.h: "tlsdiag run": start a command with the shim preloaded. */
+/*
+ * run.h: "tlsdiag run": start a command with the shim preloaded.  The
+ * helpers here print nothing; cmd_run.h is the command line.
+ */
 #ifndef TLSDIAG_RUN_H
 #define TLSDIAG_RUN_H
 
@@ -68,11 +71,14 @@ int run_resolve(const char *name, const char *path_env, char *buf,
     size_t bufsz);
 
 /*
- * The "run" subcommand (argv[0] is "run"): parse, start the command with
- * the shim, forward SIGINT, SIGTERM and SIGHUP to it, print the summary.
- * Returns the command's exit status (128 + N when killed by signal N),
- * 126 or 127 when it could not be started, 2 for a usage error.
+ * Fork and exec path (argv cmd) with LD_PRELOAD preload and TLSDIAG_LOG
+ * log set in the child only (a file without a "#!" line is run by
+ * /bin/sh, as execvp(3) does); forward SIGINT, SIGTERM and SIGHUP to it
+ * and wait.  The child reports an exec failure through a close-on-exec
+ * pipe.  Returns the wait status, or -1 with errno set if the command
+ * could not be started.  Prints nothing.
  */
-int cmd_run(int argc, char **argv);
+int run_spawn(const char *path, char **cmd, const char *preload,
+    const char *log);
 
 #endif

@@ -128,11 +128,31 @@ strmap_get(struct strmap *m, const void *key, size_t klen, int *created)
 	return e;
 }
 
+void
+strmap_iter_init(struct strmap_iter *it, const struct strmap *m)
+{
+	it->map = m;
+	it->pos = 0;
+}
+
+struct strmap_ent *
+strmap_iter_next(struct strmap_iter *it)
+{
+	const struct strmap *m = it->map;
+
+	while (it->pos < m->cap) {
+		if (m->slots[it->pos++] != NULL)
+			return m->slots[it->pos - 1];
+	}
+	return NULL;
+}
+
 struct strmap_ent **
 strmap_entries(const struct strmap *m)
 {
+	struct strmap_iter it;
 	struct strmap_ent **v;
-	size_t i;
+	struct strmap_ent *e;
 	size_t n = 0;
 
 	if (m->count == 0)
@@ -140,8 +160,8 @@ strmap_entries(const struct strmap *m)
 	v = malloc(m->count * sizeof(*v));
 	if (v == NULL)
 		return NULL;
-	for (i = 0; i < m->cap; i++)
-		if (m->slots[i] != NULL)
-			v[n++] = m->slots[i];
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL)
+		v[n++] = e;
 	return v;
 }

@@ -17,11 +17,18 @@ struct strmap_ent {
 	void *val;
 };
 
+/* The table is private to strmap.c: walk it with a strmap_iter. */
 struct strmap {
 	struct strmap_ent **slots;
 	size_t cap;
 	size_t count;
 	size_t valsize;
+};
+
+/* A position in a map; see strmap_iter_init(). */
+struct strmap_iter {
+	const struct strmap *map;
+	size_t pos;
 };
 
 /* Initialize an empty map whose values are valsize bytes. */
@@ -47,5 +54,18 @@ struct strmap_ent *strmap_find(const struct strmap *m, const void *key,
  * the array, not the entries.
  */
 struct strmap_ent **strmap_entries(const struct strmap *m);
+
+/*
+ * Start a walk over m's entries, in unspecified order:
+ *
+ *	strmap_iter_init(&it, m);
+ *	while ((e = strmap_iter_next(&it)) != NULL)
+ *
+ * Inserting into m during the walk invalidates it; changing values does not.
+ */
+void strmap_iter_init(struct strmap_iter *it, const struct strmap *m);
+
+/* The next entry of the walk, or NULL after the last. */
+struct strmap_ent *strmap_iter_next(struct strmap_iter *it);
 
 #endif

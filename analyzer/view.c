@@ -1,6 +1,10 @@
-/* view.c: helpers shared by the text, JSON and CSV renderers. */
+/*
+ * view.c: helpers shared by the text, JSON and CSV renderers and the run
+ * summary, and the sentences they say about coverage, composed once here.
+ */
 #include "view.h"
 
+#include <stdio.h>
 #include <string.h>
 
 size_t
@@ -30,4 +34,64 @@ view_frame(const struct view *v, const struct agg_frame *f,
 		return;
 	}
 	symbolize(v->sym, f->module, f->build_id, (uint64_t)f->offset, out);
+}
+
+void
+view_note_describe(int kind, const char *program, const char *detail,
+    uint64_t count, char *buf, size_t bufsz)
+{
+	char more[48] = "";
+	int n;
+
+	if (count > 1)
+		snprintf(more, sizeof(more), " (%llu processes)",
+		    (unsigned long long)count);
+	switch (kind) {
+	case AGG_NOTE_STATIC:
+		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
+		    "(statically linked): nothing could be hooked", program);
+		break;
+	case AGG_NOTE_STATIC_TOO:
+		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
+		    "(statically linked) besides libssl: calls to its own "
+		    "copy could not be hooked", program);
+		break;
+	case AGG_NOTE_OTHER_TLS:
+		n = snprintf(buf, bufsz, "%s uses %s, which tlsdiag does not "
+		    "cover", program, detail);
+		break;
+	case AGG_NOTE_ALSO_TLS:
+		n = snprintf(buf, bufsz, "%s also loaded %s, which tlsdiag "
+		    "does not cover", program, detail);
+		break;
+	case AGG_NOTE_PRIVATE:
+		n = snprintf(buf, bufsz, "%s loaded %s privately but no TLS "
+		    "call reached tlsdiag", program, detail);
+		break;
+	case AGG_NOTE_NO_CALL:
+		n = snprintf(buf, bufsz, "%s links %s but made no TLS call",
+		    program, detail);
+		break;
+	case AGG_NOTE_INTERNAL:
+		n = snprintf(buf, bufsz, "%s called OpenSSL only from inside "
+		    "libssl (dlsym pointers or BIO_f_ssl): its own failures "
+		    "may be unseen", program);
+		break;
+	default:
+		n = snprintf(buf, bufsz, "%s: %s", program, detail);
+		break;
+	}
+	if (n >= 0 && (size_t)n < bufsz)
+		snprintf(buf + n, bufsz - (size_t)n, "%s", more);
+}
+
+const char *
+view_suppressed(uint64_t n, char *buf, size_t bufsz)
+{
+	if (n == 0)
+		snprintf(buf, bufsz, "%s", "");
+	else
+		snprintf(buf, bufsz, ", %llu more suppressed by the rate limit",
+		    (unsigned long long)n);
+	return buf;
 }

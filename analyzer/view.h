@@ -31,4 +31,19 @@ double view_share(const struct view *v, uint64_t count);
 void view_frame(const struct view *v, const struct agg_frame *f,
     struct sym_result *out);
 
+/*
+ * One line for people about a note, e.g. "node carries its own OpenSSL
+ * (statically linked): nothing could be hooked", with " (N processes)"
+ * when count > 1.  program and detail are used as given (escape them
+ * first for a terminal).
+ */
+void view_note_describe(int kind, const char *program,
+    const char *detail, uint64_t count, char *buf, size_t bufsz);
+
+/*
+ * ", N more suppressed by the rate limit" when n is not 0, else "", in
+ * buf (48 bytes are enough); returns buf.
+ */
+const char *view_suppressed(uint64_t n, char *buf, size_t bufsz);
+
 #endif

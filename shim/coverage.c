@@ -102,6 +102,12 @@ static_openssl(void)
 
 static _Atomic int started;
 
+_Atomic unsigned coverage_rand;
+
+static const char *const rand_names[COVERAGE_RAND__COUNT] = {
+	"RAND_bytes", "RAND_priv_bytes", "RAND_status",
+};
+
 /*
  * The libssl copies bound, or else those merely loaded ("bound": false):
  * "scope" "private" for the first nprivate (outside the global scope),
@@ -163,20 +169,24 @@ coverage_exit(void)
 	struct libscan ls;
 	struct ossl *c[8];
 	char loaded[8][256], global[256];
-	int i, k, n, st, seen, nloaded = 0, internal_only, unused = 0;
+	int i, k, n, st, seen, tls, nloaded = 0, internal_only, unused = 0;
 	unsigned long total = 0;
+	unsigned rand;
 
 	record_flush_suppressed();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
 	st = static_openssl();
-	seen = atomic_load(&shim.tls_seen);
+	/* a RAND failure or warning was recorded: its process is accounted */
+	tls = atomic_load(&shim.tls_seen);
+	rand = atomic_load(&coverage_rand);
+	seen = tls || (rand & COVERAGE_RAND_FAILED) != 0;
 	if (!seen)
 		nloaded = resolve_loaded_libssl(loaded, 8);
 	if (!seen && !st && ls.n == 0 && nloaded == 0)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
-	internal_only = seen && !atomic_load(&shim.external_callers);
+	internal_only = tls && !atomic_load(&shim.external_callers);
 	/* a libssl linked in but never called: the program made no TLS call */
 	if (!seen && !st)
 		unused = resolve_global_libssl(global, sizeof(global));
@@ -234,6 +244,9 @@ coverage_exit(void)
 		if (bits & (1u << k))
 			jsonw_str(&w, NULL, classify_call_names[k]);
 	}
+	for (k = 0; k < COVERAGE_RAND__COUNT; k++)
+		if (rand & (1u << k))
+			jsonw_str(&w, NULL, rand_names[k]);
 	jsonw_end(&w);
 	jsonw_obj(&w, "failures");
 	for (k = 0; k < KIND__COUNT; k++)

@@ -2,6 +2,8 @@
 #ifndef TLSDIAG_COVERAGE_H
 #define TLSDIAG_COVERAGE_H
 
+#include <stdatomic.h>
+
 struct ossl;
 
 /* Failure kinds counted for the exit record. */
@@ -9,6 +11,32 @@ enum shim_kind {
 	KIND_EOF, KIND_CERT, KIND_ZERO_RETURN, KIND_SYSCALL, KIND_OSERROR,
 	KIND_SSL, KIND_VERIFY_IGNORED, KIND__COUNT
 };
+
+/* The RAND functions wrap_rand.c wraps, by their bit in coverage_rand. */
+enum coverage_rand {
+	COVERAGE_RAND_BYTES, COVERAGE_RAND_PRIV_BYTES, COVERAGE_RAND_STATUS,
+	COVERAGE_RAND__COUNT
+};
+
+/*
+ * Bit per enum coverage_rand the program called (not libssl from inside
+ * an intercepted call): listed under "called" in the exit record.  A
+ * process whose RAND calls failed or warned (COVERAGE_RAND_FAILED) gets
+ * an exit record as one that made TLS calls does; one whose RAND calls
+ * all succeeded and made no TLS call gets none, as before.
+ */
+extern _Atomic unsigned coverage_rand;
+
+/* Set in coverage_rand once a RAND call failed or warned (a record). */
+#define COVERAGE_RAND_FAILED (1u << 31)
+
+/* Note a call of RAND function r: after the first, a load and a branch. */
+#define COVERAGE_MARK_RAND(r)                                              \
+	do {                                                               \
+		if (!(atomic_load_explicit(&coverage_rand,                 \
+		    memory_order_relaxed) & (1u << (r))))                  \
+			atomic_fetch_or(&coverage_rand, 1u << (r));        \
+	} while (0)
 
 /* A libssl copy was bound for the first time: the first one writes a
  * tlsdiag_start record. */

@@ -22,6 +22,7 @@
 
 #include "../common/logformat.h"
 #include "backtrace.h"
+#include "coverage.h"
 #include "errnames.h"
 #include "observe.h"
 #include "record.h"
@@ -179,6 +180,9 @@ rand_failure(const struct randlib *l, const char *call, int ret, int status)
 	struct bt_span bt;
 	int saved = errno;
 
+	atomic_fetch_or(&coverage_rand, COVERAGE_RAND_FAILED);
+	if (!status)
+		atomic_fetch_add(&shim.failures[KIND_SSL], 1);
 	if (!record_admit())
 		goto out;
 	if (l->fn[RF_PEEK] != NULL)
@@ -231,7 +235,7 @@ out:
 }
 
 /* RAND_bytes and RAND_priv_bytes: 1 is success, 0 or -1 failure. */
-#define WRAP_RAND(name, idx)                                               \
+#define WRAP_RAND(name, idx, cov)                                          \
 	SHIM_EXPORT int                                                    \
 	name(unsigned char *buf, int num)                                  \
 	{                                                                  \
@@ -243,8 +247,10 @@ out:
 			errno = ENOSYS;                                    \
 			return -1;                                         \
 		}                                                          \
-		if (shim_depth++ == 0)                                     \
+		if (shim_depth++ == 0) {                                   \
 			observe_begin(NULL, NULL);                         \
+			COVERAGE_MARK_RAND(cov);                           \
+		}                                                          \
 		ret = ((rand_fn)l->fn[idx])(buf, num);                     \
 		shim_depth--;                                              \
 		if (ret != 1 && shim_depth == 0 && shim.ready)             \
@@ -252,8 +258,8 @@ out:
 		return ret;                                                \
 	}
 
-WRAP_RAND(RAND_bytes, RF_BYTES)
-WRAP_RAND(RAND_priv_bytes, RF_PRIV_BYTES)
+WRAP_RAND(RAND_bytes, RF_BYTES, COVERAGE_RAND_BYTES)
+WRAP_RAND(RAND_priv_bytes, RF_PRIV_BYTES, COVERAGE_RAND_PRIV_BYTES)
 
 SHIM_EXPORT int
 RAND_status(void)
@@ -265,8 +271,10 @@ RAND_status(void)
 		errno = ENOSYS;
 		return 0;
 	}
-	if (shim_depth++ == 0)
+	if (shim_depth++ == 0) {
 		observe_begin(NULL, NULL);
+		COVERAGE_MARK_RAND(COVERAGE_RAND_STATUS);
+	}
 	ret = ((status_fn)l->fn[RF_STATUS])();
 	shim_depth--;
 	/* programs poll it: one warning per process says enough */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../analyzer/aggregate.h"
+#include "../../analyzer/view.h"
 
 /* Build a failure line from a few fields and fold it into a. */
 static void
@@ -31,13 +32,13 @@ static uint64_t
 sum_counts(const struct strmap *m)
 {
 	const struct agg_stat *st;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 	uint64_t n = 0;
-	size_t i;
 
-	for (i = 0; i < m->cap; i++) {
-		if (m->slots[i] == NULL)
-			continue;
-		st = m->slots[i]->val;
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		st = e->val;
 		n += st->count;
 	}
 	return n;
@@ -218,13 +219,13 @@ add_line(struct agg *a, const char *line)
 static const struct agg_stack *
 only_stack(const struct agg *a)
 {
-	size_t i;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 
 	cr_assert_eq(a->stacks.count, 1);
-	for (i = 0; i < a->stacks.cap; i++)
-		if (a->stacks.slots[i] != NULL)
-			return a->stacks.slots[i]->val;
-	return NULL;
+	strmap_iter_init(&it, &a->stacks);
+	e = strmap_iter_next(&it);
+	return e != NULL ? e->val : NULL;
 }
 
 Test(aggregate, stack_counts_every_type)
@@ -350,12 +351,12 @@ static const struct agg_note *
 find_note(const struct agg *a, int kind, const char *program)
 {
 	const struct agg_note *n;
-	size_t i;
+	struct strmap_iter it;
+	struct strmap_ent *e;
 
-	for (i = 0; i < a->notes.cap; i++) {
-		if (a->notes.slots[i] == NULL)
-			continue;
-		n = a->notes.slots[i]->val;
+	strmap_iter_init(&it, &a->notes);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		n = e->val;
 		if (n->kind == kind && strcmp(n->program, program) == 0)
 			return n;
 	}
@@ -403,13 +404,13 @@ Test(aggregate, exit_records_become_notes)
 	n = find_note(&a, AGG_NOTE_STATIC, "node");
 	cr_assert_not_null(n);
 	cr_expect_eq(n->st.count, 2);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "node carries its own OpenSSL (statically "
 	    "linked): nothing could be hooked (2 processes)");
 	n = find_note(&a, AGG_NOTE_OTHER_TLS, "git-remote-http");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "git-remote-http uses libgnutls.so.30, which "
 	    "tlsdiag does not cover");
@@ -418,7 +419,7 @@ Test(aggregate, exit_records_become_notes)
 	cr_expect_str_eq(n->detail, "libgnutls.so.30");
 	n = find_note(&a, AGG_NOTE_PRIVATE, "python3.11");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "python3.11 loaded libssl.so.3 privately but no "
 	    "TLS call reached tlsdiag");
@@ -441,7 +442,7 @@ Test(aggregate, linked_but_unused_libssl)
 	    "\"scope\":\"global\"}],\"other_tls\":[\"libgnutls.so.30\"]"));
 	n = find_note(&a, AGG_NOTE_NO_CALL, "curl");
 	cr_assert_not_null(n);
-	agg_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
+	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
 	cr_expect_str_eq(buf, "curl links libssl.so.3 but made no TLS call");
 	cr_expect_not_null(find_note(&a, AGG_NOTE_ALSO_TLS, "curl"),

@@ -1,0 +1,212 @@
+/*
+ * agg_note.c: folds the coverage records into counts and into notes on
+ * what the shim could not see (a static OpenSSL, another TLS library, a
+ * libssl never reached).  Rate-limited failures are counted here too.
+ */
+#include "agg_note.h"
+
+#include <string.h>
+
+#include "agg_private.h"
+#include "aggregate.h"
+#include "logformat.h"
+#include "pathbase.h"
+
+static const char *const note_keys[AGG_NOTE_NKINDS] = {
+	"static_openssl", "static_openssl_besides_libssl", "other_tls",
+	"other_tls_besides_openssl", "private_libssl", "libssl_never_called",
+	"internal_callers_only",
+};
+
+const char *
+agg_note_key(int kind)
+{
+	return kind >= 0 && kind < AGG_NOTE_NKINDS ? note_keys[kind] : "?";
+}
+
+/*
+ * A count from an exit record: a positive integral number up to 2^53,
+ * else 0 (converting 1e300 to an integer type is undefined behaviour).
+ */
+static uint64_t
+count_of(const cJSON *v)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return 0;
+	d = v->valuedouble;
+	if (!(d > 0 && d <= 9007199254740992.0))
+		return 0;
+	return (uint64_t)d;
+}
+
+static int
+add_note(struct agg *a, const struct record *r, int kind, const char *detail)
+{
+	struct strmap_ent *e;
+	struct agg_note *n;
+	const char *k;
+	size_t len = 0;
+	int created;
+
+	aggp_key_add(a, &len, note_keys[kind]);
+	aggp_key_add(a, &len, r->name != NULL ? r->name : "(unknown)");
+	aggp_key_add(a, &len, detail);
+	e = strmap_get(&a->notes, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	n = e->val;
+	if (created) {
+		n->kind = kind;
+		k = e->key + strlen(e->key) + 1;
+		n->program = k;
+		n->detail = k + strlen(k) + 1;
+	}
+	agg_stat_add(&n->st, r->ts);
+	return 0;
+}
+
+/* A note for each string (its file name) in array arr, up to a few. */
+static int
+add_lib_notes(struct agg *a, const struct record *r, int kind,
+    const cJSON *arr, const char *member_name)
+{
+	const cJSON *item;
+	const cJSON *v;
+	size_t n = 0;
+	int rc = 0;
+
+	cJSON_ArrayForEach(item, arr) {
+		v = member_name != NULL ? cJSON_GetObjectItemCaseSensitive(item,
+		    member_name) : item;
+		if (!cJSON_IsString(v))
+			continue;
+		if (n++ == AGG_NOTE_MAX_LIBS)
+			break;
+		if (add_note(a, r, kind, path_base(v->valuestring)) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* What the exit record says could not be seen, as notes. */
+static int
+add_exit_notes(struct agg *a, const struct record *r, int seen)
+{
+	const cJSON *c = r->coverage;
+	const cJSON *v;
+	int rc = 0;
+
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+	    "static_openssl"))) {
+		a->cov.static_openssl++;
+		rc |= add_note(a, r, seen ? AGG_NOTE_STATIC_TOO :
+		    AGG_NOTE_STATIC, "");
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
+	    "internal_callers_only"))) {
+		a->cov.internal_only++;
+		rc |= add_note(a, r, AGG_NOTE_INTERNAL, "");
+	}
+	/*
+	 * Unreached, the libraries listed were loaded but not bound: "scope"
+	 * "global" is a libssl linked in and never called (the program made
+	 * no TLS call), anything else one loaded privately.
+	 */
+	v = cJSON_GetObjectItemCaseSensitive(c, "libraries");
+	if (!seen && cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
+		const cJSON *lib, *sc, *path;
+		int global = 0, private = 0, kind;
+		size_t n = 0;
+
+		cJSON_ArrayForEach(lib, v) {
+			sc = cJSON_GetObjectItemCaseSensitive(lib, "scope");
+			path = cJSON_GetObjectItemCaseSensitive(lib, "path");
+			kind = cJSON_IsString(sc) &&
+			    strcmp(sc->valuestring, "global") == 0 ?
+			    AGG_NOTE_NO_CALL : AGG_NOTE_PRIVATE;
+			if (kind == AGG_NOTE_NO_CALL)
+				global = 1;
+			else
+				private = 1;
+			if (!cJSON_IsString(path) || n++ == AGG_NOTE_MAX_LIBS)
+				continue;
+			rc |= add_note(a, r, kind, path_base(path->valuestring));
+		}
+		if (private)
+			a->cov.private_libssl++;
+		/* OpenSSL was there too: another TLS library is "also" */
+		seen = global;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(c, "other_tls");
+	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
+		a->cov.other_tls++;
+		rc |= add_lib_notes(a, r, seen ? AGG_NOTE_ALSO_TLS :
+		    AGG_NOTE_OTHER_TLS, v, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Rate-limited failures, counted once per process: its exit record counts
+ * every one it held back (including those its tlsdiag_suppressed records
+ * already reported), so once a process has one, its tlsdiag_suppressed
+ * records no longer add.  Without a process key (no pid), each record's
+ * count is taken as it comes.  Input order does not matter.
+ */
+static void
+add_suppressed(struct agg *a, struct agg_proc *p, int from_exit,
+    uint64_t n)
+{
+	if (from_exit)
+		a->cov.suppressed_exits += n;
+	else
+		a->cov.suppressed_events += n;
+	if (p == NULL) {
+		a->cov.suppressed += n;
+		return;
+	}
+	if (from_exit) {
+		if (!p->has_exit_count)
+			a->cov.suppressed -= p->suppressed_events;
+		p->has_exit_count = 1;
+		a->cov.suppressed += n;
+	} else {
+		p->suppressed_events += n;
+		if (!p->has_exit_count)
+			a->cov.suppressed += n;
+	}
+}
+
+int
+aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p)
+{
+	const cJSON *c = r->coverage;
+	const cJSON *v;
+	int seen;
+
+	if (strcmp(r->action, LOGFORMAT_ACTION_START) == 0)
+		a->cov.starts++;
+	if (strcmp(r->action, LOGFORMAT_ACTION_SUPPRESSED) == 0 &&
+	    r->suppressed != RECORD_NONE && r->suppressed > 0)
+		add_suppressed(a, p, 0, (uint64_t)r->suppressed);
+	if (strcmp(r->action, LOGFORMAT_ACTION_EXIT) != 0)
+		return 0;
+	a->cov.exits++;
+	if (c == NULL)
+		return 0;
+	seen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen"));
+	a->cov.tls_seen += seen;
+	a->cov.records += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "records"));
+	a->cov.dropped += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "dropped"));
+	a->cov.followups += count_of(cJSON_GetObjectItemCaseSensitive(c,
+	    "followups"));
+	/* An older exit record without the count leaves the events' sum. */
+	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
+	if (cJSON_IsNumber(v))
+		add_suppressed(a, p, 1, count_of(v));
+	return add_exit_notes(a, r, seen);
+}

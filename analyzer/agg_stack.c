@@ -1,0 +1,257 @@
+/*
+ * agg_stack.c: failures by call site.  The shim writes a stack's frames
+ * only in the first record of it in a log file, so frames are learned
+ * from every record and given to the counted stacks at the end.
+ */
+#include "agg_stack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg_private.h"
+#include "aggregate.h"
+
+static void
+free_frames(struct agg_frames *fr)
+{
+	size_t j;
+
+	for (j = 0; j < fr->nframes; j++) {
+		free(fr->frames[j].module);
+		free(fr->frames[j].build_id);
+		free(fr->frames[j].symbol);
+	}
+	free(fr->frames);
+}
+
+static void
+free_stacks(struct strmap *m)
+{
+	struct strmap_iter it;
+	struct strmap_ent *e;
+	struct agg_stack *s;
+	size_t j;
+
+	strmap_iter_init(&it, m);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		s = e->val;
+		free_frames(&s->fr);
+		free(s->type);
+		free(s->program);
+		for (j = 0; j < s->ntypes; j++)
+			free(s->types[j].type);
+	}
+}
+
+static void
+parse_frames(struct agg_frames *s, const cJSON *bt)
+{
+	const cJSON *f;
+	const cJSON *v;
+	struct agg_frame *fr;
+	size_t n = 0;
+	double d;
+
+	if (bt == NULL)
+		return;
+	s->frames = calloc(AGG_MAX_FRAMES, sizeof(*s->frames));
+	if (s->frames == NULL)
+		return;
+	cJSON_ArrayForEach(f, bt) {
+		if (n == AGG_MAX_FRAMES)
+			break;
+		if (!cJSON_IsObject(f))
+			continue;
+		fr = &s->frames[n++];
+		v = cJSON_GetObjectItemCaseSensitive(f, "module");
+		fr->module = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "build_id");
+		fr->build_id = cJSON_IsString(v) ? strdup(v->valuestring) :
+		    NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "symbol");
+		fr->symbol = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+		v = cJSON_GetObjectItemCaseSensitive(f, "offset");
+		d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+		fr->offset = d >= 0 && d < 9007199254740992.0 ? (int64_t)d :
+		    RECORD_NONE;
+	}
+	s->nframes = n;
+}
+
+/* Without a stack_id, frames' module+offset pairs identify the stack. */
+static size_t
+frames_key(struct agg *a, const cJSON *bt)
+{
+	const cJSON *f;
+	const cJSON *m;
+	const cJSON *o;
+	size_t len = 0;
+	int n;
+
+	cJSON_ArrayForEach(f, bt) {
+		m = cJSON_GetObjectItemCaseSensitive(f, "module");
+		o = cJSON_GetObjectItemCaseSensitive(f, "offset");
+		n = snprintf(a->key + len, sizeof(a->key) - len, "%.200s+%.0f;",
+		    cJSON_IsString(m) ? m->valuestring : "?",
+		    cJSON_IsNumber(o) ? o->valuedouble : -1.0);
+		if (n < 0 || (size_t)n >= sizeof(a->key) - len)
+			break;
+		len += (size_t)n;
+	}
+	return len;
+}
+
+/* Does type entry x sort before y (more failures, then by name)? */
+static int
+stack_type_before(const struct agg_stack_type *x,
+    const struct agg_stack_type *y)
+{
+	if (x->count != y->count)
+		return x->count > y->count;
+	return strcmp(x->type, y->type) < 0;
+}
+
+/*
+ * Count one failure of type at call site s, keeping s->types sorted.
+ * Returns 0, or -1 if memory ran out (the failure then counts as of
+ * another type, so the per-type counts still add up to the site's).
+ */
+static int
+stack_count_type(struct agg_stack *s, const char *type)
+{
+	struct agg_stack_type t;
+	size_t i;
+
+	/* Kept names are cut like keys: compare only what was kept. */
+	for (i = 0; i < s->ntypes; i++)
+		if (strncmp(s->types[i].type, type, AGG_KEY_FIELD_MAX) == 0)
+			break;
+	if (i == s->ntypes) {
+		if (s->ntypes == AGG_STACK_TYPES) {
+			s->other_types++;
+			return 0;
+		}
+		s->types[i].type = strndup(type, AGG_KEY_FIELD_MAX);
+		if (s->types[i].type == NULL) {
+			s->other_types++;
+			return -1;
+		}
+		s->types[i].count = 0;
+		s->ntypes++;
+	}
+	s->types[i].count++;
+	while (i > 0 && stack_type_before(&s->types[i], &s->types[i - 1])) {
+		t = s->types[i - 1];
+		s->types[i - 1] = s->types[i];
+		s->types[i] = t;
+		i--;
+	}
+	return 0;
+}
+
+/*
+ * Move the frames learned for stack key (by agg_learn()) into *to.
+ * Returns 1 if there were some.
+ */
+static int
+take_frames(struct agg *a, struct agg_frames *to, const char *key,
+    size_t len)
+{
+	struct strmap_ent *e;
+	struct agg_frames *fr;
+
+	if (a->frames.count == 0)
+		return 0;
+	e = strmap_find(&a->frames, key, len);
+	if (e == NULL)
+		return 0;
+	fr = e->val;
+	if (fr->frames == NULL)
+		return 0;
+	*to = *fr;
+	fr->frames = NULL;
+	fr->nframes = 0;
+	return 1;
+}
+
+int
+agg_learn(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	const struct agg_stack *s;
+	size_t len = 0;
+	int created;
+
+	if (r->stack_id == NULL || r->backtrace == NULL)
+		return 0;
+	aggp_key_add(a, &len, r->stack_id);
+	e = strmap_find(&a->stacks, a->key, len);
+	if (e != NULL && (s = e->val)->fr.frames != NULL)
+		return 0;
+	e = strmap_get(&a->frames, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	if (created)
+		parse_frames(e->val, r->backtrace);
+	return 0;
+}
+
+void
+agg_finish(struct agg *a)
+{
+	struct strmap_ent **e;
+	struct agg_stack *s;
+	size_t i;
+
+	if (a->frames.count == 0)
+		return;
+	e = strmap_entries(&a->stacks);
+	for (i = 0; e != NULL && i < a->stacks.count; i++) {
+		s = e[i]->val;
+		if (s->fr.frames == NULL)
+			take_frames(a, &s->fr, e[i]->key, e[i]->klen);
+	}
+	free(e);
+}
+
+int
+aggp_stack_add(struct agg *a, const struct record *r)
+{
+	struct strmap_ent *e;
+	struct agg_stack *s;
+	size_t len = 0;
+	int created;
+
+	if (r->stack_id != NULL)
+		aggp_key_add(a, &len, r->stack_id);
+	else if (r->backtrace != NULL)
+		len = frames_key(a, r->backtrace);
+	if (len == 0)
+		return 0;
+	e = strmap_get(&a->stacks, a->key, len, &created);
+	if (e == NULL)
+		return -1;
+	s = e->val;
+	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
+		parse_frames(&s->fr, r->backtrace);
+	if (created) {
+		s->type = aggp_strdup(r->type != NULL ? r->type :
+		    aggp_rand_type(r));
+		s->program = aggp_strdup(r->name);
+	}
+	agg_stat_add(&s->st, r->ts);
+	return stack_count_type(s, aggp_type_of(r));
+}
+
+void
+aggp_stacks_free(struct agg *a)
+{
+	struct strmap_iter it;
+	struct strmap_ent *e;
+
+	free_stacks(&a->stacks);
+	strmap_iter_init(&it, &a->frames);
+	while ((e = strmap_iter_next(&it)) != NULL)
+		free_frames(e->val);
+}
