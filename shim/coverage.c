@@ -139,8 +139,6 @@ coverage_copy_seen(const struct ossl *o)
 
 	if (!shim.ready || atomic_exchange(&started, 1))
 		return;
-	if (shim.cfg.depth > 0)
-		backtrace_warmup();
 	snprintf(msg, sizeof(msg), "TLS activity in %.64s: %s (%.200s)",
 	    shim.name,
 	    o->version, o->path);
