@@ -88,6 +88,12 @@ in_self(const void *p)
 	    (uintptr_t)p < self_hi;
 }
 
+int
+resolve_in_self(const void *p)
+{
+	return in_self(p);
+}
+
 static void *
 sym(void *h, const char *name)
 {
@@ -108,6 +114,7 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	o->base = base;
 	o->handle = h;
 	atomic_init(&o->ex_index, -1);
+	atomic_init(&o->failure_path, 0);
 	snprintf(o->path, sizeof(o->path), "%s", path);
 #define X(ret, name, args)                                                 \
 	*(void **)&o->name = sym(h, #name);                                \
@@ -122,7 +129,7 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	X(int, SSL_accept, ())
 	X(int, SSL_shutdown, ())
 	X(long, SSL_get_verify_result, ())
-	OSSL_HELPERS(X)
+	OSSL_FIRST_CALL(X)
 #undef X
 	/* 1.1.1+ have the _ex forms; older copies lack them harmlessly. */
 #define X(ret, name, args) *(void **)&o->name = sym(h, #name);
@@ -130,14 +137,61 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	X(int, SSL_peek, ())
 	X(int, SSL_peek_ex, ())
 	X(int, SSL_write_ex, ())
-	OSSL_OPTIONAL(X)
+	OSSL_FIRST_CALL_OPTIONAL(X)
 #undef X
-	if (o->SSL_get1_peer_certificate == NULL)
-		o->SSL_get1_peer_certificate = o->SSL_get_peer_certificate;
 	o->version_num = o->OpenSSL_version_num();
 	o->layout = classify_layout(o->version_num);
 	snprintf(o->version, sizeof(o->version), "%s", o->OpenSSL_version(0));
 	return 0;
+}
+
+#define X(ret, name, args) +1
+enum {
+	NFAIL = 0 OSSL_HELPERS(X),
+	NFAIL_ALL = NFAIL OSSL_OPTIONAL(X)
+};
+#undef X
+
+int
+resolve_failure_path(struct ossl *o)
+{
+	void *fn[NFAIL_ALL];
+	int i, saved, st = atomic_load_explicit(&o->failure_path,
+	    memory_order_acquire);
+
+	if (st != 0)
+		return st == 1 ? 0 : -1;
+	/* dlsym outside the lock (see the file comment); losers drop theirs */
+	saved = errno;
+	i = 0;
+#define X(ret, name, args) fn[i++] = sym(o->handle, #name);
+	OSSL_HELPERS(X)
+	OSSL_OPTIONAL(X)
+#undef X
+	for (st = 1, i = 0; i < NFAIL; i++)
+		if (fn[i] == NULL)
+			st = 2;
+	pthread_mutex_lock(&lock);
+	if (atomic_load_explicit(&o->failure_path, memory_order_relaxed) == 0) {
+		i = 0;
+#define X(ret, name, args) *(void **)&o->name = fn[i++];
+		OSSL_HELPERS(X)
+		OSSL_OPTIONAL(X)
+#undef X
+		if (o->SSL_get1_peer_certificate == NULL)
+			o->SSL_get1_peer_certificate =
+			    o->SSL_get_peer_certificate;
+		/* the pointers are written before anyone can see st */
+		atomic_store_explicit(&o->failure_path, st,
+		    memory_order_release);
+		if (st != 1)
+			shim_debug("'%s' lacks a function of the failure path: "
+			    "its failures are not recorded", o->path);
+	}
+	st = atomic_load_explicit(&o->failure_path, memory_order_relaxed);
+	pthread_mutex_unlock(&lock);
+	errno = saved;
+	return st == 1 ? 0 : -1;
 }
 
 /* The copy whose libssl is loaded at base, creating it; NULL if full. */

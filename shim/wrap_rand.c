@@ -62,16 +62,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct randlib scratch;
 static _Atomic int status_recorded;
 
-/* 1 if p lies in this library (a lookup that found our own wrapper). */
-static int
-in_self(void *p)
-{
-	Dl_info a, b;
-
-	return p != NULL && dladdr(p, &a) != 0 &&
-	    dladdr((void *)in_self, &b) != 0 && a.dli_fbase == b.dli_fbase;
-}
-
 /* Fill l from handle h; 0 if h has RAND_bytes (not ours), else -1. */
 static int
 fill(struct randlib *l, void *h)
@@ -80,7 +70,8 @@ fill(struct randlib *l, void *h)
 
 	for (i = 0; i < RF__COUNT; i++) {
 		l->fn[i] = dlsym(h, rf_names[i]);
-		if (in_self(l->fn[i]))
+		/* not dladdr: it scans libcrypto's symbols, 53,000 a call */
+		if (resolve_in_self(l->fn[i]))
 			l->fn[i] = NULL;
 	}
 	return l->fn[RF_BYTES] != NULL ? 0 : -1;
