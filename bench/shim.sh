@@ -145,6 +145,7 @@ cg() {
 	case $2 in
 	tls) set -- "$1" "$BENCH" small mem "$3" "$CERT" "$KEY" "$CA" ;;
 	nocall) set -- "$1" "$BENCH" none mem "$3" "$CERT" "$KEY" ;;
+	rand) set -- "$1" "$BENCH" rand mem "$3" "$CERT" "$KEY" ;;
 	# shellcheck disable=SC2016
 	sh) set -- "$1" sh -c \
 	    'i=0; while [ "$i" -lt "$0" ]; do i=$((i + 1)); done' "$3" ;;
@@ -189,6 +190,7 @@ done <<EOF_P
 tls 2000 $TLS_TARGET TLS calls: tlsbench small/mem, verified
 sh 2000 $NOTLS_TARGET no TLS: sh, a loop, no libssl
 nocall 2000 $NOTLS_TARGET links libssl, no TLS call: tlsbench none
+rand 2000 $TLS_TARGET RAND_bytes calls only: tlsbench rand/mem
 EOF_P
 
 fi
