@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "str.h"
 
 #define MAX_COPIES 8
 #define MAX_MODULES 64
@@ -115,7 +116,7 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	o->handle = h;
 	atomic_init(&o->ex_index, -1);
 	atomic_init(&o->failure_path, 0);
-	snprintf(o->path, sizeof(o->path), "%s", path);
+	str_cat(o->path, sizeof(o->path), path, STR_END);
 #define X(ret, name, args)                                                 \
 	*(void **)&o->name = sym(h, #name);                                \
 	if (o->name == NULL) {                                             \
@@ -141,7 +142,8 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 #undef X
 	o->version_num = o->OpenSSL_version_num();
 	o->layout = classify_layout(o->version_num);
-	snprintf(o->version, sizeof(o->version), "%s", o->OpenSSL_version(0));
+	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0),
+	    STR_END);
 	return 0;
 }
 
@@ -291,8 +293,8 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		return 0;
 	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
 	    info->dlpi_name[0] != '\0')
-		snprintf(sc->names[sc->n++], sizeof(sc->names[0]), "%s",
-		    info->dlpi_name);
+		str_cat(sc->names[sc->n++], sizeof(sc->names[0]),
+		    info->dlpi_name, STR_END);
 	return 0;
 }
 
@@ -342,8 +344,10 @@ copy_for_module(const Dl_info *caller, int *internal)
 {
 	Dl_info d;
 	void *h = NULL, *p = NULL;
+	/* object_at names the executable program_invocation_name */
 	int is_main = caller->dli_fname == NULL ||
-	    caller->dli_fname[0] == '\0';
+	    caller->dli_fname[0] == '\0' ||
+	    caller->dli_fname == program_invocation_name;
 
 	if (!is_main)
 		h = dlopen(caller->dli_fname, RTLD_NOLOAD | RTLD_LAZY);
@@ -506,7 +510,7 @@ resolve_loaded_libssl(char (*out)[256], int max)
 	k = scan_libssl(found, max < 8 ? max : 8, g.dli_fname);
 	for (i = 0; i < k; i++)
 		if (object_at(found[i], &d) != 0 && d.dli_fbase != g.dli_fbase)
-			snprintf(out[n++], sizeof(out[0]), "%s", d.dli_fname);
+			str_cat(out[n++], sizeof(out[0]), d.dli_fname, STR_END);
 	return n;
 }
 
@@ -523,6 +527,6 @@ resolve_global_libssl(char *out, size_t cap)
 
 	if (p == NULL || object_at(p, &d) == 0 || d.dli_fname == NULL)
 		return 0;
-	snprintf(out, cap, "%s", d.dli_fname);
+	str_cat(out, cap, d.dli_fname, STR_END);
 	return 1;
 }
