@@ -245,13 +245,12 @@ struct scan {
 static uintptr_t
 self_bias(void)
 {
-	Dl_info d;
-	struct link_map *lm = NULL;
+	struct dl_find_object o;
 
-	if (dladdr1((const void *)self_bias, &d, (void **)&lm,
-	    RTLD_DL_LINKMAP) == 0 || lm == NULL)
+	if (_dl_find_object((void *)(uintptr_t)self_bias, &o) != 0 ||
+	    o.dlfo_link_map == NULL)
 		return 0;
-	return (uintptr_t)lm->l_addr;
+	return (uintptr_t)o.dlfo_link_map->l_addr;
 }
 
 /*
