@@ -101,7 +101,8 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b / a }'
 }
 
-# ONLY=startup (or ONLY=ops, ONLY=wall) runs one part of the bench.
+# ONLY=startup (or ops, recfail: the recorded failure row alone, wall)
+# runs one part of the bench.
 ONLY=${ONLY:-all}
 if [ "$ONLY" = all ] || [ "$ONLY" = ops ]; then
 echo "== callgrind: instructions per operation (bare vs shim) =="
@@ -121,7 +122,10 @@ handshake sock 50 1.01 $CA
 verifyfail mem 50 -
 rand mem 20000 1.01
 EOF_W
+fi
+
 # a recorded failure: every one written (no rate limit)
+if [ "$ONLY" = all ] || [ "$ONLY" = ops ] || [ "$ONLY" = recfail ]; then
 b=$(instr bare eof mem 200)
 s=$(RATE=0 instr shim eof mem 200)
 echo "recorded failure (eof/mem, every failure written): $((s - b)) instructions over bare"
