@@ -101,6 +101,10 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b / a }'
 }
 
+# ONLY=startup (or ops, recfail: the recorded failure row alone, wall)
+# runs one part of the bench.
+ONLY=${ONLY:-all}
+if [ "$ONLY" = all ] || [ "$ONLY" = ops ]; then
 echo "== callgrind: instructions per operation (bare vs shim) =="
 printf '%-34s %14s %14s %9s %9s\n' workload bare shim ratio target
 while read -r work tr n target extra; do
@@ -118,11 +122,19 @@ handshake sock 50 1.01 $CA
 verifyfail mem 50 -
 rand mem 20000 1.01
 EOF_W
+fi
+
 # a recorded failure: every one written (no rate limit)
+if [ "$ONLY" = all ] || [ "$ONLY" = ops ] || [ "$ONLY" = recfail ]; then
 b=$(instr bare eof mem 200)
 s=$(RATE=0 instr shim eof mem 200)
 echo "recorded failure (eof/mem, every failure written): $((s - b)) instructions over bare"
 
+fi
+
+if [ "$ONLY" = all ] || [ "$ONLY" = startup ]; then
+TLS_TARGET=300000
+NOTLS_TARGET=50000
 # What a process pays once, at start-up and exit, whatever it does in
 # between: instructions of a run with loop length N and 2N, extrapolated
 # to a loop of length 0 (2 C(N) - C(2N), so the loop cancels), under the
@@ -137,6 +149,7 @@ cg() {
 	case $2 in
 	tls) set -- "$1" "$BENCH" small mem "$3" "$CERT" "$KEY" "$CA" ;;
 	nocall) set -- "$1" "$BENCH" none mem "$3" "$CERT" "$KEY" ;;
+	rand) set -- "$1" "$BENCH" rand mem "$3" "$CERT" "$KEY" ;;
 	# shellcheck disable=SC2016
 	sh) set -- "$1" sh -c \
 	    'i=0; while [ "$i" -lt "$0" ]; do i=$((i + 1)); done' "$3" ;;
@@ -158,20 +171,35 @@ once() {
 	    awk '{ printf "%d\n", 2 * $1 - $2 }'
 }
 
+# verdict VALUE TARGET: PASS or MISS
+verdict() {
+	if [ "$1" -le "$2" ]; then echo PASS; else echo MISS; fi
+}
+
 echo
 echo "== callgrind: instructions added once per process (2N - N loop lengths) =="
-printf '%-58s %10s %10s %10s\n' program shim "any preload" target
+echo "shim-bare: the whole cost; empty-bare: any LD_PRELOAD library (an empty"
+echo "one); shim-empty: the shim's own part.  Target: $TLS_TARGET for a process"
+echo "making TLS calls, $NOTLS_TARGET for one that never does."
+printf '%-44s %9s %9s %9s %8s %-4s %-4s\n' program shim-bare empty-bare \
+    shim-empty target all own
 while read -r name n target what; do
 	b=$(once bare "$name" "$n")
 	s=$(once shim "$name" "$n")
 	e=$(once empty "$name" "$n")
-	printf '%-58s %10d %10d %10s\n' "$what" $((s - b)) $((e - b)) "$target"
+	printf '%-44s %9d %9d %9d %8d %-4s %-4s\n' "$what" $((s - b)) \
+	    $((e - b)) $((s - e)) "$target" "$(verdict $((s - b)) "$target")" \
+	    "$(verdict $((s - e)) "$target")"
 done <<EOF_P
-tls 2000 300000 TLS calls: tlsbench small/mem, verified, N=2000 records
-sh 2000 50000 no TLS: sh, a loop of N=2000, no libssl
-nocall 2000 - links libssl, no TLS call: tlsbench none, N=2000
+tls 2000 $TLS_TARGET TLS calls: tlsbench small/mem, verified
+sh 2000 $NOTLS_TARGET no TLS: sh, a loop, no libssl
+nocall 2000 $NOTLS_TARGET links libssl, no TLS call: tlsbench none
+rand 2000 $TLS_TARGET RAND_bytes calls only: tlsbench rand/mem
 EOF_P
 
+fi
+
+if [ "$ONLY" = all ] || [ "$ONLY" = wall ]; then
 echo
 echo "== wall clock: median of $RUNS runs, bare and shim alternated${PIN:+, $PIN}, time per operation =="
 if command -v ltrace >/dev/null 2>&1; then have_ltrace=1; else have_ltrace=0; fi
@@ -240,3 +268,4 @@ b=$1 s=$2
 echo "failures among work (mixed/mem): bare $(awk -v x="$b" 'BEGIN { printf "%.0f", 1 / x }') \
 failures/s offered, each after two 64-byte records; throughput kept \
 $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f%%", 100 * b / s }') (target >= 90%)"
+fi

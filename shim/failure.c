@@ -430,6 +430,8 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 	f.ssl_error = o->SSL_get_error(s, ret);
 	if (classify_is_retry(f.ssl_error) || f.ssl_error == SSL_ERROR_NONE)
 		goto out;
+	if (resolve_failure_path(o) < 0)
+		goto out;
 	/*
 	 * Once a connection has failed, programs still call into it while
 	 * cleaning up (curl reads and shuts down after a failed handshake);
@@ -465,6 +467,8 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	struct classify_out k;
 	struct conn cn;
 
+	if (resolve_failure_path(o) < 0)
+		return;
 	o->ERR_set_mark();
 	if (conn_flags(o, s) & FLAG_VERIFY_RECORDED)
 		goto out;

@@ -18,6 +18,7 @@
 #include "backtrace.h"
 #include "coverage.h"
 #include "record.h"
+#include "str.h"
 
 struct shim_state shim;
 _Thread_local int shim_depth;
@@ -136,12 +137,12 @@ init_once(void)
 	if (config_load(&shim.cfg, env, shim.secure, err, sizeof(err)) < 0)
 		shim_debug("%s", err);
 	if (uname(&u) == 0)
-		snprintf(shim.host, sizeof(shim.host), "%s", u.nodename);
+		str_cat(shim.host, sizeof(shim.host), u.nodename, STR_END);
 	n = readlink("/proc/self/exe", shim.exe, sizeof(shim.exe) - 1);
 	shim.exe[n > 0 ? n : 0] = '\0';
 	slash = strrchr(shim.exe, '/');
-	snprintf(shim.name, sizeof(shim.name), "%.255s",
-	    slash != NULL ? slash + 1 : shim.exe);
+	str_cat(shim.name, sizeof(shim.name),
+	    slash != NULL ? slash + 1 : shim.exe, STR_END);
 	if (shim.secure)
 		shim_debug("secure-execution process: environment ignored");
 	pthread_atfork(NULL, NULL, atfork_child);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "str.h"
 
 #define MAX_COPIES 8
 #define MAX_MODULES 64
@@ -88,6 +89,12 @@ in_self(const void *p)
 	    (uintptr_t)p < self_hi;
 }
 
+int
+resolve_in_self(const void *p)
+{
+	return in_self(p);
+}
+
 static void *
 sym(void *h, const char *name)
 {
@@ -108,7 +115,8 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	o->base = base;
 	o->handle = h;
 	atomic_init(&o->ex_index, -1);
-	snprintf(o->path, sizeof(o->path), "%s", path);
+	atomic_init(&o->failure_path, 0);
+	str_cat(o->path, sizeof(o->path), path, STR_END);
 #define X(ret, name, args)                                                 \
 	*(void **)&o->name = sym(h, #name);                                \
 	if (o->name == NULL) {                                             \
@@ -122,7 +130,7 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	X(int, SSL_accept, ())
 	X(int, SSL_shutdown, ())
 	X(long, SSL_get_verify_result, ())
-	OSSL_HELPERS(X)
+	OSSL_FIRST_CALL(X)
 #undef X
 	/* 1.1.1+ have the _ex forms; older copies lack them harmlessly. */
 #define X(ret, name, args) *(void **)&o->name = sym(h, #name);
@@ -130,14 +138,62 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	X(int, SSL_peek, ())
 	X(int, SSL_peek_ex, ())
 	X(int, SSL_write_ex, ())
-	OSSL_OPTIONAL(X)
+	OSSL_FIRST_CALL_OPTIONAL(X)
 #undef X
-	if (o->SSL_get1_peer_certificate == NULL)
-		o->SSL_get1_peer_certificate = o->SSL_get_peer_certificate;
 	o->version_num = o->OpenSSL_version_num();
 	o->layout = classify_layout(o->version_num);
-	snprintf(o->version, sizeof(o->version), "%s", o->OpenSSL_version(0));
+	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0),
+	    STR_END);
 	return 0;
+}
+
+#define X(ret, name, args) +1
+enum {
+	NFAIL = 0 OSSL_HELPERS(X),
+	NFAIL_ALL = NFAIL OSSL_OPTIONAL(X)
+};
+#undef X
+
+int
+resolve_failure_path(struct ossl *o)
+{
+	void *fn[NFAIL_ALL];
+	int i, saved, st = atomic_load_explicit(&o->failure_path,
+	    memory_order_acquire);
+
+	if (st != 0)
+		return st == 1 ? 0 : -1;
+	/* dlsym outside the lock (see the file comment); losers drop theirs */
+	saved = errno;
+	i = 0;
+#define X(ret, name, args) fn[i++] = sym(o->handle, #name);
+	OSSL_HELPERS(X)
+	OSSL_OPTIONAL(X)
+#undef X
+	for (st = 1, i = 0; i < NFAIL; i++)
+		if (fn[i] == NULL)
+			st = 2;
+	pthread_mutex_lock(&lock);
+	if (atomic_load_explicit(&o->failure_path, memory_order_relaxed) == 0) {
+		i = 0;
+#define X(ret, name, args) *(void **)&o->name = fn[i++];
+		OSSL_HELPERS(X)
+		OSSL_OPTIONAL(X)
+#undef X
+		if (o->SSL_get1_peer_certificate == NULL)
+			o->SSL_get1_peer_certificate =
+			    o->SSL_get_peer_certificate;
+		/* the pointers are written before anyone can see st */
+		atomic_store_explicit(&o->failure_path, st,
+		    memory_order_release);
+		if (st != 1)
+			shim_debug("'%s' lacks a function of the failure path: "
+			    "its failures are not recorded", o->path);
+	}
+	st = atomic_load_explicit(&o->failure_path, memory_order_relaxed);
+	pthread_mutex_unlock(&lock);
+	errno = saved;
+	return st == 1 ? 0 : -1;
 }
 
 /* The copy whose libssl is loaded at base, creating it; NULL if full. */
@@ -182,19 +238,44 @@ struct scan {
 	char names[MAX_SCAN][256];
 	int n;
 	uintptr_t self;		/* our own load bias */
+	const char *skip;	/* an object not to look at, or NULL */
 };
 
 /* Our own load bias, as dl_iterate_phdr reports it (dlpi_addr). */
 static uintptr_t
 self_bias(void)
 {
-	Dl_info d;
-	struct link_map *lm = NULL;
+	struct dl_find_object o;
 
-	if (dladdr1((const void *)self_bias, &d, (void **)&lm,
-	    RTLD_DL_LINKMAP) == 0 || lm == NULL)
+	if (_dl_find_object((void *)(uintptr_t)self_bias, &o) != 0 ||
+	    o.dlfo_link_map == NULL)
 		return 0;
-	return (uintptr_t)lm->l_addr;
+	return (uintptr_t)o.dlfo_link_map->l_addr;
+}
+
+/*
+ * 1 if the object at path is part of the C library, the kernel's vDSO or
+ * OpenSSL's libcrypto, which never define libssl's API: the scan skips
+ * them, saving a dlopen and a dlsym each (about 6,000 instructions) in
+ * the exit of every process that made no TLS call.
+ */
+static int
+system_object(const char *path)
+{
+	static const char *const stems[] = {
+		"libc.so.", "ld-linux", "ld64.so.", "linux-vdso.so.",
+		"linux-gate.so.", "libm.so.", "libdl.so.", "libpthread.so.",
+		"librt.so.", "libresolv.so.", "libgcc_s.so.", "libcrypto.so.",
+		NULL
+	};
+	const char *base = strrchr(path, '/');
+	int i;
+
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; stems[i] != NULL; i++)
+		if (strncmp(base, stems[i], strlen(stems[i])) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -206,10 +287,13 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	/* never ourselves: we define no libssl, and need no dlopen */
 	if (info->dlpi_addr == sc->self)
 		return 0;
+	if (info->dlpi_name != NULL && (system_object(info->dlpi_name) ||
+	    (sc->skip != NULL && strcmp(info->dlpi_name, sc->skip) == 0)))
+		return 0;
 	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
 	    info->dlpi_name[0] != '\0')
-		snprintf(sc->names[sc->n++], sizeof(sc->names[0]), "%s",
-		    info->dlpi_name);
+		str_cat(sc->names[sc->n++], sizeof(sc->names[0]),
+		    info->dlpi_name, STR_END);
 	return 0;
 }
 
@@ -217,12 +301,13 @@ static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * The loaded objects other than us that define libssl's API themselves,
- * in load order: the address of the marker in each, up to max.  Names
- * are collected inside the dl_iterate_phdr callback; dlopen and dlsym run
- * after it returns.  Returns how many.
+ * in load order: the address of the marker in each, up to max, leaving
+ * out the object named skip (if not NULL).  Names are collected inside
+ * the dl_iterate_phdr callback; dlopen and dlsym run after it returns.
+ * Returns how many.
  */
 static int
-scan_libssl(void **out, int max)
+scan_libssl(void **out, int max, const char *skip)
 {
 	static struct scan sc;	/* 64 KiB: too big for a host's stack */
 	Dl_info d;
@@ -232,6 +317,7 @@ scan_libssl(void **out, int max)
 	pthread_mutex_lock(&scan_lock);
 	sc.n = 0;
 	sc.self = self_bias();
+	sc.skip = skip;
 	dl_iterate_phdr(scan_cb, &sc);
 	for (i = 0; i < sc.n && n < max; i++) {
 		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
@@ -257,8 +343,10 @@ copy_for_module(const Dl_info *caller, int *internal)
 {
 	Dl_info d;
 	void *h = NULL, *p = NULL;
+	/* object_at names the executable program_invocation_name */
 	int is_main = caller->dli_fname == NULL ||
-	    caller->dli_fname[0] == '\0';
+	    caller->dli_fname[0] == '\0' ||
+	    caller->dli_fname == program_invocation_name;
 
 	if (!is_main)
 		h = dlopen(caller->dli_fname, RTLD_NOLOAD | RTLD_LAZY);
@@ -279,7 +367,7 @@ copy_for_module(const Dl_info *caller, int *internal)
 	if (h != NULL)
 		dlclose(h);
 	/* last resort: any loaded libssl */
-	if (p == NULL && scan_libssl(&p, 1) == 0)
+	if (p == NULL && scan_libssl(&p, 1, NULL) == 0)
 		p = NULL;
 	if (p == NULL || object_at(p, &d) == 0 || d.dli_fname == NULL)
 		return NULL;
@@ -413,12 +501,15 @@ resolve_loaded_libssl(char (*out)[256], int max)
 	int i, k, n = 0;
 
 	global = sym(RTLD_DEFAULT, marker);
-	if (global == NULL || object_at(global, &g) == 0)
+	if (global == NULL || object_at(global, &g) == 0) {
 		g.dli_fbase = NULL;
-	k = scan_libssl(found, max < 8 ? max : 8);
+		g.dli_fname = NULL;
+	}
+	/* the global one is left out anyway: no dlopen for it */
+	k = scan_libssl(found, max < 8 ? max : 8, g.dli_fname);
 	for (i = 0; i < k; i++)
 		if (object_at(found[i], &d) != 0 && d.dli_fbase != g.dli_fbase)
-			snprintf(out[n++], sizeof(out[0]), "%s", d.dli_fname);
+			str_cat(out[n++], sizeof(out[0]), d.dli_fname, STR_END);
 	return n;
 }
 
@@ -435,14 +526,8 @@ resolve_global_libssl(char *out, size_t cap)
 
 	if (p == NULL || object_at(p, &d) == 0 || d.dli_fname == NULL)
 		return 0;
-	snprintf(out, cap, "%s", d.dli_fname);
+	str_cat(out, cap, d.dli_fname, STR_END);
 	return 1;
-}
-
-int
-resolve_in_self(const void *p)
-{
-	return in_self(p);
 }
 
 int

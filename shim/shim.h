@@ -36,16 +36,33 @@
 	X(int, SSL_shutdown, (SSL *))                                      \
 	X(long, SSL_get_verify_result, (const SSL *))
 
-#define OSSL_HELPERS(X)                                                    \
+/*
+ * What the wrappers' success path and the coverage records use, looked
+ * up at a copy's first call (SSL_get_error tells a failure from a retry
+ * such as SSL_ERROR_WANT_READ, which non-blocking programs see all the
+ * time).  OSSL_HELPERS and OSSL_OPTIONAL serve the failure path only and
+ * are looked up at the copy's first failure (resolve_failure_path): a
+ * process whose TLS never fails does not pay those 61 dlsym calls.
+ */
+#define OSSL_FIRST_CALL(X)                                                 \
 	X(int, SSL_get_error, (const SSL *, int))                          \
+	X(unsigned long, OpenSSL_version_num, (void))                      \
+	X(const char *, OpenSSL_version, (int))                            \
+	X(BIO *, SSL_get_rbio, (const SSL *))                              \
+	X(uint64_t, BIO_number_read, (BIO *))                              \
+	X(uint64_t, BIO_number_written, (BIO *))
+
+/* Optional among those. */
+#define OSSL_FIRST_CALL_OPTIONAL(X)                                        \
+	X(int, BIO_method_type, (const BIO *))
+
+#define OSSL_HELPERS(X)                                                    \
 	X(unsigned long, ERR_peek_error, (void))                           \
 	X(unsigned long, ERR_peek_last_error, (void))                      \
 	X(int, ERR_set_mark, (void))                                       \
 	X(int, ERR_pop_to_mark, (void))                                    \
 	X(const char *, ERR_reason_error_string, (unsigned long))          \
 	X(const char *, X509_verify_cert_error_string, (long))             \
-	X(unsigned long, OpenSSL_version_num, (void))                      \
-	X(const char *, OpenSSL_version, (int))                            \
 	X(int, SSL_get_shutdown, (const SSL *))                            \
 	X(uint64_t, SSL_get_options, (const SSL *))                        \
 	X(int, SSL_is_server, (const SSL *))                               \
@@ -60,14 +77,11 @@
 	X(X509_VERIFY_PARAM *, SSL_get0_param, (SSL *))                    \
 	X(char *, X509_VERIFY_PARAM_get0_host, (X509_VERIFY_PARAM *, int)) \
 	X(int, SSL_get_rfd, (const SSL *))                                 \
-	X(BIO *, SSL_get_rbio, (const SSL *))                              \
 	X(BIO *, SSL_get_wbio, (const SSL *))                              \
 	X(const char *, BIO_method_name, (const BIO *))                    \
 	X(int, BIO_test_flags, (const BIO *, int))                         \
 	X(int, SSL_want, (const SSL *))                                    \
 	X(long, BIO_ctrl, (BIO *, int, long, void *))                      \
-	X(uint64_t, BIO_number_read, (BIO *))                              \
-	X(uint64_t, BIO_number_written, (BIO *))                           \
 	X(SSL_SESSION *, SSL_get_session, (const SSL *))                   \
 	X(long, SSL_SESSION_get_time, (const SSL_SESSION *))               \
 	X(int, CRYPTO_get_ex_new_index,                                    \
@@ -110,8 +124,7 @@
 	X(X509 *, SSL_get_peer_certificate, (const SSL *))                 \
 	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))     \
 	X(const SSL_CIPHER *, SSL_get_pending_cipher, (const SSL *))        \
-	X(BIO *, BIO_next, (BIO *))                                        \
-	X(int, BIO_method_type, (const BIO *))
+	X(BIO *, BIO_next, (BIO *))
 
 struct ossl {
 	uintptr_t base;		/* load address of this libssl */
@@ -124,9 +137,12 @@ struct ossl {
 	void *handle;		/* dlopen(RTLD_NOLOAD) reference, kept */
 #define X(ret, name, args) ret(*name) args;
 	OSSL_WRAPPED(X)
+	OSSL_FIRST_CALL(X)
+	OSSL_FIRST_CALL_OPTIONAL(X)
 	OSSL_HELPERS(X)
 	OSSL_OPTIONAL(X)
 #undef X
+	_Atomic int failure_path; /* 0 not looked up, 1 ready, 2 incomplete */
 };
 
 /* The whole mutable state of the shim, in one place (init.c). */
@@ -197,7 +213,15 @@ resolve_caller(const void *ra)
 	return resolve_slow(ra);
 }
 
-/* Whether p lies in this library (a lookup that found our own wrapper). */
+/*
+ * Look up the failure path's functions of copy o (OSSL_HELPERS,
+ * OSSL_OPTIONAL) if not done yet: once per copy, lock-free afterwards,
+ * thread- and fork-safe.  Keeps errno.  Returns 0 when they are there,
+ * -1 when this libssl lacks one (its failures then go unrecorded).
+ */
+int resolve_failure_path(struct ossl *o);
+
+/* 1 if p lies in this library (a lookup that found our own wrapper). */
 int resolve_in_self(const void *p);
 
 /*

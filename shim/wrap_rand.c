@@ -71,6 +71,7 @@ fill(struct randlib *l, void *h)
 
 	for (i = 0; i < RF__COUNT; i++) {
 		l->fn[i] = dlsym(h, rf_names[i]);
+		/* not dladdr: it scans libcrypto's symbols, 53,000 a call */
 		if (resolve_in_self(l->fn[i]))
 			l->fn[i] = NULL;
 	}
