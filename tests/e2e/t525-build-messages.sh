@@ -6,8 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 need_tool make
 
+# mk ARGS...: make in the tree into the scratch build dir, without the
+# flags of a make this test may run under (V=1, B=build-asan, ...).
 mk() {
-	make --no-print-directory -C "$TOP" B="$tmp/b" "$@"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
+	    -C "$TOP" B="$tmp/b" "$@"
 }
 
 mkdir "$tmp/empty"
