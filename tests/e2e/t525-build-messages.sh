@@ -9,7 +9,7 @@ need_tool make
 # mk ARGS...: make in the tree into the scratch build dir, without the
 # flags of a make this test may run under (V=1, B=build-asan, ...).
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory \
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u V make --no-print-directory \
 	    -C "$TOP" B="$tmp/b" "$@"
 }
 
