@@ -8,9 +8,11 @@
 #                         BINDIR/../lib/tlsdiag (else set TLSDIAG_SHIM)
 #   INSTALL, PKG_CONFIG   tools
 #   PYTHON                interpreter used by the tests (default: python3 on PATH)
+#   V=1                   print the full commands (default: one short line
+#                         per file, "CC shim/init.c"; errors show in full)
 #
 # Targets: all (default), deps, test (alias check), demo, bench, install,
-# uninstall, clean, hdr-check, style, asan.
+# uninstall, clean, hdr-check, style, style-check, asan.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -22,13 +24,25 @@ PYTHON ?= python3
 
 B := build
 
+# Quiet build (kernel, git): Q_CC and friends print one short line and
+# hide the command unless V=1.
+ifeq ($(V),1)
+Q_CC =
+Q_LD =
+Q_GEN =
+else
+Q_CC = @echo '  CC      $<';
+Q_LD = @echo '  LD      $@';
+Q_GEN = @echo '  GEN     $@';
+endif
+
 WARN = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
     -Wformat=2 -Wvla -Wwrite-strings -fno-common
 OPT = -O2 -g
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 
 .PHONY: all deps test check unit e2e demo bench install uninstall clean \
-    hdr-check style asan fuzz
+    hdr-check style style-check asan fuzz
 all: $(B)/libtlsdiag.so $(B)/tlsdiag
 
 # ---------------------------------------------------------------------------
@@ -51,33 +65,33 @@ SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
 SHIM_LIBS = -ldl -pthread
 
 $(B)/libtlsdiag.so: $(SHIM_OBJS)
-	$(CC) -shared -Wl,-z,defs -o $@ $(SHIM_OBJS) $(LDFLAGS) \
+	$(Q_LD)$(CC) -shared -Wl,-z,defs -o $@ $(SHIM_OBJS) $(LDFLAGS) \
 	    $(SHIM_LIBS)
 
 # The same library with test-only fault injection (tests/e2e/t200).
 SHIM_FAULT_OBJS = $(SHIM_SRCS:%.c=$(B)/pic-faults/%.o) \
     $(COMMON_SRCS:%.c=$(B)/pic-faults/%.o) $(B)/pic/gen/errnames.o
 $(B)/libtlsdiag-faults.so: $(SHIM_FAULT_OBJS)
-	$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_FAULT_OBJS) \
+	$(Q_LD)$(CC) -shared -Wl,-z,defs -Wl,-z,now -o $@ $(SHIM_FAULT_OBJS) \
 	    $(LDFLAGS) $(SHIM_LIBS)
 
 $(B)/pic-faults/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -DSHIM_FAULTS -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -DSHIM_FAULTS -c -o $@ $<
 
 $(B)/pic/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
 
 $(B)/pic/gen/errnames.o: $(B)/gen/errnames.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
 
 # The library/reason mnemonic tables come from the installed OpenSSL headers.
 OPENSSL_INCDIR ?= /usr/include/openssl
 $(B)/gen/errnames.c: tools/gen-errnames.sh $(wildcard $(OPENSSL_INCDIR)/*err.h)
 	@mkdir -p $(@D)
-	sh tools/gen-errnames.sh $(OPENSSL_INCDIR) > $@.tmp && mv $@.tmp $@
+	$(Q_GEN)sh tools/gen-errnames.sh $(OPENSSL_INCDIR) > $@.tmp && mv $@.tmp $@
 
 # ---------------------------------------------------------------------------
 # The analyzer and wrapper command: build/tlsdiag.
@@ -85,20 +99,42 @@ ANALYZER_SRCS = $(wildcard analyzer/*.c)
 ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o) \
     $(COMMON_SRCS:%.c=$(B)/obj/%.o)
 ANALYZER_PKGS = libcjson zlib libdw
-ANALYZER_CFLAGS = -D_GNU_SOURCE -Ianalyzer -Icommon \
+# The Debian package that ships each one's .pc file (tools/deps.sh).
+DEB_libcjson = libcjson-dev
+DEB_zlib = zlib1g-dev
+DEB_libdw = libdw-dev
+# Stop with the missing package's name instead of compile errors later.
+# Checked once per make run, and only when something needs the packages
+# (so not for clean or deps): up front for the goals below, else when a
+# recipe that uses them is expanded.
+PKG_CHECK = $(eval PKG_CHECK := $$(call pkg_check_all))$(PKG_CHECK)
+pkg_check_all = $(if $(shell $(PKG_CONFIG) --version 2>/dev/null),,$(error \
+    cannot run '$(PKG_CONFIG)' (Debian: pkg-config); run \
+    'make deps' or tools/deps.sh))$(foreach p,$(ANALYZER_PKGS),$(if \
+    $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(error \
+    pkg-config cannot find '$(p)' (Debian: $(DEB_$(p))); run \
+    'make deps' or tools/deps.sh)))
+ANALYZER_CFLAGS = $(PKG_CHECK)-D_GNU_SOURCE -Ianalyzer -Icommon \
     $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
-ANALYZER_LIBS = $(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) 2>/dev/null) -lm
+ANALYZER_LIBS = $(PKG_CHECK)$(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) \
+    2>/dev/null) -lm
+# Goals that build the analyzer check before anything is compiled ('test',
+# 'demo', 'asan' and 'bench' install the packages first, then recurse).
+PKG_GOALS = all check unit e2e fuzz install $(B)/tlsdiag
+ifneq ($(filter $(PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+PKG_CHECKED := $(PKG_CHECK)
+endif
 
 $(B)/tlsdiag: $(ANALYZER_OBJS)
-	$(CC) -o $@ $(ANALYZER_OBJS) $(LDFLAGS) $(ANALYZER_LIBS)
+	$(Q_LD)$(CC) -o $@ $(ANALYZER_OBJS) $(LDFLAGS) $(ANALYZER_LIBS)
 
 $(B)/obj/analyzer/%.o: analyzer/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ANALYZER_CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) $(ANALYZER_CFLAGS) -c -o $@ $<
 
 $(B)/obj/common/%.o: common/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Icommon -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Icommon -c -o $@ $<
 
 # ---------------------------------------------------------------------------
 # Tests.  Unit tests (Criterion) link the pure modules directly.
@@ -115,15 +151,15 @@ UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
 
 $(B)/obj/shim/%.o: shim/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
 
 $(B)/obj/gen/errnames.o: $(B)/gen/errnames.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -Ishim -Icommon -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ANALYZER_CFLAGS) -o $@ $< \
+	$(Q_CC)$(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ANALYZER_CFLAGS) -o $@ $< \
 	    $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS) $(LDFLAGS) -lcriterion \
 	    $(ANALYZER_LIBS)
 
@@ -139,27 +175,27 @@ PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
 	    -ldl -pthread
 
 $(B)/progs/nolink_%: tests/progs/nolink_%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -ldl
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -ldl
 
 $(B)/progs/lib%.so: tests/progs/lib%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared -fvisibility=hidden \
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared -fvisibility=hidden \
 	    -o $@ $< $(LDFLAGS) -lssl -lcrypto
 
 $(B)/progs/znow_%: tests/progs/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -Wl,-z,now \
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -Wl,-z,now \
 	    -lssl -lcrypto -ldl -pthread
 
 # The benchmark workload driver (bench/README.md).
 $(B)/tlsbench: bench/tlsbench.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
 
 # 'test' installs what is missing first, then runs everything in a fresh
 # make so that pkg-config sees the newly installed packages.
@@ -182,11 +218,11 @@ FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS)) $(COMMON_SRCS)
 $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c tests/fuzz/textcheck.c \
     $(FUZZ_ANALYZER)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 $(B)/fuzz/fuzz_jsonw: tests/fuzz/fuzz_jsonw.c tests/fuzz/textcheck.c \
     shim/jsonw.c $(FUZZ_ANALYZER)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(FUZZ_TARGETS)
 
@@ -228,9 +264,15 @@ hdr-check:
 	    echo '#include "'$$h'"' | $(CC) -std=c11 -D_GNU_SOURCE -I. -Ishim \
 	    -Icommon -Ianalyzer $(WARN) -fsyntax-only -x c - || exit 1; done
 
+# The files .clang-format governs; 'style' rewrites them, 'style-check'
+# (run by .ci/run) fails if any would change.
+STYLE_SRCS = $(wildcard shim/*.[ch] analyzer/*.[ch] common/*.[ch] \
+    tests/unit/*.c tests/progs/*.c tests/fuzz/*.[ch] bench/*.c)
+CLANG_FORMAT ?= clang-format
 style:
-	clang-format -i shim/*.[ch] analyzer/*.[ch] common/*.[ch] tests/unit/*.c \
-	    tests/progs/*.c
+	$(CLANG_FORMAT) -i $(STYLE_SRCS)
+style-check:
+	$(CLANG_FORMAT) --dry-run --Werror $(STYLE_SRCS)
 
 # The unit and end-to-end suites with everything built under ASan and
 # UBSan (the fuzzers already are).  Hosts not built with ASan (python,

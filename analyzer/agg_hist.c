@@ -15,8 +15,8 @@ aggp_minute_add(struct agg *a, int64_t ts)
 {
 	struct strmap_ent *e;
 	struct agg_minute *m;
-	int64_t minute = ts >= 0 ? ts / 60000000 : -((-ts + 59999999) /
-	    60000000);
+	int64_t minute =
+	    ts >= 0 ? ts / 60000000 : -((-ts + 59999999) / 60000000);
 	int created;
 
 	e = strmap_get(&a->minutes, &minute, sizeof(minute), &created);
@@ -74,10 +74,8 @@ find_spike(struct agg_hist *h)
 int
 agg_histogram(const struct agg *a, size_t maxbuckets, struct agg_hist *h)
 {
-	static const int64_t widths[] = {
-		60, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
-		604800
-	};
+	static const int64_t widths[] = { 60, 300, 600, 900, 1800, 3600, 7200,
+		21600, 43200, 86400, 604800 };
 	struct agg_minute *m;
 	struct strmap_iter it;
 	struct strmap_ent *e;

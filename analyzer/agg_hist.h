@@ -9,21 +9,21 @@ struct agg;
 
 struct agg_minute {
 	uint64_t count;
-	int64_t first;		/* first failure in this minute */
+	int64_t first; /* first failure in this minute */
 };
 
 /* The failure histogram, with its spike if there is one. */
 struct agg_hist {
-	int64_t bucket_us;	/* bucket width */
-	int64_t start;		/* start of bucket 0 (aligned to the width) */
+	int64_t bucket_us; /* bucket width */
+	int64_t start;	   /* start of bucket 0 (aligned to the width) */
 	size_t n;
-	uint64_t *counts;	/* malloc'd, n entries */
+	uint64_t *counts; /* malloc'd, n entries */
 	uint64_t peak;
 	size_t peak_bucket;
-	uint64_t baseline;	/* median bucket count */
+	uint64_t baseline; /* median bucket count */
 	int has_spike;
-	size_t spike_bucket;	/* first bucket of the run up to the peak */
-	int64_t spike_first;	/* first failure in that bucket */
+	size_t spike_bucket; /* first bucket of the run up to the peak */
+	int64_t spike_first; /* first failure in that bucket */
 };
 
 /*

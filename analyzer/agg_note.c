@@ -13,8 +13,12 @@
 #include "pathbase.h"
 
 static const char *const note_keys[AGG_NOTE_NKINDS] = {
-	"static_openssl", "static_openssl_besides_libssl", "other_tls",
-	"other_tls_besides_openssl", "private_libssl", "libssl_never_called",
+	"static_openssl",
+	"static_openssl_besides_libssl",
+	"other_tls",
+	"other_tls_besides_openssl",
+	"private_libssl",
+	"libssl_never_called",
 	"internal_callers_only",
 };
 
@@ -69,8 +73,8 @@ add_note(struct agg *a, const struct record *r, int kind, const char *detail)
 
 /* A note for each string (its file name) in array arr, up to a few. */
 static int
-add_lib_notes(struct agg *a, const struct record *r, int kind,
-    const cJSON *arr, const char *member_name)
+add_lib_notes(struct agg *a, const struct record *r, int kind, const cJSON *arr,
+    const char *member_name)
 {
 	const cJSON *item;
 	const cJSON *v;
@@ -78,8 +82,9 @@ add_lib_notes(struct agg *a, const struct record *r, int kind,
 	int rc = 0;
 
 	cJSON_ArrayForEach(item, arr) {
-		v = member_name != NULL ? cJSON_GetObjectItemCaseSensitive(item,
-		    member_name) : item;
+		v = member_name != NULL ?
+		    cJSON_GetObjectItemCaseSensitive(item, member_name) :
+		    item;
 		if (!cJSON_IsString(v))
 			continue;
 		if (n++ == AGG_NOTE_MAX_LIBS)
@@ -98,14 +103,14 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 	const cJSON *v;
 	int rc = 0;
 
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
-	    "static_openssl"))) {
+	if (cJSON_IsTrue(
+		cJSON_GetObjectItemCaseSensitive(c, "static_openssl"))) {
 		a->cov.static_openssl++;
-		rc |= add_note(a, r, seen ? AGG_NOTE_STATIC_TOO :
-		    AGG_NOTE_STATIC, "");
+		rc |= add_note(a, r,
+		    seen ? AGG_NOTE_STATIC_TOO : AGG_NOTE_STATIC, "");
 	}
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c,
-	    "internal_callers_only"))) {
+	if (cJSON_IsTrue(
+		cJSON_GetObjectItemCaseSensitive(c, "internal_callers_only"))) {
 		a->cov.internal_only++;
 		rc |= add_note(a, r, AGG_NOTE_INTERNAL, "");
 	}
@@ -124,15 +129,17 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 			sc = cJSON_GetObjectItemCaseSensitive(lib, "scope");
 			path = cJSON_GetObjectItemCaseSensitive(lib, "path");
 			kind = cJSON_IsString(sc) &&
-			    strcmp(sc->valuestring, "global") == 0 ?
-			    AGG_NOTE_NO_CALL : AGG_NOTE_PRIVATE;
+				strcmp(sc->valuestring, "global") == 0 ?
+			    AGG_NOTE_NO_CALL :
+			    AGG_NOTE_PRIVATE;
 			if (kind == AGG_NOTE_NO_CALL)
 				global = 1;
 			else
-				private = 1;
+			private = 1;
 			if (!cJSON_IsString(path) || n++ == AGG_NOTE_MAX_LIBS)
 				continue;
-			rc |= add_note(a, r, kind, path_base(path->valuestring));
+			rc |=
+			    add_note(a, r, kind, path_base(path->valuestring));
 		}
 		if (private)
 			a->cov.private_libssl++;
@@ -142,8 +149,8 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 	v = cJSON_GetObjectItemCaseSensitive(c, "other_tls");
 	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
 		a->cov.other_tls++;
-		rc |= add_lib_notes(a, r, seen ? AGG_NOTE_ALSO_TLS :
-		    AGG_NOTE_OTHER_TLS, v, NULL);
+		rc |= add_lib_notes(a, r,
+		    seen ? AGG_NOTE_ALSO_TLS : AGG_NOTE_OTHER_TLS, v, NULL);
 	}
 	return rc;
 }
@@ -156,8 +163,7 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
  * count is taken as it comes.  Input order does not matter.
  */
 static void
-add_suppressed(struct agg *a, struct agg_proc *p, int from_exit,
-    uint64_t n)
+add_suppressed(struct agg *a, struct agg_proc *p, int from_exit, uint64_t n)
 {
 	if (from_exit)
 		a->cov.suppressed_exits += n;
@@ -198,12 +204,12 @@ aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p)
 		return 0;
 	seen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen"));
 	a->cov.tls_seen += seen;
-	a->cov.records += count_of(cJSON_GetObjectItemCaseSensitive(c,
-	    "records"));
-	a->cov.dropped += count_of(cJSON_GetObjectItemCaseSensitive(c,
-	    "dropped"));
-	a->cov.followups += count_of(cJSON_GetObjectItemCaseSensitive(c,
-	    "followups"));
+	a->cov.records +=
+	    count_of(cJSON_GetObjectItemCaseSensitive(c, "records"));
+	a->cov.dropped +=
+	    count_of(cJSON_GetObjectItemCaseSensitive(c, "dropped"));
+	a->cov.followups +=
+	    count_of(cJSON_GetObjectItemCaseSensitive(c, "followups"));
 	/* An older exit record without the count leaves the events' sum. */
 	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
 	if (cJSON_IsNumber(v))

@@ -11,14 +11,14 @@
 #include "agg_stat.h"
 
 struct agg_coverage {
-	uint64_t starts;	/* tlsdiag_start records */
-	uint64_t exits;		/* tlsdiag_exit records */
-	uint64_t tls_seen;	/* exits whose coverage says TLS was seen */
+	uint64_t starts;   /* tlsdiag_start records */
+	uint64_t exits;	   /* tlsdiag_exit records */
+	uint64_t tls_seen; /* exits whose coverage says TLS was seen */
 	uint64_t static_openssl;
-	uint64_t internal_only;	/* exits: calls only from inside libssl */
-	uint64_t other_tls;	/* exits naming another TLS library */
+	uint64_t internal_only;	 /* exits: calls only from inside libssl */
+	uint64_t other_tls;	 /* exits naming another TLS library */
 	uint64_t private_libssl; /* exits: libssl loaded, never reached */
-	uint64_t records;	/* sums over coverage blocks */
+	uint64_t records;	 /* sums over coverage blocks */
 	uint64_t dropped;
 	uint64_t followups;
 	/*
@@ -27,33 +27,33 @@ struct agg_coverage {
 	 * its tlsdiag_suppressed records.
 	 */
 	uint64_t suppressed;
-	uint64_t suppressed_exits;	/* raw sums of either source */
+	uint64_t suppressed_exits; /* raw sums of either source */
 	uint64_t suppressed_events;
 };
 
 /* Value of agg.procs (key: host, pid, program). */
 struct agg_proc {
-	uint64_t suppressed_events;	/* its tlsdiag_suppressed records */
-	int has_exit_count;		/* an exit record counted them */
+	uint64_t suppressed_events; /* its tlsdiag_suppressed records */
+	int has_exit_count;	    /* an exit record counted them */
 };
 
 /* What an exit record says the shim could not see. */
 enum agg_note_kind {
-	AGG_NOTE_STATIC,	/* OpenSSL linked in, nothing hooked */
-	AGG_NOTE_STATIC_TOO,	/* that, besides a libssl that was hooked */
-	AGG_NOTE_OTHER_TLS,	/* another TLS library, no OpenSSL call */
-	AGG_NOTE_ALSO_TLS,	/* another TLS library besides OpenSSL */
-	AGG_NOTE_PRIVATE,	/* libssl loaded privately, never reached */
-	AGG_NOTE_NO_CALL,	/* libssl linked in, never called */
-	AGG_NOTE_INTERNAL,	/* calls came only from inside libssl */
+	AGG_NOTE_STATIC,     /* OpenSSL linked in, nothing hooked */
+	AGG_NOTE_STATIC_TOO, /* that, besides a libssl that was hooked */
+	AGG_NOTE_OTHER_TLS,  /* another TLS library, no OpenSSL call */
+	AGG_NOTE_ALSO_TLS,   /* another TLS library besides OpenSSL */
+	AGG_NOTE_PRIVATE,    /* libssl loaded privately, never reached */
+	AGG_NOTE_NO_CALL,    /* libssl linked in, never called */
+	AGG_NOTE_INTERNAL,   /* calls came only from inside libssl */
 	AGG_NOTE_NKINDS
 };
 
 /* Key: kind name, program, detail (a library's file name, or ""). */
 struct agg_note {
-	struct agg_stat st;	/* count = exit records saying it */
+	struct agg_stat st; /* count = exit records saying it */
 	int kind;
-	const char *program;	/* these point into the entry's key */
+	const char *program; /* these point into the entry's key */
 	const char *detail;
 };
 

@@ -48,8 +48,8 @@ void aggp_stacks_free(struct agg *a);
  * a->notes; p is r's process entry or NULL.  Returns 0, or -1 if memory
  * ran out.
  */
-int aggp_coverage_add(struct agg *a, const struct record *r,
-    struct agg_proc *p);
+int
+aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p);
 
 /* Count a failure at ts in its minute.  Returns 0, or -1 if out of memory. */
 int aggp_minute_add(struct agg *a, int64_t ts);

@@ -67,14 +67,14 @@ parse_frames(struct agg_frames *s, const cJSON *bt)
 		v = cJSON_GetObjectItemCaseSensitive(f, "module");
 		fr->module = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 		v = cJSON_GetObjectItemCaseSensitive(f, "build_id");
-		fr->build_id = cJSON_IsString(v) ? strdup(v->valuestring) :
-		    NULL;
+		fr->build_id =
+		    cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 		v = cJSON_GetObjectItemCaseSensitive(f, "symbol");
 		fr->symbol = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 		v = cJSON_GetObjectItemCaseSensitive(f, "offset");
 		d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-		fr->offset = d >= 0 && d < 9007199254740992.0 ? (int64_t)d :
-		    RECORD_NONE;
+		fr->offset =
+		    d >= 0 && d < 9007199254740992.0 ? (int64_t)d : RECORD_NONE;
 	}
 	s->nframes = n;
 }
@@ -155,8 +155,7 @@ stack_count_type(struct agg_stack *s, const char *type)
  * Returns 1 if there were some.
  */
 static int
-take_frames(struct agg *a, struct agg_frames *to, const char *key,
-    size_t len)
+take_frames(struct agg *a, struct agg_frames *to, const char *key, size_t len)
 {
 	struct strmap_ent *e;
 	struct agg_frames *fr;
@@ -236,8 +235,8 @@ aggp_stack_add(struct agg *a, const struct record *r)
 	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
 		parse_frames(&s->fr, r->backtrace);
 	if (created) {
-		s->type = aggp_strdup(r->type != NULL ? r->type :
-		    aggp_rand_type(r));
+		s->type =
+		    aggp_strdup(r->type != NULL ? r->type : aggp_rand_type(r));
 		s->program = aggp_strdup(r->name);
 	}
 	agg_stat_add(&s->st, r->ts);

@@ -14,10 +14,10 @@
 struct agg;
 
 struct agg_frame {
-	char *module;		/* owned strings, NULL when absent */
+	char *module; /* owned strings, NULL when absent */
 	char *build_id;
 	char *symbol;
-	int64_t offset;		/* RECORD_NONE when absent */
+	int64_t offset; /* RECORD_NONE when absent */
 };
 
 #define AGG_MAX_FRAMES 32
@@ -30,7 +30,7 @@ struct agg_frame {
 #define AGG_STACK_TYPES 8
 
 struct agg_stack_type {
-	char *type;		/* owned */
+	char *type; /* owned */
 	uint64_t count;
 };
 
@@ -43,12 +43,12 @@ struct agg_frames {
 struct agg_stack {
 	struct agg_stat st;
 	struct agg_frames fr;
-	char *type;		/* error.type and program of that record */
+	char *type; /* error.type and program of that record */
 	char *program;
 	/* By count (descending), then name: a total order, input-blind. */
 	struct agg_stack_type types[AGG_STACK_TYPES];
 	size_t ntypes;
-	uint64_t other_types;	/* failures of types that found it full */
+	uint64_t other_types; /* failures of types that found it full */
 };
 
 /*

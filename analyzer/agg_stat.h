@@ -9,7 +9,7 @@
 /* Every counted value starts with this, so one sort order serves all. */
 struct agg_stat {
 	uint64_t count;
-	int64_t first;		/* microseconds */
+	int64_t first; /* microseconds */
 	int64_t last;
 };
 

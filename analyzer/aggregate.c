@@ -23,7 +23,10 @@ static const char *const eof_names[AGG_EOF_NKINDS] = {
 };
 
 static const char *const eof_keys[AGG_EOF_NKINDS] = {
-	"handshake", "no_close_notify", "mid_stream", "unknown",
+	"handshake",
+	"no_close_notify",
+	"mid_stream",
+	"unknown",
 };
 
 const char *
@@ -92,8 +95,8 @@ agg_free(struct agg *a)
 }
 
 void
-agg_skip(struct agg *a, const char *file, uint64_t line,
-    enum record_status st, const char *text, size_t len)
+agg_skip(struct agg *a, const char *file, uint64_t line, enum record_status st,
+    const char *text, size_t len)
 {
 	struct agg_sample *s;
 
@@ -163,9 +166,10 @@ agg_eof_kind(const struct record *r)
 	if (r->bytes_read == RECORD_NONE || r->bytes_written == RECORD_NONE)
 		return AGG_EOF_UNKNOWN;
 	/* Waiting for more after data moved both ways: the peer was done. */
-	if (r->call != NULL && (strstr(r->call, "read") != NULL ||
-	    strstr(r->call, "peek") != NULL) && r->bytes_read > 0 &&
-	    r->bytes_written > 0)
+	if (r->call != NULL &&
+	    (strstr(r->call, "read") != NULL ||
+		strstr(r->call, "peek") != NULL) &&
+	    r->bytes_read > 0 && r->bytes_written > 0)
 		return AGG_EOF_NO_CLOSE_NOTIFY;
 	return AGG_EOF_MID_STREAM;
 }
@@ -209,9 +213,10 @@ peer_addr(const struct record *r, char *buf, size_t bufsz)
 	if (server || r->peer_port == RECORD_NONE)
 		snprintf(buf, bufsz, "%.*s", AGG_KEY_FIELD_MAX, r->peer_ip);
 	else
-		snprintf(buf, bufsz, strchr(r->peer_ip, ':') != NULL ?
-		    "[%.*s]:%lld" : "%.*s:%lld", AGG_KEY_FIELD_MAX, r->peer_ip,
-		    (long long)r->peer_port);
+		snprintf(buf, bufsz,
+		    strchr(r->peer_ip, ':') != NULL ? "[%.*s]:%lld" :
+						      "%.*s:%lld",
+		    AGG_KEY_FIELD_MAX, r->peer_ip, (long long)r->peer_port);
 	return buf;
 }
 

@@ -33,7 +33,7 @@ struct agg_type {
 /* Key: type, reason, SNI, address, program, each NUL-terminated. */
 struct agg_group {
 	struct agg_stat st;
-	const char *type;	/* these point into the entry's key */
+	const char *type; /* these point into the entry's key */
 	const char *reason;
 	const char *sni;
 	const char *addr;
@@ -42,13 +42,13 @@ struct agg_group {
 
 struct agg_cert {
 	struct agg_stat st;
-	char *subject;		/* owned; NULL when unknown */
+	char *subject; /* owned; NULL when unknown */
 	char *issuer;
 	char *not_before;
 	char *not_after;
 	char *serial;
 	char *sha256;
-	char *peer;		/* SNI or address of the first failure */
+	char *peer; /* SNI or address of the first failure */
 	int has_not_after;
 	int64_t not_after_us;
 	int has_not_before;
@@ -56,33 +56,33 @@ struct agg_cert {
 };
 
 struct agg_host {
-	struct agg_stat st;	/* count = records */
+	struct agg_stat st; /* count = records */
 	uint64_t failures;
 };
 
 struct agg_program {
-	struct agg_stat st;	/* count = records */
+	struct agg_stat st; /* count = records */
 	uint64_t failures;
 	uint64_t processes;
 };
 
 enum agg_eof_kind {
-	AGG_EOF_HANDSHAKE,	/* EOF while handshaking */
+	AGG_EOF_HANDSHAKE,	 /* EOF while handshaking */
 	AGG_EOF_NO_CLOSE_NOTIFY, /* after an exchange, no close_notify */
-	AGG_EOF_MID_STREAM,	/* cut while data was still expected */
-	AGG_EOF_UNKNOWN,	/* phase or byte counts not recorded */
+	AGG_EOF_MID_STREAM,	 /* cut while data was still expected */
+	AGG_EOF_UNKNOWN,	 /* phase or byte counts not recorded */
 	AGG_EOF_NKINDS
 };
 
 struct agg_eof {
 	uint64_t count;
-	uint64_t nbytes;	/* records with byte counts */
+	uint64_t nbytes; /* records with byte counts */
 	uint64_t sum_read;
 	uint64_t max_read;
 	uint64_t sum_written;
 	uint64_t max_written;
-	uint64_t nage;		/* records with age_s */
-	uint64_t sum_age;	/* seconds */
+	uint64_t nage;	  /* records with age_s */
+	uint64_t sum_age; /* seconds */
 	uint64_t max_age;
 };
 
@@ -93,28 +93,28 @@ struct agg_sample {
 	char file[256];
 	uint64_t line;
 	enum record_status status;
-	char excerpt[64];	/* start of the line, NUL-terminated */
+	char excerpt[64]; /* start of the line, NUL-terminated */
 };
 
 struct agg {
-	uint64_t lines;		/* lines seen, good or bad */
-	uint64_t records;	/* parsed records */
-	uint64_t matched;	/* records that passed the filter */
-	uint64_t failures;	/* matched tls_failure records */
-	uint64_t warnings;	/* of those, log.level warning */
-	uint64_t truncated;	/* of those, shortened to fit (truncated) */
+	uint64_t lines;	    /* lines seen, good or bad */
+	uint64_t records;   /* parsed records */
+	uint64_t matched;   /* records that passed the filter */
+	uint64_t failures;  /* matched tls_failure records */
+	uint64_t warnings;  /* of those, log.level warning */
+	uint64_t truncated; /* of those, shortened to fit (truncated) */
 	uint64_t nskipped;
 	uint64_t skipped[RECORD_NSTATUS];
 	struct agg_sample samples[AGG_MAX_SAMPLES];
 	size_t nsamples;
 	int has_span;
-	int64_t first;		/* over matched records */
+	int64_t first; /* over matched records */
 	int64_t last;
 	struct strmap types;
 	struct strmap groups;
 	struct strmap certs;
 	struct strmap stacks;
-	struct strmap frames;	/* stack id: frames, from any record */
+	struct strmap frames; /* stack id: frames, from any record */
 	struct strmap hosts;
 	struct strmap programs;
 	struct strmap procs;
@@ -122,7 +122,7 @@ struct agg {
 	struct strmap minutes;
 	struct agg_eof eof[AGG_EOF_NKINDS];
 	struct agg_coverage cov;
-	char key[8192];		/* scratch for building keys */
+	char key[8192]; /* scratch for building keys */
 };
 
 /* Start empty. */

@@ -12,16 +12,17 @@ struct arena_chunk {
 };
 
 #define ARENA_ALIGN 16
-#define ARENA_HDR ((sizeof(struct arena_chunk) + ARENA_ALIGN - 1) & \
-    ~(size_t)(ARENA_ALIGN - 1))
+#define ARENA_HDR                                                              \
+	((sizeof(struct arena_chunk) + ARENA_ALIGN - 1) &                      \
+	    ~(size_t)(ARENA_ALIGN - 1))
 
 /*
  * Memory handed out by arena_alloc() lives until arena_reset(); there is
  * no per-allocation free.  Zero-initialize a struct arena to start empty.
  */
 struct arena {
-	struct arena_chunk *head;	/* chunk being filled; older ones follow */
-	size_t chunk_size;		/* minimum size of a new chunk */
+	struct arena_chunk *head; /* chunk being filled; older ones follow */
+	size_t chunk_size;	  /* minimum size of a new chunk */
 };
 
 /* The slow path of arena_alloc(): start a new chunk. */
@@ -40,7 +41,7 @@ arena_alloc(struct arena *a, size_t n)
 	void *p;
 
 	if (r < n)
-		return NULL;	/* wrapped around while rounding */
+		return NULL; /* wrapped around while rounding */
 	if (r == 0)
 		r = ARENA_ALIGN;
 	if (c == NULL || c->cap - c->used < r)

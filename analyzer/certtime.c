@@ -15,22 +15,18 @@
  * Code points that start a run of ten Unicode decimal digits (category Nd),
  * which Python's re "\d" matches and int() converts.
  */
-static const unsigned long nd_zeros[] = {
-	0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6,
-	0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
-	0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0,
-	0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50,
-	0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
-	0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0,
-	0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
-	0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
-	0x1e950, 0x1fbf0
-};
+static const unsigned long nd_zeros[] = { 0x30, 0x660, 0x6f0, 0x7c0, 0x966,
+	0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50,
+	0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
+	0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0,
+	0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0,
+	0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730,
+	0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
+	0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950,
+	0x1fbf0 };
 
-static const char *const month_names[12] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
+static const char *const month_names[12] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 /* Decode one code point of the NUL-terminated s; 0 at the end. */
 static int
@@ -77,14 +73,13 @@ enum tok_kind { TOK_SPACE, TOK_FIELD, TOK_LIT, TOK_END };
 
 struct tok {
 	enum tok_kind kind;
-	int field;		/* index into the value array, TOK_FIELD */
-	const char *alts[6];	/* TOK_FIELD; TOK_LIT: alts[0] is the text */
+	int field;	     /* index into the value array, TOK_FIELD */
+	const char *alts[6]; /* TOK_FIELD; TOK_LIT: alts[0] is the text */
 };
 
 enum { F_DAY, F_HOUR, F_MIN, F_SEC, F_YEAR, F_COUNT };
 
-static const struct tok pattern[] = {
-	{ TOK_SPACE, 0, { NULL } },
+static const struct tok pattern[] = { { TOK_SPACE, 0, { NULL } },
 	{ TOK_FIELD, F_DAY, { "3301", "12**", "0019", "19", "  19", NULL } },
 	{ TOK_SPACE, 0, { NULL } },
 	{ TOK_FIELD, F_HOUR, { "2203", "01**", "**", NULL } },
@@ -92,12 +87,9 @@ static const struct tok pattern[] = {
 	{ TOK_FIELD, F_MIN, { "05**", "**", NULL } },
 	{ TOK_LIT, 0, { ":", NULL } },
 	{ TOK_FIELD, F_SEC, { "6601", "05**", "**", NULL } },
-	{ TOK_SPACE, 0, { NULL } },
-	{ TOK_FIELD, F_YEAR, { "********", NULL } },
-	{ TOK_SPACE, 0, { NULL } },
-	{ TOK_LIT, 0, { "GMT", NULL } },
-	{ TOK_END, 0, { NULL } }
-};
+	{ TOK_SPACE, 0, { NULL } }, { TOK_FIELD, F_YEAR, { "********", NULL } },
+	{ TOK_SPACE, 0, { NULL } }, { TOK_LIT, 0, { "GMT", NULL } },
+	{ TOK_END, 0, { NULL } } };
 
 /*
  * Match one alternative at s.  Returns the bytes consumed or -1; stores
@@ -121,7 +113,8 @@ match_alt(const char *alt, const unsigned char *s, int *val)
 			if (d < 0)
 				return -1;
 		} else {
-			if (c < (unsigned char)alt[0] || c > (unsigned char)alt[1])
+			if (c < (unsigned char)alt[0] ||
+			    c > (unsigned char)alt[1])
 				return -1;
 			d = c == ' ' ? 0 : (int)(c - '0');
 		}
@@ -250,10 +243,9 @@ certtime_parse_openssl(const char *str, int64_t *secs)
 	if (vals[F_YEAR] == 0)
 		return CERTTIME_YEAR_RANGE;
 	/* calendar.timegm: days of the 1st of the month plus day - 1. */
-	days = civil_to_days(vals[F_YEAR], month, 1) +
-	    vals[F_DAY] - 1;
-	*secs = days * 86400 + vals[F_HOUR] * 3600 + vals[F_MIN] * 60 +
-	    vals[F_SEC];
+	days = civil_to_days(vals[F_YEAR], month, 1) + vals[F_DAY] - 1;
+	*secs =
+	    days * 86400 + vals[F_HOUR] * 3600 + vals[F_MIN] * 60 + vals[F_SEC];
 	return CERTTIME_OK;
 }
 
@@ -275,9 +267,8 @@ digits(const char *s, int n)
 static int
 days_in_month(int y, int m)
 {
-	static const int dim[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -338,8 +329,10 @@ certtime_parse_rfc3339(const char *s, int64_t *usec)
 		return -1;
 	if (*p != '\0')
 		return -1;
-	*usec = ((civil_to_days(y, mo, d) * 86400 + h * 3600 +
-	    mi * 60 + sec - off) * 1000000) + frac;
+	*usec = ((civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+		     off) *
+		    1000000) +
+	    frac;
 	return 0;
 }
 
@@ -359,7 +352,8 @@ certtime_parse_any(const char *s, int64_t *usec)
 char *
 certtime_format(int64_t usec, int frac, char *buf)
 {
-	int64_t secs = usec >= 0 ? usec / 1000000 : -((-usec + 999999) / 1000000);
+	int64_t secs =
+	    usec >= 0 ? usec / 1000000 : -((-usec + 999999) / 1000000);
 	int64_t us = usec - secs * 1000000;
 	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
 	int64_t rem = secs - days * 86400;
@@ -369,13 +363,13 @@ certtime_format(int64_t usec, int frac, char *buf)
 	civil_from_days(days, &y, &m, &d);
 	if (frac)
 		snprintf(buf, CERTTIME_BUFSZ,
-		    "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)y, m, d,
-		    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
+		    "%04lld-%02d-%02dT%02d:%02d:%02d.%06lldZ", (long long)y, m,
+		    d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
 		    (long long)us);
 	else
-		snprintf(buf, CERTTIME_BUFSZ, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-		    (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-		    (int)(rem % 60));
+		snprintf(buf, CERTTIME_BUFSZ,
+		    "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
+		    (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	return buf;
 }
 
@@ -390,18 +384,18 @@ certtime_format_duration(int64_t usec, char *buf)
 	if (s >= 86400 && s % 86400 / 3600 == 0)
 		snprintf(buf, CERTTIME_BUFSZ, "%lldd", (long long)(s / 86400));
 	else if (s >= 86400)
-		snprintf(buf, CERTTIME_BUFSZ, "%lldd %lldh", (long long)(s / 86400),
-		    (long long)(s % 86400 / 3600));
+		snprintf(buf, CERTTIME_BUFSZ, "%lldd %lldh",
+		    (long long)(s / 86400), (long long)(s % 86400 / 3600));
 	else if (s >= 3600 && s % 3600 / 60 == 0)
 		snprintf(buf, CERTTIME_BUFSZ, "%lldh", (long long)(s / 3600));
 	else if (s >= 3600)
-		snprintf(buf, CERTTIME_BUFSZ, "%lldh %lldm", (long long)(s / 3600),
-		    (long long)(s % 3600 / 60));
+		snprintf(buf, CERTTIME_BUFSZ, "%lldh %lldm",
+		    (long long)(s / 3600), (long long)(s % 3600 / 60));
 	else if (s >= 60 && s % 60 == 0)
 		snprintf(buf, CERTTIME_BUFSZ, "%lldm", (long long)(s / 60));
 	else if (s >= 60)
-		snprintf(buf, CERTTIME_BUFSZ, "%lldm %llds", (long long)(s / 60),
-		    (long long)(s % 60));
+		snprintf(buf, CERTTIME_BUFSZ, "%lldm %llds",
+		    (long long)(s / 60), (long long)(s % 60));
 	else if (s >= 10)
 		snprintf(buf, CERTTIME_BUFSZ, "%llds", (long long)s);
 	else

@@ -8,10 +8,10 @@
 /* Results of certtime_parse_openssl(), mirroring Python's ValueErrors. */
 enum certtime_status {
 	CERTTIME_OK = 0,
-	CERTTIME_BAD_MONTH,	/* first three characters are no month name */
-	CERTTIME_NO_MATCH,	/* rest does not match ' %d %H:%M:%S %Y GMT' */
-	CERTTIME_UNCONVERTED,	/* "unconverted data remains" */
-	CERTTIME_YEAR_RANGE	/* year 0: "year 0 is out of range" */
+	CERTTIME_BAD_MONTH,   /* first three characters are no month name */
+	CERTTIME_NO_MATCH,    /* rest does not match ' %d %H:%M:%S %Y GMT' */
+	CERTTIME_UNCONVERTED, /* "unconverted data remains" */
+	CERTTIME_YEAR_RANGE   /* year 0: "year 0 is out of range" */
 };
 
 /*

@@ -53,21 +53,24 @@ struct report_option;
 
 /* Take arg for option opt.  Returns 0, or -1 with a message in err. */
 typedef int report_option_fn(struct report_cli *c,
-    const struct report_option *opt, const char *arg, char *err,
-    size_t errsz);
+    const struct report_option *opt, const char *arg, char *err, size_t errsz);
 
 struct report_option {
-	const char *name;	/* long name, without "--" */
-	int flag;		/* short flag, or 0 */
-	const char *arg;	/* the argument's name; NULL: takes none */
-	const char *help;	/* "\n" continues on the next line */
+	const char *name; /* long name, without "--" */
+	int flag;	  /* short flag, or 0 */
+	const char *arg;  /* the argument's name; NULL: takes none */
+	const char *help; /* "\n" continues on the next line */
 	report_option_fn *handler;
-	int key;		/* enum filter_field or enum report_setting */
+	int key; /* enum filter_field or enum report_setting */
 };
 
 /* What opt_set() sets, by the option's key. */
 enum report_setting {
-	SET_SINCE, SET_UNTIL, SET_NO_PROGRESS, SET_NO_SYMBOLIZE, SET_HELP
+	SET_SINCE,
+	SET_UNTIL,
+	SET_NO_PROGRESS,
+	SET_NO_SYMBOLIZE,
+	SET_HELP
 };
 
 /* A count for --top and --fail-if: 0 or more. */
@@ -89,8 +92,8 @@ parse_count(const char *opt, const char *s, long long *v, char *err,
 
 /* The options that only note their argument or their presence. */
 static int
-opt_set(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
+opt_set(struct report_cli *c, const struct report_option *opt, const char *arg,
+    char *err, size_t errsz)
 {
 	(void)err;
 	(void)errsz;
@@ -122,7 +125,7 @@ opt_filter(struct report_cli *c, const struct report_option *opt,
 	char sb[SAFE_LEN];
 
 	if (filter_add(&c->o.filter, (enum filter_field)opt->key, arg, msg,
-	    sizeof(msg)) == 0)
+		sizeof(msg)) == 0)
 		return 0;
 	snprintf(err, errsz, "%s", safe(msg, sb));
 	return -1;
@@ -137,14 +140,16 @@ opt_format(struct report_cli *c, const struct report_option *opt,
 	(void)opt;
 	if (report_parse_format(arg, &c->o.format) == 0)
 		return 0;
-	snprintf(err, errsz, "invalid --format '%s': expected text, json, "
-	    "csv or ndjson", safe(arg, sb));
+	snprintf(err, errsz,
+	    "invalid --format '%s': expected text, json, "
+	    "csv or ndjson",
+	    safe(arg, sb));
 	return -1;
 }
 
 static int
-opt_top(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
+opt_top(struct report_cli *c, const struct report_option *opt, const char *arg,
+    char *err, size_t errsz)
 {
 	long long v;
 
@@ -162,8 +167,8 @@ opt_fail_if(struct report_cli *c, const struct report_option *opt,
 }
 
 static int
-opt_now(struct report_cli *c, const struct report_option *opt,
-    const char *arg, char *err, size_t errsz)
+opt_now(struct report_cli *c, const struct report_option *opt, const char *arg,
+    char *err, size_t errsz)
 {
 	char sb[SAFE_LEN];
 
@@ -179,15 +184,20 @@ opt_now(struct report_cli *c, const struct report_option *opt,
 static const struct report_option options[] = {
 	{ "since", 0, "TIME", "only records at or after TIME", opt_set,
 	    SET_SINCE },
-	{ "until", 0, "TIME", "only records before TIME\n"
-	    "TIME is RFC 3339 or relative: -15m, -2h, -3d", opt_set,
-	    SET_UNTIL },
-	{ "type", 0, "TYPE", "error.type (CertificateError is an alias of\n"
-	    "SSLCertVerificationError)", opt_filter, FILTER_TYPE },
+	{ "until", 0, "TIME",
+	    "only records before TIME\n"
+	    "TIME is RFC 3339 or relative: -15m, -2h, -3d",
+	    opt_set, SET_UNTIL },
+	{ "type", 0, "TYPE",
+	    "error.type (CertificateError is an alias of\n"
+	    "SSLCertVerificationError)",
+	    opt_filter, FILTER_TYPE },
 	{ "host", 0, "HOST", "host.hostname", opt_filter, FILTER_HOST },
 	{ "pid", 0, "PID", "process.pid", opt_filter, FILTER_PID },
-	{ "exe", 0, "PATH", "process.executable, its base name, or "
-	    "process.name", opt_filter, FILTER_EXE },
+	{ "exe", 0, "PATH",
+	    "process.executable, its base name, or "
+	    "process.name",
+	    opt_filter, FILTER_EXE },
 	{ "peer", 0, "ADDR", "peer IP, IP:PORT or server name", opt_filter,
 	    FILTER_PEER },
 	{ "sni", 0, "NAME", "tls.client.server_name", opt_filter, FILTER_SNI },
@@ -199,8 +209,8 @@ static const struct report_option options[] = {
 	{ "fail-if", 0, "N", "exit 1 if more than N failures match",
 	    opt_fail_if, 0 },
 	{ "now", 0, "TIME", "reference time for relative times", opt_now, 0 },
-	{ "no-progress", 0, NULL, "never show the progress indicator",
-	    opt_set, SET_NO_PROGRESS },
+	{ "no-progress", 0, NULL, "never show the progress indicator", opt_set,
+	    SET_NO_PROGRESS },
 	{ "no-symbolize", 0, NULL, "do not look up call sites with libdw",
 	    opt_set, SET_NO_SYMBOLIZE },
 	{ "help", 'h', NULL, "show this help", opt_set, SET_HELP },
@@ -255,8 +265,8 @@ getopt_tables(struct option *longopts, char *shortopts)
 	shortopts[n++] = ':';
 	for (i = 0; i < NOPTIONS; i++) {
 		longopts[i].name = options[i].name;
-		longopts[i].has_arg = options[i].arg != NULL ?
-		    required_argument : no_argument;
+		longopts[i].has_arg =
+		    options[i].arg != NULL ? required_argument : no_argument;
 		longopts[i].flag = NULL;
 		longopts[i].val = option_val(i);
 		if (options[i].flag != 0) {
@@ -297,13 +307,15 @@ set_times(struct report_cli *c, char *err, size_t errsz)
 	char sb[SAFE_LEN];
 	char msg[256];
 
-	if (c->since != NULL && filter_set_time(&c->o.filter, 0, c->since,
-	    c->o.now, msg, sizeof(msg)) == -1) {
+	if (c->since != NULL &&
+	    filter_set_time(&c->o.filter, 0, c->since, c->o.now, msg,
+		sizeof(msg)) == -1) {
 		snprintf(err, errsz, "--since: %s", safe(msg, sb));
 		return -1;
 	}
-	if (c->until != NULL && filter_set_time(&c->o.filter, 1, c->until,
-	    c->o.now, msg, sizeof(msg)) == -1) {
+	if (c->until != NULL &&
+	    filter_set_time(&c->o.filter, 1, c->until, c->o.now, msg,
+		sizeof(msg)) == -1) {
 		snprintf(err, errsz, "--until: %s", safe(msg, sb));
 		return -1;
 	}
@@ -326,8 +338,8 @@ report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
 	/* getopt's own messages would quote the argument raw. */
 	opterr = 0;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		for (i = 0; i < NOPTIONS && option_val(i) != ch; i++)
 			continue;
 		if (i == NOPTIONS) {
@@ -379,7 +391,8 @@ cmd_report(int argc, char **argv)
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(TLSDIAG_EXIT_SOFTWARE, "cannot write output");
 	if (res.fatal)
-		errx(TLSDIAG_EXIT_SOFTWARE, "out of memory: the report is "
+		errx(TLSDIAG_EXIT_SOFTWARE,
+		    "out of memory: the report is "
 		    "incomplete");
 	if (res.nerrors != 0)
 		return TLSDIAG_EXIT_INPUT;

@@ -13,21 +13,21 @@
 
 /* What the report command line asks for. */
 struct report_cli {
-	struct report_opts o;	/* initialized by report_cli_parse() */
-	const char *since;	/* --since, --until as given, or NULL */
+	struct report_opts o; /* initialized by report_cli_parse() */
+	const char *since;    /* --since, --until as given, or NULL */
 	const char *until;
-	long long fail_if;	/* --fail-if N, or -1 */
-	int no_progress;	/* --no-progress */
-	int help;		/* -h, --help: nothing else was parsed */
-	char **files;		/* the operands */
+	long long fail_if; /* --fail-if N, or -1 */
+	int no_progress;   /* --no-progress */
+	int help;	   /* -h, --help: nothing else was parsed */
+	char **files;	   /* the operands */
 	size_t nfiles;
 };
 
 /* How report_cli_parse() failed. */
 enum report_cli_status {
 	REPORT_CLI_OK = 0,
-	REPORT_CLI_BAD_VALUE = -1,	/* an option's value is invalid */
-	REPORT_CLI_BAD_OPTION = -2	/* unknown option or missing value */
+	REPORT_CLI_BAD_VALUE = -1, /* an option's value is invalid */
+	REPORT_CLI_BAD_OPTION = -2 /* unknown option or missing value */
 };
 
 /*

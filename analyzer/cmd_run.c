@@ -75,21 +75,26 @@ warn_blind(const char *path)
 	esc(path, sp);
 	if (p.elf && p.static_exe)
 		warnx("warning: '%s' is statically linked: the loader ignores "
-		    "LD_PRELOAD there, nothing can be recorded", sp);
+		      "LD_PRELOAD there, nothing can be recorded",
+		    sp);
 	if (p.setid)
 		warnx("warning: '%s' is setuid or setgid: the loader ignores "
-		    "LD_PRELOAD there (secure-execution), nothing can be "
-		    "recorded from it", sp);
+		      "LD_PRELOAD there (secure-execution), nothing can be "
+		      "recorded from it",
+		    sp);
 	if (p.caps)
 		warnx("warning: '%s' has file capabilities: the loader ignores "
-		    "LD_PRELOAD there (secure-execution), nothing can be "
-		    "recorded from it", sp);
+		      "LD_PRELOAD there (secure-execution), nothing can be "
+		      "recorded from it",
+		    sp);
 	if (p.static_openssl)
 		warnx("warning: '%s' carries its own OpenSSL (statically "
-		    "linked): its TLS calls never reach the shim", sp);
+		      "linked): its TLS calls never reach the shim",
+		    sp);
 	if (p.other_tls[0] != '\0' && !p.needs_libssl)
 		warnx("warning: '%s' links %s: tlsdiag records only OpenSSL's "
-		    "failures", sp, esc(p.other_tls, so));
+		      "failures",
+		    sp, esc(p.other_tls, so));
 }
 
 /*
@@ -103,8 +108,8 @@ prepare_named_log(const char *path, int *regular)
 	struct stat st;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC, 0600);
+	fd = open(path,
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		warn("cannot open log '%s'", esc(path, sp));
 		return -1;
@@ -118,7 +123,8 @@ prepare_named_log(const char *path, int *regular)
 	if (!logpath_trusted(&st, geteuid())) {
 		close(fd);
 		warnx("log '%s' must be owned by you and have one link: "
-		    "the shim would not write to it", esc(path, sp));
+		      "the shim would not write to it",
+		    esc(path, sp));
 		return -1;
 	}
 	if (*regular && ftruncate(fd, 0) == -1) {
@@ -204,15 +210,16 @@ make_preload(char *preload, size_t preloadsz)
 		return -1;
 	}
 	self[n] = '\0';
-	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim),
-	    err, sizeof(err)) == -1) {
+	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim), err,
+		sizeof(err)) == -1) {
 		warnx("%s", esc_msg(err, eb));
 		return -1;
 	}
 	if (run_compose_preload(shim, getenv("LD_PRELOAD"), preload,
-	    preloadsz) == -1) {
+		preloadsz) == -1) {
 		warnx("cannot preload '%s': the path must not contain ':' or "
-		    "blanks, and LD_PRELOAD must fit in 8 KiB", esc(shim, sp));
+		      "blanks, and LD_PRELOAD must fit in 8 KiB",
+		    esc(shim, sp));
 		return -1;
 	}
 	return 0;
@@ -275,7 +282,7 @@ cmd_run(int argc, char **argv)
 		if (o.log == NULL)
 			unlink(logpath);
 		return saved == ENOENT ? TLSDIAG_EXIT_RUN_NOTFOUND :
-		    TLSDIAG_EXIT_RUN_NOEXEC;
+					 TLSDIAG_EXIT_RUN_NOEXEC;
 	}
 	/* A quiet run with nothing to show leaves no file behind. */
 	if (regular && print_summary(log, o.quiet) == 0 && o.quiet &&

@@ -19,14 +19,12 @@
 #include <unistd.h>
 
 /* Defined (not imported) by any program that links OpenSSL in. */
-static const char *const openssl_marks[] = {
-	"SSL_new", "SSL_read", "SSL_CTX_new", "OPENSSL_init_ssl", NULL
-};
+static const char *const openssl_marks[] = { "SSL_new", "SSL_read",
+	"SSL_CTX_new", "OPENSSL_init_ssl", NULL };
 
 /* TLS libraries the shim does not wrap, by DT_NEEDED prefix. */
-static const char *const other_tls[] = {
-	"libgnutls", "libnss3", "libmbedtls", "libwolfssl", "libbotan", NULL
-};
+static const char *const other_tls[] = { "libgnutls", "libnss3", "libmbedtls",
+	"libwolfssl", "libbotan", NULL };
 
 static int
 has_prefix(const char *s, const char *prefix)
@@ -209,8 +207,7 @@ probe_secure(const char *path, const struct stat *st, struct exeprobe *p)
 	if ((st->st_mode & S_ISGID) && (st->st_mode & S_IXGRP) &&
 	    st->st_gid != getgid())
 		p->setid = 1;
-	if (getuid() != 0 &&
-	    getxattr(path, "security.capability", NULL, 0) > 0)
+	if (getuid() != 0 && getxattr(path, "security.capability", NULL, 0) > 0)
 		p->caps = 1;
 }
 

@@ -10,13 +10,13 @@
  * established; the probe never guesses in the direction of a warning.
  */
 struct exeprobe {
-	int elf;		/* an ELF file (else a script or unknown) */
-	int static_exe;		/* no program interpreter: no preload */
-	int static_openssl;	/* defines OpenSSL, needs no libssl */
-	int needs_libssl;	/* libssl is in DT_NEEDED */
-	int setid;		/* setuid/setgid that changes our ids */
-	int caps;		/* file capabilities that make exec secure */
-	char other_tls[64];	/* an uncovered TLS library, or "" */
+	int elf;	    /* an ELF file (else a script or unknown) */
+	int static_exe;	    /* no program interpreter: no preload */
+	int static_openssl; /* defines OpenSSL, needs no libssl */
+	int needs_libssl;   /* libssl is in DT_NEEDED */
+	int setid;	    /* setuid/setgid that changes our ids */
+	int caps;	    /* file capabilities that make exec secure */
+	char other_tls[64]; /* an uncovered TLS library, or "" */
 };
 
 /*
@@ -25,7 +25,7 @@ struct exeprobe {
  * bit on a nosuid mount does nothing).  Returns 0, or -1 with a message in
  * err when path cannot be opened or read.
  */
-int exeprobe_file(const char *path, struct exeprobe *p, char *err,
-    size_t errsz);
+int
+exeprobe_file(const char *path, struct exeprobe *p, char *err, size_t errsz);
 
 #endif

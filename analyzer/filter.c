@@ -67,7 +67,8 @@ filter_add(struct filter *f, enum filter_field field, const char *value,
 		eq = strchr(value, '=');
 		if (eq == NULL || eq == value) {
 			snprintf(err, errsz,
-			    "invalid --where '%s': expected FIELD=VALUE", value);
+			    "invalid --where '%s': expected FIELD=VALUE",
+			    value);
 			return -1;
 		}
 		t.path = strndup(value, (size_t)(eq - value));
@@ -141,8 +142,10 @@ filter_set_time(struct filter *f, int until, const char *spec, int64_t now,
 	int64_t t;
 
 	if (filter_parse_time(spec, now, &t) == -1) {
-		snprintf(err, errsz, "invalid time '%s': expected RFC 3339 "
-		    "or -N[smhdw]", spec);
+		snprintf(err, errsz,
+		    "invalid time '%s': expected RFC 3339 "
+		    "or -N[smhdw]",
+		    spec);
 		return -1;
 	}
 	if (until) {
@@ -169,8 +172,9 @@ match_peer(const struct record *r, const char *want)
 		return 1;
 	if (r->peer_port == RECORD_NONE)
 		return 0;
-	snprintf(buf, sizeof(buf), strchr(r->peer_ip, ':') != NULL ?
-	    "[%s]:%lld" : "%s:%lld", r->peer_ip, (long long)r->peer_port);
+	snprintf(buf, sizeof(buf),
+	    strchr(r->peer_ip, ':') != NULL ? "[%s]:%lld" : "%s:%lld",
+	    r->peer_ip, (long long)r->peer_port);
 	return strcmp(buf, want) == 0;
 }
 
@@ -210,8 +214,9 @@ match_term(const struct filter_term *t, const struct record *r)
 	case FILTER_PID:
 		return r->pid == t->num;
 	case FILTER_EXE:
-		if (r->exe != NULL && (strcmp(r->exe, t->value) == 0 ||
-		    strcmp(path_base(r->exe), t->value) == 0))
+		if (r->exe != NULL &&
+		    (strcmp(r->exe, t->value) == 0 ||
+			strcmp(path_base(r->exe), t->value) == 0))
 			return 1;
 		return r->name != NULL && strcmp(r->name, t->value) == 0;
 	case FILTER_PEER:

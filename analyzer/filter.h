@@ -8,21 +8,21 @@
 #include "record.h"
 
 enum filter_field {
-	FILTER_TYPE,	/* error.type; CertificateError is an alias */
-	FILTER_HOST,	/* host.hostname */
-	FILTER_PID,	/* process.pid */
-	FILTER_EXE,	/* process.executable, or its name */
-	FILTER_PEER,	/* peer ip, ip:port, or SNI */
-	FILTER_SNI,	/* tls.client.server_name, case-insensitive */
-	FILTER_WHERE,	/* FIELD=VALUE on a dotted path */
+	FILTER_TYPE,  /* error.type; CertificateError is an alias */
+	FILTER_HOST,  /* host.hostname */
+	FILTER_PID,   /* process.pid */
+	FILTER_EXE,   /* process.executable, or its name */
+	FILTER_PEER,  /* peer ip, ip:port, or SNI */
+	FILTER_SNI,   /* tls.client.server_name, case-insensitive */
+	FILTER_WHERE, /* FIELD=VALUE on a dotted path */
 	FILTER_NFIELDS
 };
 
 struct filter_term {
 	enum filter_field field;
-	char *path;		/* FILTER_WHERE: the dotted path */
+	char *path; /* FILTER_WHERE: the dotted path */
 	char *value;
-	int64_t num;		/* FILTER_PID */
+	int64_t num; /* FILTER_PID */
 };
 
 /*
@@ -34,8 +34,8 @@ struct filter {
 	size_t nterms;
 	int has_since;
 	int has_until;
-	int64_t since;		/* microseconds, inclusive */
-	int64_t until;		/* microseconds, exclusive */
+	int64_t since; /* microseconds, inclusive */
+	int64_t until; /* microseconds, exclusive */
 };
 
 /* Initialize an empty filter that matches everything. */
@@ -60,8 +60,8 @@ int filter_add(struct filter *f, enum filter_field field, const char *value,
 int filter_parse_time(const char *spec, int64_t now, int64_t *out);
 
 /* Set --since (until == 0) or --until.  Returns 0 or -1 with err set. */
-int filter_set_time(struct filter *f, int until, const char *spec,
-    int64_t now, char *err, size_t errsz);
+int filter_set_time(struct filter *f, int until, const char *spec, int64_t now,
+    char *err, size_t errsz);
 
 /* Does r pass every condition?  Returns 1 or 0. */
 int filter_match(const struct filter *f, const struct record *r);

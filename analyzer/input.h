@@ -8,27 +8,27 @@
 
 /* What input_next() found. */
 enum input_status {
-	INPUT_LINE,		/* a complete line (newline stripped) */
-	INPUT_TOO_LONG,		/* a line over the cap; its bytes were dropped */
-	INPUT_TRUNCATED,	/* last line without a newline */
+	INPUT_LINE,	 /* a complete line (newline stripped) */
+	INPUT_TOO_LONG,	 /* a line over the cap; its bytes were dropped */
+	INPUT_TRUNCATED, /* last line without a newline */
 	INPUT_EOF,
-	INPUT_ERROR		/* read error; message in in->err */
+	INPUT_ERROR /* read error; message in in->err */
 };
 
 #define INPUT_CHUNK (256 * 1024)
 
 struct input {
 	gzFile gz;
-	const char *name;	/* for messages; not owned */
-	char *buf;		/* INPUT_CHUNK + 1 bytes */
-	size_t start;		/* unread bytes are buf[start..end) */
+	const char *name; /* for messages; not owned */
+	char *buf;	  /* INPUT_CHUNK + 1 bytes */
+	size_t start;	  /* unread bytes are buf[start..end) */
 	size_t end;
-	char *acc;		/* a line spanning chunks */
+	char *acc; /* a line spanning chunks */
 	size_t acclen;
 	size_t acccap;
 	size_t max_line;
-	size_t long_len;	/* length of the last INPUT_TOO_LONG line */
-	uint64_t lineno;	/* number of the line last returned */
+	size_t long_len; /* length of the last INPUT_TOO_LONG line */
+	uint64_t lineno; /* number of the line last returned */
 	int eof;
 	char err[256];
 };
@@ -40,8 +40,8 @@ struct input {
  * -1 with a message such as "cannot open 'x': No such file or directory"
  * in err.
  */
-int input_open(struct input *in, const char *path, size_t max_line,
-    char *err, size_t errsz);
+int input_open(struct input *in, const char *path, size_t max_line, char *err,
+    size_t errsz);
 
 /*
  * Read the next line.  For INPUT_LINE and INPUT_TRUNCATED, *line points to
@@ -49,8 +49,7 @@ int input_open(struct input *in, const char *path, size_t max_line,
  * the bytes may contain NULs.  For INPUT_TOO_LONG, in->long_len holds the
  * dropped length.  in->lineno is the line's number.
  */
-enum input_status input_next(struct input *in, const char **line,
-    size_t *len);
+enum input_status input_next(struct input *in, const char **line, size_t *len);
 
 /* Bytes of the underlying file consumed so far (for progress). */
 uint64_t input_offset(const struct input *in);

@@ -40,12 +40,15 @@ progress_update(struct progress *p, const char *name, uint64_t done,
 	p->shown = 1;
 	termsafe_escape(name, 40, nb, sizeof(nb));
 	if (total != 0)
-		fprintf(p->fp, "\rtlsdiag: %s: %3d%%, %llu records, %.0f/s\033[K",
-		    nb, (int)(done * 100 / total), (unsigned long long)records,
+		fprintf(p->fp,
+		    "\rtlsdiag: %s: %3d%%, %llu records, %.0f/s\033[K", nb,
+		    (int)(done * 100 / total), (unsigned long long)records,
 		    (double)records / t);
 	else
-		fprintf(p->fp, "\rtlsdiag: %s: %llu MB, %llu records, %.0f/s"
-		    "\033[K", nb, (unsigned long long)(done >> 20),
+		fprintf(p->fp,
+		    "\rtlsdiag: %s: %llu MB, %llu records, %.0f/s"
+		    "\033[K",
+		    nb, (unsigned long long)(done >> 20),
 		    (unsigned long long)records, (double)records / t);
 	fflush(p->fp);
 }

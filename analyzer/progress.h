@@ -7,7 +7,7 @@
 #include <time.h>
 
 struct progress {
-	FILE *fp;		/* NULL: disabled */
+	FILE *fp; /* NULL: disabled */
 	struct timespec start;
 	struct timespec last;
 	int shown;

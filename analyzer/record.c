@@ -187,28 +187,49 @@ members(const cJSON *o, const char *const *keys, const cJSON **v, size_t n)
 }
 
 enum {
-	M_TLSDIAG, M_TIMESTAMP, M_EVENT, M_LEVEL, M_PROCESS, M_HOST, M_ERROR,
-	M_TLS, M_SOURCE, M_DESTINATION, M_NROOT
+	M_TLSDIAG,
+	M_TIMESTAMP,
+	M_EVENT,
+	M_LEVEL,
+	M_PROCESS,
+	M_HOST,
+	M_ERROR,
+	M_TLS,
+	M_SOURCE,
+	M_DESTINATION,
+	M_NROOT
 };
 
-static const char *const root_keys[M_NROOT] = {
-	"tlsdiag", "@timestamp", "event", "log.level", "process", "host",
-	"error", "tls", "source", "destination"
-};
+static const char *const root_keys[M_NROOT] = { "tlsdiag", "@timestamp",
+	"event", "log.level", "process", "host", "error", "tls", "source",
+	"destination" };
 
 enum {
-	T_SCHEMA, T_SUPPRESSED, T_COVERAGE, T_CALL, T_SSL_ERROR, T_REASON,
-	T_VERIFY_MESSAGE, T_VERIFY_CODE, T_ERRNO, T_ROLE, T_PHASE,
-	T_TRANSPORT, T_AGE_S, T_BYTES, T_SHUTDOWN, T_STACK_ID, T_BACKTRACE,
-	T_TRUNCATED, T_NTD
+	T_SCHEMA,
+	T_SUPPRESSED,
+	T_COVERAGE,
+	T_CALL,
+	T_SSL_ERROR,
+	T_REASON,
+	T_VERIFY_MESSAGE,
+	T_VERIFY_CODE,
+	T_ERRNO,
+	T_ROLE,
+	T_PHASE,
+	T_TRANSPORT,
+	T_AGE_S,
+	T_BYTES,
+	T_SHUTDOWN,
+	T_STACK_ID,
+	T_BACKTRACE,
+	T_TRUNCATED,
+	T_NTD
 };
 
-static const char *const td_keys[T_NTD] = {
-	"schema", "suppressed", "coverage", "call", "ssl_error", "reason",
-	"verify_message", "verify_code", "errno", "role", "phase",
-	"transport", "age_s", "bytes", "shutdown", "stack_id", "backtrace",
-	"truncated"
-};
+static const char *const td_keys[T_NTD] = { "schema", "suppressed", "coverage",
+	"call", "ssl_error", "reason", "verify_message", "verify_code", "errno",
+	"role", "phase", "transport", "age_s", "bytes", "shutdown", "stack_id",
+	"backtrace", "truncated" };
 
 /* The failure-specific fields; the peer depends on our role. */
 static void
@@ -244,7 +265,9 @@ parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
 	r->stack_id = as_str(t[T_STACK_ID]);
 	r->backtrace = cJSON_IsArray(t[T_BACKTRACE]) ? t[T_BACKTRACE] : NULL;
 	r->truncated = cJSON_IsArray(t[T_TRUNCATED]) &&
-	    cJSON_GetArraySize(t[T_TRUNCATED]) > 0 ? t[T_TRUNCATED] : NULL;
+		cJSON_GetArraySize(t[T_TRUNCATED]) > 0 ?
+	    t[T_TRUNCATED] :
+	    NULL;
 	r->sni = str(obj(tls, "client"), "server_name");
 	server = r->role != NULL && strcmp(r->role, "server") == 0;
 	peer = as_obj(m[server ? M_SOURCE : M_DESTINATION]);

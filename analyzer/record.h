@@ -10,15 +10,15 @@
 /* Why a line was skipped; RECORD_OK when it was not. */
 enum record_status {
 	RECORD_OK = 0,
-	RECORD_TOO_LONG,	/* over the line cap (set by the reader) */
-	RECORD_TRUNCATED,	/* no newline at end of input (reader) */
-	RECORD_NUL,		/* contains a NUL byte */
-	RECORD_BAD_JSON,	/* not valid JSON */
-	RECORD_NOT_OBJECT,	/* valid JSON, but not an object */
-	RECORD_NOT_TLSDIAG,	/* no integer tlsdiag.schema */
-	RECORD_BAD_FIELD,	/* a required field is missing or mistyped */
-	RECORD_NEWER_SCHEMA,	/* tlsdiag.schema newer than we know */
-	RECORD_TORN,		/* a record cut short (report.c) */
+	RECORD_TOO_LONG,     /* over the line cap (set by the reader) */
+	RECORD_TRUNCATED,    /* no newline at end of input (reader) */
+	RECORD_NUL,	     /* contains a NUL byte */
+	RECORD_BAD_JSON,     /* not valid JSON */
+	RECORD_NOT_OBJECT,   /* valid JSON, but not an object */
+	RECORD_NOT_TLSDIAG,  /* no integer tlsdiag.schema */
+	RECORD_BAD_FIELD,    /* a required field is missing or mistyped */
+	RECORD_NEWER_SCHEMA, /* tlsdiag.schema newer than we know */
+	RECORD_TORN,	     /* a record cut short (report.c) */
 	RECORD_NSTATUS
 };
 
@@ -31,9 +31,9 @@ enum record_status {
  */
 struct record {
 	cJSON *root;
-	const char *line;	/* the raw line, for pass-through */
+	const char *line; /* the raw line, for pass-through */
 	size_t len;
-	int64_t ts;		/* @timestamp, microseconds */
+	int64_t ts; /* @timestamp, microseconds */
 	const char *timestamp;
 	const char *level;
 	const char *action;
@@ -41,11 +41,11 @@ struct record {
 	int64_t pid;
 	int64_t tid;
 	const char *exe;
-	const char *name;	/* process.name, else basename of exe */
+	const char *name; /* process.name, else basename of exe */
 	const char *host;
-	int is_failure;		/* event.action is tls_failure */
-	const char *type;	/* error.type */
-	const char *errmsg;	/* error.message */
+	int is_failure;	    /* event.action is tls_failure */
+	const char *type;   /* error.type */
+	const char *errmsg; /* error.message */
 	const char *call;
 	const char *ssl_error;
 	const char *reason;
@@ -56,12 +56,12 @@ struct record {
 	const char *phase;
 	const char *transport;
 	const char *sni;
-	int shutdown_sent;	/* 1, 0, or -1 when unknown */
+	int shutdown_sent; /* 1, 0, or -1 when unknown */
 	int shutdown_received;
 	int64_t bytes_read;
 	int64_t bytes_written;
-	int64_t age_s;		/* seconds since the session began */
-	const char *peer_ip;	/* destination (client) or source (server) */
+	int64_t age_s;	     /* seconds since the session began */
+	const char *peer_ip; /* destination (client) or source (server) */
 	int64_t peer_port;
 	const char *cert_subject;
 	const char *cert_issuer;
@@ -70,8 +70,8 @@ struct record {
 	const char *cert_serial;
 	const char *cert_sha256;
 	const char *stack_id;
-	const cJSON *backtrace;	/* array of frames or NULL */
-	const cJSON *truncated;	/* tlsdiag.truncated: the member names the
+	const cJSON *backtrace; /* array of frames or NULL */
+	const cJSON *truncated; /* tlsdiag.truncated: the member names the
 				 * shim shortened to fit, or NULL */
 	int64_t suppressed;	/* tlsdiag.suppressed */
 	const cJSON *coverage;	/* tlsdiag.coverage object or NULL */
@@ -85,8 +85,7 @@ struct record {
  * record_free(); several records may be alive at once.  Not thread-safe:
  * parsing swaps cJSON's process-wide allocation hooks.
  */
-enum record_status record_parse(const char *line, size_t len,
-    struct record *r);
+enum record_status record_parse(const char *line, size_t len, struct record *r);
 
 /* Release what record_parse() allocated. */
 void record_free(struct record *r);

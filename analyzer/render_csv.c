@@ -60,7 +60,8 @@ render_csv(const struct view *v, FILE *out)
 	size_t i;
 
 	fputs("rank,count,share,type,reason,sni,address,program,first_seen,"
-	    "last_seen\n", out);
+	      "last_seen\n",
+	    out);
 	if (a->groups.count == 0)
 		return 0;
 	e = agg_sorted(&a->groups);
@@ -70,7 +71,8 @@ render_csv(const struct view *v, FILE *out)
 		const struct agg_group *g = e[i]->val;
 
 		fprintf(out, "%zu,%llu,%.1f,", i + 1,
-		    (unsigned long long)g->st.count, view_share(v, g->st.count));
+		    (unsigned long long)g->st.count,
+		    view_share(v, g->st.count));
 		render_csv_field(out, g->type);
 		fputc(',', out);
 		render_csv_field(out, g->reason);

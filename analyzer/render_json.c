@@ -207,8 +207,8 @@ json_types_groups(const struct view *v, cJSON *root)
 		add_str(o, "type", g->type);
 		add_str(o, "reason", g->reason);
 		add_str(o, "sni", strcmp(g->sni, "-") != 0 ? g->sni : NULL);
-		add_str(o, "address", strcmp(g->addr, "-") != 0 ? g->addr :
-		    NULL);
+		add_str(o, "address",
+		    strcmp(g->addr, "-") != 0 ? g->addr : NULL);
 		add_str(o, "program", g->program);
 		add_stat(o, v, &g->st);
 	}
@@ -244,7 +244,8 @@ json_certs(const struct view *v, cJSON *root)
 		if (c->has_not_after) {
 			/* Positive: expired that many seconds before. */
 			add_num(o, "expired_seconds_at_first_failure",
-			    (double)((c->st.first - c->not_after_us) / 1000000));
+			    (double)((c->st.first - c->not_after_us) /
+				1000000));
 			add_num(o, "expired_seconds_at_last_failure",
 			    (double)((c->st.last - c->not_after_us) / 1000000));
 			add_num(o, "expired_seconds_at_now",
@@ -271,14 +272,14 @@ json_eofs(const struct view *v, cJSON *root)
 		add_str(o, "description", agg_eof_name(k));
 		add_num(o, "count", (double)e->count);
 		add_num(o, "with_byte_counts", (double)e->nbytes);
-		add_num(o, "bytes_read_avg", e->nbytes ?
-		    (double)(e->sum_read / e->nbytes) : 0);
+		add_num(o, "bytes_read_avg",
+		    e->nbytes ? (double)(e->sum_read / e->nbytes) : 0);
 		add_num(o, "bytes_read_max", (double)e->max_read);
-		add_num(o, "bytes_written_avg", e->nbytes ?
-		    (double)(e->sum_written / e->nbytes) : 0);
+		add_num(o, "bytes_written_avg",
+		    e->nbytes ? (double)(e->sum_written / e->nbytes) : 0);
 		add_num(o, "bytes_written_max", (double)e->max_written);
-		add_num(o, "age_s_avg", e->nage ? tenths((double)e->sum_age /
-		    (double)e->nage) : 0);
+		add_num(o, "age_s_avg",
+		    e->nage ? tenths((double)e->sum_age / (double)e->nage) : 0);
 		add_num(o, "age_s_max", (double)e->max_age);
 	}
 }
@@ -391,8 +392,8 @@ json_histogram(const struct view *v, cJSON *root)
 		o = add_obj(hist, "spike");
 		if (o != NULL) {
 			add_time(o, "began", h.spike_first);
-			add_time(o, "bucket_start", h.start +
-			    (int64_t)h.spike_bucket * h.bucket_us);
+			add_time(o, "bucket_start",
+			    h.start + (int64_t)h.spike_bucket * h.bucket_us);
 		}
 	} else
 		add_str(hist, "spike", NULL);

@@ -96,8 +96,10 @@ print_programs(const struct view *v, FILE *out)
 	for (i = 0; i < n; i++) {
 		const struct agg_program *p = e[i]->val;
 
-		fprintf(out, "%s%s (%llu process%s, %llu records, "
-		    "%llu failures)", i == 0 ? ": " : ", ", esc(e[i]->key, eb),
+		fprintf(out,
+		    "%s%s (%llu process%s, %llu records, "
+		    "%llu failures)",
+		    i == 0 ? ": " : ", ", esc(e[i]->key, eb),
 		    (unsigned long long)p->processes,
 		    p->processes == 1 ? "" : "es",
 		    (unsigned long long)p->st.count,
@@ -150,11 +152,11 @@ print_coverage(const struct view *v, FILE *out)
 	if (a->cov.exits == 0 && a->cov.starts == 0 &&
 	    a->cov.suppressed_events == 0)
 		return;
-	fprintf(out, "  coverage  %llu processes started TLS, %llu exited "
+	fprintf(out,
+	    "  coverage  %llu processes started TLS, %llu exited "
 	    "(%llu saw TLS, %llu static OpenSSL), %llu records "
 	    "dropped, %llu follow-up failures\n",
-	    (unsigned long long)a->cov.starts,
-	    (unsigned long long)a->cov.exits,
+	    (unsigned long long)a->cov.starts, (unsigned long long)a->cov.exits,
 	    (unsigned long long)a->cov.tls_seen,
 	    (unsigned long long)a->cov.static_openssl,
 	    (unsigned long long)a->cov.dropped,
@@ -176,21 +178,25 @@ print_header(const struct view *v, FILE *out)
 	fprintf(out, "tlsdiag report\n");
 	if (a->has_span)
 		fprintf(out, "  span      %s .. %s (%s)\n", ts(a->first, b1),
-		    ts(a->last, b2), certtime_format_duration(a->last -
-		    a->first, b3));
+		    ts(a->last, b2),
+		    certtime_format_duration(a->last - a->first, b3));
 	else
 		fprintf(out, "  span      -\n");
 	print_hosts(v, out);
 	print_programs(v, out);
 	fprintf(out, "  processes %zu\n", a->procs.count);
-	fprintf(out, "  records   %llu lines read, %llu records, %llu matched, "
-	    "%llu failures (%llu warnings)", (unsigned long long)a->lines,
-	    (unsigned long long)a->records, (unsigned long long)a->matched,
-	    (unsigned long long)a->failures, (unsigned long long)a->warnings);
+	fprintf(out,
+	    "  records   %llu lines read, %llu records, %llu matched, "
+	    "%llu failures (%llu warnings)",
+	    (unsigned long long)a->lines, (unsigned long long)a->records,
+	    (unsigned long long)a->matched, (unsigned long long)a->failures,
+	    (unsigned long long)a->warnings);
 	fputs(view_suppressed(a->cov.suppressed, sb, sizeof(sb)), out);
 	if (a->truncated != 0)
-		fprintf(out, "; %llu failure record%s shortened to fit "
-		    "(tlsdiag.truncated)", (unsigned long long)a->truncated,
+		fprintf(out,
+		    "; %llu failure record%s shortened to fit "
+		    "(tlsdiag.truncated)",
+		    (unsigned long long)a->truncated,
 		    a->truncated == 1 ? "" : "s");
 	fputc('\n', out);
 	print_skipped(a, out);
@@ -215,8 +221,7 @@ print_types(const struct view *v, FILE *out, struct strmap_ent **e)
 		const struct agg_type *t = e[i]->val;
 
 		fprintf(out, "  %7llu %5.1f%% %8llu  %-20s  %-20s  %s\n",
-		    (unsigned long long)t->st.count,
-		    view_share(v, t->st.count),
+		    (unsigned long long)t->st.count, view_share(v, t->st.count),
 		    (unsigned long long)t->warnings, ts(t->st.first, b1),
 		    ts(t->st.last, b2), esc(e[i]->key, eb));
 	}
@@ -236,8 +241,7 @@ print_groups(const struct view *v, FILE *out, struct strmap_ent **e)
 	char e5[ESCBUF];
 	size_t i;
 
-	fprintf(out, "\nTop failure groups (%zu of %zu)\n", n,
-	    a->groups.count);
+	fprintf(out, "\nTop failure groups (%zu of %zu)\n", n, a->groups.count);
 	for (i = 0; i < n; i++) {
 		const struct agg_group *g = e[i]->val;
 
@@ -248,8 +252,9 @@ print_groups(const struct view *v, FILE *out, struct strmap_ent **e)
 			fprintf(out, "      peer %s (%s)", esc(g->sni, e3),
 			    esc(g->addr, e4));
 		else
-			fprintf(out, "      peer %s", strcmp(g->sni, "-") != 0 ?
-			    esc(g->sni, e3) : esc(g->addr, e4));
+			fprintf(out, "      peer %s",
+			    strcmp(g->sni, "-") != 0 ? esc(g->sni, e3) :
+						       esc(g->addr, e4));
 		fprintf(out, "  program %s\n", esc(g->program, e5));
 		fprintf(out, "      first %s  last %s\n", ts(g->st.first, b1),
 		    ts(g->st.last, b2));
@@ -264,9 +269,10 @@ expiry(const struct agg_cert *c, int64_t when, const char *what, char *buf,
 	char b[CERTTIME_BUFSZ];
 
 	if (c->has_not_before && when < c->not_before_us)
-		snprintf(buf, bufsz, "not yet valid (for %s more) at the %s "
-		    "failure", certtime_format_duration(c->not_before_us - when,
-		    b), what);
+		snprintf(buf, bufsz,
+		    "not yet valid (for %s more) at the %s "
+		    "failure",
+		    certtime_format_duration(c->not_before_us - when, b), what);
 	else if (when >= c->not_after_us)
 		snprintf(buf, bufsz, "expired %s before the %s failure",
 		    certtime_format_duration(when - c->not_after_us, b), what);
@@ -316,16 +322,18 @@ print_certs(const struct view *v, FILE *out)
 		fprintf(out, "      not_after  %s", esc(c->not_after, eb));
 		if (!c->has_not_after && c->not_after != NULL)
 			fprintf(out, " (unparsable)");
-		else if (c->has_not_after && strcmp(c->not_after,
-		    ts(c->not_after_us, b1)) != 0)
+		else if (c->has_not_after &&
+		    strcmp(c->not_after, ts(c->not_after_us, b1)) != 0)
 			fprintf(out, " (%s)", b1);
 		fputc('\n', out);
 		if (c->has_not_after)
 			print_expiry(out, c);
 		if (c->serial != NULL)
-			fprintf(out, "      serial     %s\n", esc(c->serial, eb));
+			fprintf(out, "      serial     %s\n",
+			    esc(c->serial, eb));
 		if (c->sha256 != NULL)
-			fprintf(out, "      sha256     %s\n", esc(c->sha256, eb));
+			fprintf(out, "      sha256     %s\n",
+			    esc(c->sha256, eb));
 		fprintf(out, "      peer       %s\n", esc(c->peer, eb));
 		fprintf(out, "      first %s  last %s\n", ts(c->st.first, b1),
 		    ts(c->st.last, b2));
@@ -353,7 +361,8 @@ print_eofs(const struct view *v, FILE *out)
 		fprintf(out, "  %7llu  %s\n", (unsigned long long)e->count,
 		    agg_eof_name(k));
 		if (e->nbytes != 0)
-			fprintf(out, "           bytes read avg %llu max %llu, "
+			fprintf(out,
+			    "           bytes read avg %llu max %llu, "
 			    "written avg %llu max %llu\n",
 			    (unsigned long long)(e->sum_read / e->nbytes),
 			    (unsigned long long)e->max_read,
@@ -361,7 +370,8 @@ print_eofs(const struct view *v, FILE *out)
 			    (unsigned long long)e->max_written);
 		/* Ages are whole seconds: a truncated mean would read 0. */
 		if (e->nage != 0)
-			fprintf(out, "           connection age avg %.1f s "
+			fprintf(out,
+			    "           connection age avg %.1f s "
 			    "max %llu s\n",
 			    (double)e->sum_age / (double)e->nage,
 			    (unsigned long long)e->max_age);
@@ -379,12 +389,13 @@ print_frame(const struct view *v, FILE *out, size_t idx,
 
 	view_frame(v, f, &sr);
 	fn = sr.function[0] != '\0' ? sr.function :
-	    f->symbol != NULL ? f->symbol : "??";
+	    f->symbol != NULL	    ? f->symbol :
+				      "??";
 	fprintf(out, "      #%-2zu %s", idx, esc(fn, e1));
 	if (sr.file[0] != '\0')
 		fprintf(out, " at %s:%d", esc(sr.file, e2), sr.line);
-	fprintf(out, " (%s+0x%llx)", esc(f->module != NULL ?
-	    path_base(f->module) : "?", e2),
+	fprintf(out, " (%s+0x%llx)",
+	    esc(f->module != NULL ? path_base(f->module) : "?", e2),
 	    (unsigned long long)(f->offset != RECORD_NONE ? f->offset : 0));
 	if (sr.status == SYM_BUILD_ID_MISMATCH)
 		fprintf(out, " [build-id mismatch]");
@@ -411,8 +422,9 @@ print_stack_types(FILE *out, const struct agg_stack *s)
 		    esc(s->types[i].type, eb),
 		    (unsigned long long)s->types[i].count);
 	if (s->other_types != 0)
-		fprintf(out, "%s+%llu of other types", s->ntypes == 0 ? "" :
-		    ", ", (unsigned long long)s->other_types);
+		fprintf(out, "%s+%llu of other types",
+		    s->ntypes == 0 ? "" : ", ",
+		    (unsigned long long)s->other_types);
 }
 
 static void
@@ -447,7 +459,8 @@ print_stacks(const struct view *v, FILE *out)
 		for (j = 0; j < s->fr.nframes; j++)
 			print_frame(v, out, j, &s->fr.frames[j]);
 		if (s->fr.nframes == 0)
-			fprintf(out, "      (no frames in these logs: they are "
+			fprintf(out,
+			    "      (no frames in these logs: they are "
 			    "in the first record of this stack in its log "
 			    "file)\n");
 	}
@@ -469,19 +482,22 @@ print_histogram(const struct view *v, FILE *out)
 	fprintf(out, "\nFailures over time (bucket %s)\n",
 	    certtime_format_duration(h.bucket_us, b1));
 	for (i = 0; i < h.n; i++) {
-		bar = h.peak != 0 ? (h.counts[i] * 50 + h.peak - 1) / h.peak : 0;
-		fprintf(out, "  %s %7llu ", ts(h.start + (int64_t)i *
-		    h.bucket_us, b1), (unsigned long long)h.counts[i]);
+		bar =
+		    h.peak != 0 ? (h.counts[i] * 50 + h.peak - 1) / h.peak : 0;
+		fprintf(out, "  %s %7llu ",
+		    ts(h.start + (int64_t)i * h.bucket_us, b1),
+		    (unsigned long long)h.counts[i]);
 		for (j = 0; j < bar; j++)
 			fputc('#', out);
 		fputc('\n', out);
 	}
 	if (h.has_spike)
-		fprintf(out, "  spike began %s (bucket %s; peak %llu per bucket, "
-		    "median %llu)\n", ts(h.spike_first, b1),
+		fprintf(out,
+		    "  spike began %s (bucket %s; peak %llu per bucket, "
+		    "median %llu)\n",
+		    ts(h.spike_first, b1),
 		    ts(h.start + (int64_t)h.spike_bucket * h.bucket_us, b2),
-		    (unsigned long long)h.peak,
-		    (unsigned long long)h.baseline);
+		    (unsigned long long)h.peak, (unsigned long long)h.baseline);
 	else
 		fprintf(out, "  no spike (peak %llu per bucket, median %llu)\n",
 		    (unsigned long long)h.peak, (unsigned long long)h.baseline);

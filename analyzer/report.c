@@ -138,8 +138,8 @@ take_record(const struct report_opts *o, const char *line, size_t len,
 	if (filter_match(&o->filter, &r)) {
 		if (agg_add(a, &r) == -1)
 			res->fatal = 1;
-		if (o->format == REPORT_NDJSON && ndjson_write(&r, line, len,
-		    out) == -1)
+		if (o->format == REPORT_NDJSON &&
+		    ndjson_write(&r, line, len, out) == -1)
 			res->fatal = 1;
 	}
 	record_free(&r);
@@ -187,10 +187,9 @@ next_start(const char *p, const char *end)
  * line's status.
  */
 static void
-split_line(const struct report_opts *o, struct input *in,
-    enum input_status ist, const char *line, size_t len,
-    enum record_status st, FILE *out, struct agg *a,
-    struct report_result *res)
+split_line(const struct report_opts *o, struct input *in, enum input_status ist,
+    const char *line, size_t len, enum record_status st, FILE *out,
+    struct agg *a, struct report_result *res)
 {
 	static const char start[] = LOGFORMAT_RECORD_START;
 	const char *p = line, *end = line + len, *next;
@@ -281,8 +280,8 @@ collect_one(const struct report_opts *o, const char *path, FILE *out,
  * Inputs that cannot be read are noted in res->errors and skipped.
  */
 static void
-report_collect(const struct report_opts *o, char *const *files,
-    size_t nfiles, FILE *out, struct agg *a, struct report_result *res)
+report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
+    FILE *out, struct agg *a, struct report_result *res)
 {
 	static char *const stdin_only[] = { (char *)"-" };
 	struct progress pr;
@@ -366,8 +365,8 @@ static void
 summary_notes(const struct agg *a, FILE *out)
 {
 	struct strmap_ent **e = agg_sorted(&a->notes);
-	size_t n = a->notes.count < SUMMARY_NOTES ? a->notes.count :
-	    SUMMARY_NOTES;
+	size_t n =
+	    a->notes.count < SUMMARY_NOTES ? a->notes.count : SUMMARY_NOTES;
 	char b[2][96];
 	char line[400];
 	size_t i;
@@ -384,8 +383,10 @@ summary_notes(const struct agg *a, FILE *out)
 		fprintf(out, "tlsdiag: %s\n", line);
 	}
 	if (a->notes.count > n)
-		fprintf(out, "tlsdiag: ... %zu more coverage notes: tlsdiag "
-		    "report shows them\n", a->notes.count - n);
+		fprintf(out,
+		    "tlsdiag: ... %zu more coverage notes: tlsdiag "
+		    "report shows them\n",
+		    a->notes.count - n);
 	free(e);
 }
 
@@ -448,14 +449,17 @@ report_summary(const char *path, FILE *out)
 	} else if (a->failures == 0) {
 		/* Nothing seen but coverage notes: they say why. */
 		if (tls_activity(a))
-			fprintf(out, "tlsdiag: no TLS failures (%zu "
-			    "processes)\n", a->procs.count);
+			fprintf(out,
+			    "tlsdiag: no TLS failures (%zu "
+			    "processes)\n",
+			    a->procs.count);
 		summary_notes(a, out);
 		rc = 0;
 	} else {
 		fprintf(out, "tlsdiag: %llu TLS failure%s in %zu process%s",
-		    (unsigned long long)a->failures, a->failures == 1 ? "" : "s",
-		    a->procs.count, a->procs.count == 1 ? "" : "es");
+		    (unsigned long long)a->failures,
+		    a->failures == 1 ? "" : "s", a->procs.count,
+		    a->procs.count == 1 ? "" : "es");
 		fputs(view_suppressed(a->cov.suppressed, sb, sizeof(sb)), out);
 		fputc('\n', out);
 		summary_groups(a, out);
@@ -465,7 +469,8 @@ report_summary(const char *path, FILE *out)
 		rc = a->failures > INT32_MAX ? INT32_MAX : (int)a->failures;
 	}
 	if (rc >= 0 && a->nskipped != 0)
-		fprintf(out, "tlsdiag: %llu malformed or unknown lines skipped\n",
+		fprintf(out,
+		    "tlsdiag: %llu malformed or unknown lines skipped\n",
 		    (unsigned long long)a->nskipped);
 	agg_free(a);
 	free(a);

@@ -76,12 +76,14 @@ run_parse_args(int argc, char **argv, struct run_opts *o, char *err,
 				} else if (i + 1 < argc) {
 					o->log = argv[++i];
 				} else {
-					set_err(err, errsz, "option '-o' needs "
+					set_err(err, errsz,
+					    "option '-o' needs "
 					    "a file name");
 					return -1;
 				}
 				if (o->log[0] == '\0') {
-					set_err(err, errsz, "option '-o' needs "
+					set_err(err, errsz,
+					    "option '-o' needs "
 					    "a file name");
 					return -1;
 				}
@@ -140,8 +142,8 @@ run_shim_candidate(const char *exe, int n, char *buf, size_t bufsz)
 }
 
 int
-run_find_shim(const char *exe, const char *override, char *buf,
-    size_t bufsz, char *err, size_t errsz)
+run_find_shim(const char *exe, const char *override, char *buf, size_t bufsz,
+    char *err, size_t errsz)
 {
 	char resolved[PATH_MAX];
 	size_t len;
@@ -156,8 +158,10 @@ run_find_shim(const char *exe, const char *override, char *buf,
 		}
 		len = strlen(resolved);
 		if (len >= bufsz) {
-			snprintf(err, errsz, "TLSDIAG_SHIM '%s': path too "
-			    "long", override);
+			snprintf(err, errsz,
+			    "TLSDIAG_SHIM '%s': path too "
+			    "long",
+			    override);
 			return -1;
 		}
 		memcpy(buf, resolved, len + 1);
@@ -166,7 +170,8 @@ run_find_shim(const char *exe, const char *override, char *buf,
 	for (n = 0; run_shim_candidate(exe, n, buf, bufsz) == 0; n++)
 		if (access(buf, R_OK) == 0)
 			return 0;
-	snprintf(err, errsz, "cannot find %s next to '%s' or in "
+	snprintf(err, errsz,
+	    "cannot find %s next to '%s' or in "
 	    "../lib/tlsdiag/ from it; set TLSDIAG_SHIM to its path",
 	    RUN_SHIM_NAME, exe);
 	return -1;
@@ -186,8 +191,7 @@ is_shim_entry(const char *ent, size_t len, const char *shim)
 }
 
 int
-run_compose_preload(const char *shim, const char *old, char *buf,
-    size_t bufsz)
+run_compose_preload(const char *shim, const char *old, char *buf, size_t bufsz)
 {
 	size_t o, len;
 	const char *p, *e;
@@ -364,8 +368,7 @@ install_forwarding(void)
  * line is run by /bin/sh, as execvp(3) does.  Returns only on failure.
  */
 static void
-exec_child(const char *path, char **cmd, const char *preload,
-    const char *log)
+exec_child(const char *path, char **cmd, const char *preload, const char *log)
 {
 	char **argv;
 	size_t n;
@@ -389,8 +392,7 @@ exec_child(const char *path, char **cmd, const char *preload,
 }
 
 int
-run_spawn(const char *path, char **cmd, const char *preload,
-    const char *log)
+run_spawn(const char *path, char **cmd, const char *preload, const char *log)
 {
 	sigset_t block, old;
 	int pfd[2];

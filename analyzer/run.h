@@ -10,10 +10,10 @@
 #define RUN_SHIM_NAME "libtlsdiag.so"
 
 struct run_opts {
-	const char *log;	/* -o FILE, or NULL for a fresh temp file */
-	int quiet;		/* -q: no summary unless failures */
-	int help;		/* -h or --help */
-	char **cmd;		/* command and arguments, NULL-terminated */
+	const char *log; /* -o FILE, or NULL for a fresh temp file */
+	int quiet;	 /* -q: no summary unless failures */
+	int help;	 /* -h or --help */
+	char **cmd;	 /* command and arguments, NULL-terminated */
 };
 
 /*
@@ -48,8 +48,8 @@ int run_find_shim(const char *exe, const char *override, char *buf,
  * except the shim itself.  Returns 0, or -1 if shim contains a separator
  * (the loader would split it) or the result does not fit.
  */
-int run_compose_preload(const char *shim, const char *old, char *buf,
-    size_t bufsz);
+int
+run_compose_preload(const char *shim, const char *old, char *buf, size_t bufsz);
 
 /*
  * The TLSDIAG_LOG value naming exactly the file path: '%' doubled so the
@@ -57,8 +57,8 @@ int run_compose_preload(const char *shim, const char *old, char *buf,
  * that changes directory still writes there.  Returns 0, or -1 if it does
  * not fit.
  */
-int run_log_template(const char *path, const char *cwd, char *buf,
-    size_t bufsz);
+int
+run_log_template(const char *path, const char *cwd, char *buf, size_t bufsz);
 
 /*
  * Look name up like execvp(3): a name containing '/' is used as it is,
@@ -67,8 +67,8 @@ int run_log_template(const char *path, const char *cwd, char *buf,
  * file in buf, or -1 with errno ENOENT (not found), EACCES (found, but no
  * candidate is an executable regular file) or ENAMETOOLONG.
  */
-int run_resolve(const char *name, const char *path_env, char *buf,
-    size_t bufsz);
+int
+run_resolve(const char *name, const char *path_env, char *buf, size_t bufsz);
 
 /*
  * Fork and exec path (argv cmd) with LD_PRELOAD preload and TLSDIAG_LOG
@@ -78,7 +78,7 @@ int run_resolve(const char *name, const char *path_env, char *buf,
  * pipe.  Returns the wait status, or -1 with errno set if the command
  * could not be started.  Prints nothing.
  */
-int run_spawn(const char *path, char **cmd, const char *preload,
-    const char *log);
+int
+run_spawn(const char *path, char **cmd, const char *preload, const char *log);
 
 #endif

@@ -46,8 +46,8 @@ strmap_free(struct strmap *m)
 }
 
 static size_t
-probe(struct strmap_ent *const *slots, size_t cap, uint64_t h,
-    const void *key, size_t klen)
+probe(struct strmap_ent *const *slots, size_t cap, uint64_t h, const void *key,
+    size_t klen)
 {
 	size_t i = (size_t)h & (cap - 1);
 

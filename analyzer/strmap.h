@@ -41,12 +41,12 @@ void strmap_free(struct strmap *m);
  * Find key, inserting a zeroed value if absent (then *created is set to 1,
  * else 0).  Returns the entry, or NULL if memory ran out.
  */
-struct strmap_ent *strmap_get(struct strmap *m, const void *key, size_t klen,
-    int *created);
+struct strmap_ent *
+strmap_get(struct strmap *m, const void *key, size_t klen, int *created);
 
 /* Find key without inserting.  Returns the entry or NULL. */
-struct strmap_ent *strmap_find(const struct strmap *m, const void *key,
-    size_t klen);
+struct strmap_ent *
+strmap_find(const struct strmap *m, const void *key, size_t klen);
 
 /*
  * Return a malloc'd array of the map's m->count entries, in unspecified

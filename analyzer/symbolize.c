@@ -24,10 +24,10 @@
 
 struct sym_module {
 	char *path;
-	Dwfl *dwfl;		/* NULL if the module could not be loaded */
+	Dwfl *dwfl; /* NULL if the module could not be loaded */
 	Dwfl_Module *mod;
-	Dwarf_Addr base;	/* dwfl address of the mapping's first byte */
-	char build_id[129];	/* hex, "" if none */
+	Dwarf_Addr base;    /* dwfl address of the mapping's first byte */
+	char build_id[129]; /* hex, "" if none */
 	struct sym_module *next;
 };
 
@@ -257,8 +257,9 @@ symbolize(struct symbolizer *s, const char *module, const char *build_id,
 	addr = m->base + offset - 1;
 	name = dwfl_module_addrname(m->mod, addr);
 	line = dwfl_module_getsrc(m->mod, addr);
-	file = line != NULL ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL,
-	    NULL) : NULL;
+	file = line != NULL ?
+	    dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) :
+	    NULL;
 	if (name == NULL && file == NULL) {
 		out->status = SYM_NOT_FOUND;
 		return out->status;

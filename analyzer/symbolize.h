@@ -6,17 +6,17 @@
 #include <stdint.h>
 
 enum sym_status {
-	SYM_OK,			/* function (and maybe file:line) found */
-	SYM_NO_MODULE,		/* the module file cannot be opened */
-	SYM_BUILD_ID_MISMATCH,	/* the file on disk is another build */
-	SYM_NOT_FOUND		/* no symbol covers the address */
+	SYM_OK,		       /* function (and maybe file:line) found */
+	SYM_NO_MODULE,	       /* the module file cannot be opened */
+	SYM_BUILD_ID_MISMATCH, /* the file on disk is another build */
+	SYM_NOT_FOUND	       /* no symbol covers the address */
 };
 
 struct sym_result {
 	enum sym_status status;
-	char function[256];	/* "" if unknown */
-	char file[512];		/* "" if no line information */
-	int line;		/* 0 if unknown */
+	char function[256]; /* "" if unknown */
+	char file[512];	    /* "" if no line information */
+	int line;	    /* 0 if unknown */
 };
 
 struct symbolizer;

@@ -16,7 +16,7 @@
 size_t termsafe_escape(const char *s, size_t maxlen, char *buf, size_t bufsz);
 
 /* The most termsafe_json() writes for len input bytes ("\ufffd" a byte). */
-#define TERMSAFE_JSON_MAX(len) ((len) * 6 + 1)
+#define TERMSAFE_JSON_MAX(len) ((len)*6 + 1)
 
 /*
  * Make the JSON text in[0..len), which cJSON accepted, safe for whoever

@@ -48,34 +48,46 @@ view_note_describe(int kind, const char *program, const char *detail,
 		    (unsigned long long)count);
 	switch (kind) {
 	case AGG_NOTE_STATIC:
-		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
-		    "(statically linked): nothing could be hooked", program);
+		n = snprintf(buf, bufsz,
+		    "%s carries its own OpenSSL "
+		    "(statically linked): nothing could be hooked",
+		    program);
 		break;
 	case AGG_NOTE_STATIC_TOO:
-		n = snprintf(buf, bufsz, "%s carries its own OpenSSL "
+		n = snprintf(buf, bufsz,
+		    "%s carries its own OpenSSL "
 		    "(statically linked) besides libssl: calls to its own "
-		    "copy could not be hooked", program);
+		    "copy could not be hooked",
+		    program);
 		break;
 	case AGG_NOTE_OTHER_TLS:
-		n = snprintf(buf, bufsz, "%s uses %s, which tlsdiag does not "
-		    "cover", program, detail);
+		n = snprintf(buf, bufsz,
+		    "%s uses %s, which tlsdiag does not "
+		    "cover",
+		    program, detail);
 		break;
 	case AGG_NOTE_ALSO_TLS:
-		n = snprintf(buf, bufsz, "%s also loaded %s, which tlsdiag "
-		    "does not cover", program, detail);
+		n = snprintf(buf, bufsz,
+		    "%s also loaded %s, which tlsdiag "
+		    "does not cover",
+		    program, detail);
 		break;
 	case AGG_NOTE_PRIVATE:
-		n = snprintf(buf, bufsz, "%s loaded %s privately but no TLS "
-		    "call reached tlsdiag", program, detail);
+		n = snprintf(buf, bufsz,
+		    "%s loaded %s privately but no TLS "
+		    "call reached tlsdiag",
+		    program, detail);
 		break;
 	case AGG_NOTE_NO_CALL:
 		n = snprintf(buf, bufsz, "%s links %s but made no TLS call",
 		    program, detail);
 		break;
 	case AGG_NOTE_INTERNAL:
-		n = snprintf(buf, bufsz, "%s called OpenSSL only from inside "
+		n = snprintf(buf, bufsz,
+		    "%s called OpenSSL only from inside "
 		    "libssl (dlsym pointers or BIO_f_ssl): its own failures "
-		    "may be unseen", program);
+		    "may be unseen",
+		    program);
 		break;
 	default:
 		n = snprintf(buf, bufsz, "%s: %s", program, detail);

@@ -13,7 +13,7 @@ struct view {
 	const struct agg *agg;
 	size_t top;		/* rows per table; 0 means all */
 	int64_t now;		/* microseconds */
-	struct symbolizer *sym;	/* NULL: do not symbolize */
+	struct symbolizer *sym; /* NULL: do not symbolize */
 	char *const *errors;	/* input errors, already formatted */
 	size_t nerrors;
 };
@@ -37,8 +37,8 @@ void view_frame(const struct view *v, const struct agg_frame *f,
  * when count > 1.  program and detail are used as given (escape them
  * first for a terminal).
  */
-void view_note_describe(int kind, const char *program,
-    const char *detail, uint64_t count, char *buf, size_t bufsz);
+void view_note_describe(int kind, const char *program, const char *detail,
+    uint64_t count, char *buf, size_t bufsz);
 
 /*
  * ", N more suppressed by the rate limit" when n is not 0, else "", in

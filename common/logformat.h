@@ -29,9 +29,9 @@
 #define LOGFORMAT_LOG_FALLBACK "log_fallback"
 
 /* event.action values */
-#define LOGFORMAT_ACTION_FAILURE "tls_failure"	/* a classified failure */
-#define LOGFORMAT_ACTION_START "tlsdiag_start"	/* first TLS activity */
-#define LOGFORMAT_ACTION_EXIT "tlsdiag_exit"	/* coverage at exit */
+#define LOGFORMAT_ACTION_FAILURE "tls_failure" /* a classified failure */
+#define LOGFORMAT_ACTION_START "tlsdiag_start" /* first TLS activity */
+#define LOGFORMAT_ACTION_EXIT "tlsdiag_exit"   /* coverage at exit */
 #define LOGFORMAT_ACTION_SUPPRESSED "tlsdiag_suppressed" /* rate limit */
 
 /* log.level values */

@@ -34,15 +34,15 @@
 #include "../common/hex.h"
 
 #define MAX_FRAMES 80
-#define SHIM_FRAMES 16	/* more than the shim's own frames above a wrapper */
+#define SHIM_FRAMES 16 /* more than the shim's own frames above a wrapper */
 #define MAX_MODCACHE 32
 
 struct modinfo {
-	uintptr_t bias;		/* dlpi_addr */
-	uintptr_t lo, hi;	/* span of its PT_LOAD segments */
+	uintptr_t bias;	  /* dlpi_addr */
+	uintptr_t lo, hi; /* span of its PT_LOAD segments */
 	char path[256];
 	char build_id[41];
-	int path_cut;		/* the path was longer than path[] */
+	int path_cut; /* the path was longer than path[] */
 };
 
 static struct modinfo modcache[MAX_MODCACHE];
@@ -57,7 +57,7 @@ struct find {
 };
 
 static void
-note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) *ph, char *out)
+note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) * ph, char *out)
 {
 	const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
 	const char *end = p + ph->p_memsz;
@@ -73,7 +73,8 @@ note_build_id(struct dl_phdr_info *info, const ElfW(Phdr) *ph, char *out)
 		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
 		    memcmp(p + sizeof(*n), "GNU", 4) == 0 &&
 		    n->n_descsz <= 20) {
-			hex_encode(out, (const unsigned char *)d, n->n_descsz, 0);
+			hex_encode(out, (const unsigned char *)d, n->n_descsz,
+			    0);
 			return;
 		}
 		p = d + desc;
@@ -110,11 +111,12 @@ find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	f->mi.hi = hi;
 	f->mi.build_id[0] = '\0';
 	f->mi.path_cut = snprintf(f->mi.path, sizeof(f->mi.path), "%s",
-	    info->dlpi_name) >= (int)sizeof(f->mi.path);
+			     info->dlpi_name) >= (int)sizeof(f->mi.path);
 	for (i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_NOTE &&
 		    f->mi.build_id[0] == '\0')
-			note_build_id(info, &info->dlpi_phdr[i], f->mi.build_id);
+			note_build_id(info, &info->dlpi_phdr[i],
+			    f->mi.build_id);
 	return 1;
 }
 
@@ -139,9 +141,9 @@ module_of(uintptr_t ip, struct modinfo *out)
 	dl_iterate_phdr(find_cb, &f);
 	if (!f.found)
 		return 0;
-	if (f.mi.path[0] == '\0') {	/* the main program */
-		ssize_t n = readlink("/proc/self/exe", f.mi.path,
-		    sizeof(f.mi.path));
+	if (f.mi.path[0] == '\0') { /* the main program */
+		ssize_t n =
+		    readlink("/proc/self/exe", f.mi.path, sizeof(f.mi.path));
 
 		f.mi.path_cut = n == (ssize_t)sizeof(f.mi.path);
 		if (f.mi.path_cut)
@@ -194,7 +196,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 	void *ips[MAX_FRAMES];
 	struct modinfo mi;
 	struct jsonw_mark all, frame;
-	uint64_t id = 14695981039346656037ULL;	/* FNV-1a */
+	uint64_t id = 14695981039346656037ULL; /* FNV-1a */
 	char idhex[17];
 	int n, i, first, kept, cut = 0;
 	size_t mark;
@@ -205,8 +207,9 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		return 0;
 	backtrace_warmup();
 	/* the shim's own frames first, then at most depth of the caller's */
-	n = backtrace(ips, depth < MAX_FRAMES - SHIM_FRAMES ?
-	    depth + SHIM_FRAMES : MAX_FRAMES);
+	n = backtrace(ips,
+	    depth < MAX_FRAMES - SHIM_FRAMES ? depth + SHIM_FRAMES :
+					       MAX_FRAMES);
 	/* frames of whoever interposes backtrace() (ASan), then our own */
 	for (first = 0; first < n && !in_shim((uintptr_t)ips[first]); first++)
 		;
@@ -219,8 +222,8 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 	/* the id goes before the frames: write frames after a placeholder */
 	jsonw_mark(w, &all);
 	jsonw_str(w, "stack_id", "0000000000000000");
-	mark = w->len - 17;	/* the 16 hex digits and the closing quote */
-	sp->start = w->len;	/* the comma before "backtrace" */
+	mark = w->len - 17; /* the 16 hex digits and the closing quote */
+	sp->start = w->len; /* the comma before "backtrace" */
 	jsonw_arr(w, "backtrace");
 	if (jsonw_need(w) + 1 > limit) {
 		/* not even an empty list fits: no stack at all */
@@ -238,8 +241,9 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		if (known) {
 			off = ip - mi.bias;
 			for (p = mi.build_id[0] ? mi.build_id : mi.path; *p;
-			    p++)
-				id = (id ^ (unsigned char)*p) * 1099511628211ULL;
+			     p++)
+				id =
+				    (id ^ (unsigned char)*p) * 1099511628211ULL;
 		}
 		for (p = (const char *)&off; p < (const char *)(&off + 1); p++)
 			id = (id ^ (unsigned char)*p) * 1099511628211ULL;

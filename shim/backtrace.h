@@ -17,8 +17,8 @@ void backtrace_warmup(void);
 
 /* Where backtrace_write() put the frames, so they can be taken out. */
 struct bt_span {
-	uint64_t id;		/* the stack id */
-	size_t start, end;	/* the ',"backtrace":[...]' member in w->buf */
+	uint64_t id;	   /* the stack id */
+	size_t start, end; /* the ',"backtrace":[...]' member in w->buf */
 };
 
 /*
@@ -33,7 +33,7 @@ struct bt_span {
  * list nothing is written.  Returns 1 if frames were left out or a module
  * path was cut to 255 bytes, else 0.
  */
-int backtrace_write(struct jsonw *w, int depth, struct bt_span *sp,
-    size_t limit);
+int
+backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit);
 
 #endif

@@ -13,23 +13,46 @@
 #include <string.h>
 
 const char *const classify_call_names[CALL__COUNT] = {
-	"SSL_read", "SSL_read_ex", "SSL_peek", "SSL_peek_ex",
-	"SSL_write", "SSL_write_ex", "SSL_do_handshake", "SSL_connect",
-	"SSL_accept", "SSL_shutdown", "SSL_get_verify_result",
+	"SSL_read",
+	"SSL_read_ex",
+	"SSL_peek",
+	"SSL_peek_ex",
+	"SSL_write",
+	"SSL_write_ex",
+	"SSL_do_handshake",
+	"SSL_connect",
+	"SSL_accept",
+	"SSL_shutdown",
+	"SSL_get_verify_result",
 };
 
 /* SSL_get_error() values (ssl.h); spelled out so no header is needed. */
 enum {
-	E_NONE, E_SSL, E_WANT_READ, E_WANT_WRITE, E_WANT_X509_LOOKUP,
-	E_SYSCALL, E_ZERO_RETURN, E_WANT_CONNECT, E_WANT_ACCEPT,
-	E_WANT_ASYNC, E_WANT_ASYNC_JOB, E_WANT_CLIENT_HELLO_CB,
+	E_NONE,
+	E_SSL,
+	E_WANT_READ,
+	E_WANT_WRITE,
+	E_WANT_X509_LOOKUP,
+	E_SYSCALL,
+	E_ZERO_RETURN,
+	E_WANT_CONNECT,
+	E_WANT_ACCEPT,
+	E_WANT_ASYNC,
+	E_WANT_ASYNC_JOB,
+	E_WANT_CLIENT_HELLO_CB,
 	E_WANT_RETRY_VERIFY
 };
 
 /* CPython's py_ssl_error codes (exc.errno). */
 enum {
-	PY_SSL = 1, PY_WANT_READ, PY_WANT_WRITE, PY_WANT_X509_LOOKUP,
-	PY_SYSCALL, PY_ZERO_RETURN, PY_WANT_CONNECT, PY_EOF,
+	PY_SSL = 1,
+	PY_WANT_READ,
+	PY_WANT_WRITE,
+	PY_WANT_X509_LOOKUP,
+	PY_SYSCALL,
+	PY_ZERO_RETURN,
+	PY_WANT_CONNECT,
+	PY_EOF,
 	PY_INVALID = 10
 };
 
@@ -112,12 +135,19 @@ const char *
 classify_ssl_error_name(int e)
 {
 	static const char *const names[] = {
-		"SSL_ERROR_NONE", "SSL_ERROR_SSL", "SSL_ERROR_WANT_READ",
-		"SSL_ERROR_WANT_WRITE", "SSL_ERROR_WANT_X509_LOOKUP",
-		"SSL_ERROR_SYSCALL", "SSL_ERROR_ZERO_RETURN",
-		"SSL_ERROR_WANT_CONNECT", "SSL_ERROR_WANT_ACCEPT",
-		"SSL_ERROR_WANT_ASYNC", "SSL_ERROR_WANT_ASYNC_JOB",
-		"SSL_ERROR_WANT_CLIENT_HELLO_CB", "SSL_ERROR_WANT_RETRY_VERIFY",
+		"SSL_ERROR_NONE",
+		"SSL_ERROR_SSL",
+		"SSL_ERROR_WANT_READ",
+		"SSL_ERROR_WANT_WRITE",
+		"SSL_ERROR_WANT_X509_LOOKUP",
+		"SSL_ERROR_SYSCALL",
+		"SSL_ERROR_ZERO_RETURN",
+		"SSL_ERROR_WANT_CONNECT",
+		"SSL_ERROR_WANT_ACCEPT",
+		"SSL_ERROR_WANT_ASYNC",
+		"SSL_ERROR_WANT_ASYNC_JOB",
+		"SSL_ERROR_WANT_CLIENT_HELLO_CB",
+		"SSL_ERROR_WANT_RETRY_VERIFY",
 	};
 
 	if (e >= 0 && (size_t)e < sizeof(names) / sizeof(names[0]))
@@ -130,9 +160,8 @@ classify_is_retry(int e)
 {
 	return e == E_WANT_READ || e == E_WANT_WRITE ||
 	    e == E_WANT_X509_LOOKUP || e == E_WANT_CONNECT ||
-	    e == E_WANT_ACCEPT || e == E_WANT_ASYNC ||
-	    e == E_WANT_ASYNC_JOB || e == E_WANT_CLIENT_HELLO_CB ||
-	    e == E_WANT_RETRY_VERIFY;
+	    e == E_WANT_ACCEPT || e == E_WANT_ASYNC || e == E_WANT_ASYNC_JOB ||
+	    e == E_WANT_CLIENT_HELLO_CB || e == E_WANT_RETRY_VERIFY;
 }
 
 const char *
@@ -194,8 +223,8 @@ set_oserror(struct classify_out *out, int n)
 
 	str_dec(nb, n);
 	if (s != NULL)
-		str_cat(out->message, sizeof(out->message), "[Errno ", nb,
-		    "] ", s, STR_END);
+		str_cat(out->message, sizeof(out->message), "[Errno ", nb, "] ",
+		    s, STR_END);
 	else
 		str_cat(out->message, sizeof(out->message), "[Errno ", nb,
 		    "] Unknown error ", nb, STR_END);
@@ -207,14 +236,21 @@ static void
 verify_message(const struct classify_in *in, char *buf, size_t cap)
 {
 	if (in->verify_result == 62 && in->check_host != NULL)
-		str_cat(buf, cap, "Hostname mismatch, certificate is not "
-		    "valid for '", in->check_host, "'.", STR_END);
+		str_cat(buf, cap,
+		    "Hostname mismatch, certificate is not "
+		    "valid for '",
+		    in->check_host, "'.", STR_END);
 	else if (in->verify_result == 64 && in->check_host != NULL)
-		str_cat(buf, cap, "IP address mismatch, certificate is not "
-		    "valid for '", in->check_host, "'.", STR_END);
+		str_cat(buf, cap,
+		    "IP address mismatch, certificate is not "
+		    "valid for '",
+		    in->check_host, "'.", STR_END);
 	else
-		str_cat(buf, cap, in->verify_text != NULL ? in->verify_text :
-		    "unknown certificate verification error", STR_END);
+		str_cat(buf, cap,
+		    in->verify_text != NULL ?
+			in->verify_text :
+			"unknown certificate verification error",
+		    STR_END);
 }
 
 void
@@ -282,8 +318,7 @@ classify(const struct classify_in *in, struct classify_out *out)
 			 */
 			int eof = 1;
 
-			if (r.errno_only ||
-			    (ret == -1 && !in->memory_bio)) {
+			if (r.errno_only || (ret == -1 && !in->memory_bio)) {
 				if (in->sys_errno != 0) {
 					set_oserror(out, in->sys_errno);
 					return;
@@ -309,7 +344,7 @@ classify(const struct classify_in *in, struct classify_out *out)
 			text = "A failure in the SSL library occurred";
 			break;
 		}
-	queued:
+queued:
 		/* an error on the queue: SYSCALL and SSL share these rules */
 		if (r.sys_oserror && lib == CLASSIFY_LIB_SYS) {
 			set_oserror(out, reason);

@@ -24,17 +24,17 @@ extern const char *const classify_call_names[CALL__COUNT];
  * CPython version as PYVER(3, 11, 7).  The default, for hosts that are
  * not Python, is 3.13, the current documentation's model.
  */
-#define PYVER(major, minor, micro) \
+#define PYVER(major, minor, micro)                                             \
 	((unsigned)(major) << 16 | (unsigned)(minor) << 8 | (unsigned)(micro))
 #define PYVER_DEFAULT PYVER(3, 13, 0)
 
 /* The classification rules of one CPython version (§5). */
 struct pyrules {
-	int rw_ret_zero;	/* 3.10-3.12: read/write hand ret 0 (bpo-42854) */
-	int errno_only;		/* 3.13+: ret ignored (gh-115627) */
-	int sys_oserror;	/* ERR_LIB_SYS queued -> OSError (gh-127257) */
-	int syscall_cert;	/* SYSCALL + (SSL, 134) -> cert error (gh-107077) */
-	int eof_294;		/* (SSL, 294) -> SSLEOFError (gh-95495) */
+	int rw_ret_zero;  /* 3.10-3.12: read/write hand ret 0 (bpo-42854) */
+	int errno_only;	  /* 3.13+: ret ignored (gh-115627) */
+	int sys_oserror;  /* ERR_LIB_SYS queued -> OSError (gh-127257) */
+	int syscall_cert; /* SYSCALL + (SSL, 134) -> cert error (gh-107077) */
+	int eof_294;	  /* (SSL, 294) -> SSLEOFError (gh-95495) */
 };
 
 /*
@@ -47,8 +47,8 @@ void classify_rules(unsigned pyver, struct pyrules *r);
 
 /* Packed error code layout of the OpenSSL actually loaded (§1.3). */
 enum err_layout {
-	ERR_LAYOUT_3,	/* 3.x: lib << 23, 23-bit reason, bit 31 = system */
-	ERR_LAYOUT_111	/* 1.1.1: lib << 24, func << 12, 12-bit reason */
+	ERR_LAYOUT_3,  /* 3.x: lib << 23, 23-bit reason, bit 31 = system */
+	ERR_LAYOUT_111 /* 1.1.1: lib << 24, func << 12, 12-bit reason */
 };
 
 #define CLASSIFY_LIB_SYS 2
@@ -68,30 +68,30 @@ enum err_layout classify_layout(unsigned long version_num);
 
 struct classify_in {
 	enum call call;
-	int ret;		/* what the real call returned */
-	int ssl_error;		/* SSL_get_error(ssl, ret) */
-	int sys_errno;		/* errno right after the call */
-	unsigned long err;	/* ERR_peek_last_error(), 0 if none */
+	int ret;	   /* what the real call returned */
+	int ssl_error;	   /* SSL_get_error(ssl, ret) */
+	int sys_errno;	   /* errno right after the call */
+	unsigned long err; /* ERR_peek_last_error(), 0 if none */
 	enum err_layout layout;
 	const char *reason_text; /* ERR_reason_error_string(err), or NULL */
-	long verify_result;	/* SSL_get_verify_result() */
+	long verify_result;	 /* SSL_get_verify_result() */
 	const char *verify_text; /* X509_verify_cert_error_string(result) */
-	const char *check_host;	/* host or IP the program asked to verify */
-	int memory_bio;		/* no socket under the SSL (SSLObject) */
-	unsigned pyver;		/* PYVER() of the CPython to reproduce */
+	const char *check_host;	 /* host or IP the program asked to verify */
+	int memory_bio;		 /* no socket under the SSL (SSLObject) */
+	unsigned pyver;		 /* PYVER() of the CPython to reproduce */
 };
 
 struct classify_out {
-	const char *type;	/* exception class name */
-	int code;		/* exc.errno */
-	int oserror;		/* an OSError subclass (no library/reason) */
-	const char *library;	/* exc.library, NULL for None */
-	const char *reason;	/* exc.reason, NULL for None */
-	int cert;		/* SSLCertVerificationError: verify_* valid */
+	const char *type;    /* exception class name */
+	int code;	     /* exc.errno */
+	int oserror;	     /* an OSError subclass (no library/reason) */
+	const char *library; /* exc.library, NULL for None */
+	const char *reason;  /* exc.reason, NULL for None */
+	int cert;	     /* SSLCertVerificationError: verify_* valid */
 	long verify_code;
 	char verify_message[384];
-	char message[768];	/* str(exc) without " (_ssl.c:N)" */
-	const char *text;	/* message without its "[LIB: REASON] " part */
+	char message[768]; /* str(exc) without " (_ssl.c:N)" */
+	const char *text;  /* message without its "[LIB: REASON] " part */
 };
 
 /* Classify in; always fills out (never fails). */

@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const config_pysource_names[3] = {
-	"default", "env", "detected"
-};
+const char *const config_pysource_names[3] = { "default", "env", "detected" };
 
 /* One decimal component of at most 3 digits; -1 if none. */
 static int
@@ -127,8 +125,8 @@ log_problem(const char *v, size_t cap)
 }
 
 int
-config_load(struct config *c, const char *(*get)(const char *name),
-    int secure, char *err, size_t errlen)
+config_load(struct config *c, const char *(*get)(const char *name), int secure,
+    char *err, size_t errlen)
 {
 	const char *v;
 	long n;
@@ -213,16 +211,16 @@ put_name(char *out, size_t cap, const char *name)
 	size_t i, n = strlen(name);
 
 	for (i = 0; i < n && i + 1 < cap; i++)
-		out[i] = name[i] == '/' || (i == 0 && name[i] == '.') ?
-		    '_' : name[i];
+		out[i] = name[i] == '/' || (i == 0 && name[i] == '.') ? '_' :
+									name[i];
 	if (cap > 0)
 		out[i] = '\0';
 	return n > INT_MAX ? -1 : (int)n;
 }
 
 int
-config_expand(const char *tmpl, long pid, const char *host,
-    unsigned long uid, char *out, size_t cap)
+config_expand(const char *tmpl, long pid, const char *host, unsigned long uid,
+    char *out, size_t cap)
 {
 	size_t o = 0;
 	int n;

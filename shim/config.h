@@ -19,25 +19,25 @@
 #define CONFIG_WHY_EXPANDED "longer than 1023 bytes once expanded"
 
 struct config {
-	int enabled;		/* TLSDIAG_DISABLE unset or 0 */
-	int debug;		/* TLSDIAG_DEBUG: diagnostics on stderr */
+	int enabled;		   /* TLSDIAG_DISABLE unset or 0 */
+	int debug;		   /* TLSDIAG_DEBUG: diagnostics on stderr */
 	char log[CONFIG_PATH_MAX]; /* TLSDIAG_LOG template (%p %h %u %%) */
-	unsigned pyver;		/* TLSDIAG_PYTHON, or the host's CPython */
-	char python[16];	/* pyver as the records name it */
-	int python_source;	/* enum config_pysource */
-	int clean_close;	/* TLSDIAG_CLEAN_CLOSE: record close_notify */
-	int depth;		/* TLSDIAG_BACKTRACE: frames, 0 = none */
-	int repeat_frames;	/* TLSDIAG_BACKTRACE_REPEAT: frames in every record */
-	unsigned rate;		/* TLSDIAG_RATE: records/s per process, 0 = no limit */
+	unsigned pyver;		   /* TLSDIAG_PYTHON, or the host's CPython */
+	char python[16];	   /* pyver as the records name it */
+	int python_source;	   /* enum config_pysource */
+	int clean_close;   /* TLSDIAG_CLEAN_CLOSE: record close_notify */
+	int depth;	   /* TLSDIAG_BACKTRACE: frames, 0 = none */
+	int repeat_frames; /* TLSDIAG_BACKTRACE_REPEAT: frames in every record */
+	unsigned rate; /* TLSDIAG_RATE: records/s per process, 0 = no limit */
 	char log_given[CONFIG_GIVEN_MAX]; /* a TLSDIAG_LOG not used, cut */
-	const char *log_why;	/* why not, or NULL if it is used */
+	const char *log_why;		  /* why not, or NULL if it is used */
 };
 
 /* Where the CPython model came from (tlsdiag.python_model_source). */
 enum config_pysource {
-	CONFIG_PY_DEFAULT,	/* not Python: PYVER_DEFAULT */
-	CONFIG_PY_ENV,		/* TLSDIAG_PYTHON */
-	CONFIG_PY_DETECTED	/* the host's own interpreter */
+	CONFIG_PY_DEFAULT, /* not Python: PYVER_DEFAULT */
+	CONFIG_PY_ENV,	   /* TLSDIAG_PYTHON */
+	CONFIG_PY_DETECTED /* the host's own interpreter */
 };
 extern const char *const config_pysource_names[3];
 

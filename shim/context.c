@@ -28,8 +28,9 @@
 
 /* RFC 2253, but UTF-8 kept as UTF-8 rather than \XX escapes: the JSON
  * writer makes any byte safe. */
-#define DN_FLAGS ((XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) | \
-	ASN1_STRFLGS_UTF8_CONVERT)
+#define DN_FLAGS                                                               \
+	((XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |            \
+	    ASN1_STRFLGS_UTF8_CONVERT)
 
 static void
 addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
@@ -54,14 +55,15 @@ addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
 	} else if (ss->ss_family == AF_UNIX) {
 		const struct sockaddr_un *un = (const void *)ss;
 		size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
-		    len - offsetof(struct sockaddr_un, sun_path) : 0;
+		    len - offsetof(struct sockaddr_un, sun_path) :
+		    0;
 
 		if (n > 0 && un->sun_path[0] == '\0')
 			snprintf(out, cap, "unix:@%.*s", (int)(n - 1),
 			    un->sun_path + 1);
 		else if (n > 0)
-			snprintf(out, cap, "unix:%.*s", (int)strnlen(
-			    un->sun_path, n), un->sun_path);
+			snprintf(out, cap, "unix:%.*s",
+			    (int)strnlen(un->sun_path, n), un->sun_path);
 		else
 			snprintf(out, cap, "unix:(unnamed)");
 	} else
@@ -137,8 +139,7 @@ peer_behind_bio(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
 		c->peer_source = PEER_BIO_CHAIN;
 		return;
 	}
-	if (observe_peer(s, &c->peer, &c->peerlen, &c->local,
-	    &c->locallen)) {
+	if (observe_peer(s, &c->peer, &c->peerlen, &c->local, &c->locallen)) {
 		addr_text(&c->peer, c->peerlen, c->peer_text,
 		    sizeof(c->peer_text), ip, sizeof(ip), &port);
 		c->peer_source = PEER_OBSERVED_FD;
@@ -172,7 +173,7 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 
 		c->handshake_done = c->init_finished ||
 		    (o->SSL_get_finished(s, dummy, 0) > 0 &&
-		    o->SSL_get_peer_finished(s, dummy, 0) > 0);
+			o->SSL_get_peer_finished(s, dummy, 0) > 0);
 	}
 	/*
 	 * Before the server's hello, SSL_get_version says what the client
@@ -182,8 +183,8 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	 * (client: the ServerHello was accepted; server: it chose them for
 	 * its ServerHello), and a new connection or SSL_clear resets it.
 	 */
-	ci = o->SSL_get_pending_cipher != NULL ?
-	    o->SSL_get_pending_cipher(s) : NULL;
+	ci = o->SSL_get_pending_cipher != NULL ? o->SSL_get_pending_cipher(s) :
+						 NULL;
 	c->negotiated = c->handshake_done || ci != NULL;
 	if (c->negotiated) {
 		v = o->SSL_get_version(s);
@@ -211,8 +212,8 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			char *a = o->X509_VERIFY_PARAM_get1_ip_asc(param);
 
 			if (a != NULL) {
-				str_cat(c->check_host, sizeof(c->check_host),
-				    a, STR_END);
+				str_cat(c->check_host, sizeof(c->check_host), a,
+				    STR_END);
 				o->CRYPTO_free(a, "", 0);
 			}
 		}
@@ -248,16 +249,17 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			c->transport = TRANSPORT_NONE;
 			str_cat(c->peer_text, sizeof(c->peer_text), "no BIO",
 			    STR_END);
-		} else if (name != NULL && (strcmp(name, "memory buffer") == 0 ||
-		    strcmp(name, "BIO pair") == 0)) {
+		} else if (name != NULL &&
+		    (strcmp(name, "memory buffer") == 0 ||
+			strcmp(name, "BIO pair") == 0)) {
 			c->transport = TRANSPORT_MEMORY;
 			str_cat(c->peer_text, sizeof(c->peer_text),
 			    "memory BIO, no socket", STR_END);
 		} else {
 			c->transport = TRANSPORT_CUSTOM;
 			str_cat(b40, sizeof(b40), c->bio, STR_END);
-			str_cat(c->peer_text, sizeof(c->peer_text), "BIO '", b40,
-			    "', no socket", STR_END);
+			str_cat(c->peer_text, sizeof(c->peer_text), "BIO '",
+			    b40, "', no socket", STR_END);
 		}
 		if (rb != NULL)
 			peer_behind_bio(o, s, rb, c);
@@ -273,8 +275,9 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	if (socket_addrs(fd, c) > 0) {
 		/* SSL_get_rfd finds a descriptor BIO anywhere in the chain */
 		c->peer_source = o->BIO_method_type == NULL || rb == NULL ||
-		    (o->BIO_method_type(rb) & BIO_TYPE_DESCRIPTOR) ?
-		    PEER_SOCKET_BIO : PEER_BIO_CHAIN;
+			(o->BIO_method_type(rb) & BIO_TYPE_DESCRIPTOR) ?
+		    PEER_SOCKET_BIO :
+		    PEER_BIO_CHAIN;
 	}
 	if (c->peerlen > 0 || c->locallen > 0)
 		c->transport = TRANSPORT_SOCKET;
@@ -296,9 +299,8 @@ context_mismatch_host(struct conn *c, long verify_result)
 void
 context_write_tlsdiag(struct jsonw *w, const struct conn *c)
 {
-	static const char *const tn[] = {
-		"socket", "memory", "custom", "fd", "none"
-	};
+	static const char *const tn[] = { "socket", "memory", "custom", "fd",
+		"none" };
 
 	jsonw_str(w, "role", c->server ? "server" : "client");
 	jsonw_str(w, "transport", tn[c->transport]);
@@ -323,8 +325,8 @@ context_write_tlsdiag(struct jsonw *w, const struct conn *c)
 }
 
 static void
-write_addr(struct jsonw *w, const char *key,
-    const struct sockaddr_storage *ss, socklen_t len)
+write_addr(struct jsonw *w, const char *key, const struct sockaddr_storage *ss,
+    socklen_t len)
 {
 	char text[300], ip[64];
 	int port;
@@ -381,8 +383,7 @@ write_name(struct jsonw *w, struct ossl *o, const char *key,
 }
 
 static void
-write_time(struct jsonw *w, struct ossl *o, const char *key,
-    const ASN1_TIME *t)
+write_time(struct jsonw *w, struct ossl *o, const char *key, const ASN1_TIME *t)
 {
 	struct tm tm;
 	char buf[40];
@@ -391,8 +392,8 @@ write_time(struct jsonw *w, struct ossl *o, const char *key,
 	if (t == NULL || o->ASN1_TIME_to_tm(t, &tm) != 1)
 		return;
 	days = civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	record_time(buf, sizeof(buf), days * 86400 + tm.tm_hour * 3600 +
-	    tm.tm_min * 60 + tm.tm_sec, 0);
+	record_time(buf, sizeof(buf),
+	    days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, 0);
 	/* certificates have whole seconds: drop ".000000" */
 	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
 	jsonw_str(w, key, buf);
@@ -495,13 +496,13 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 
 	jsonw_obj(w, "x509");
 	record_part_begin(fit, RECORD_PART_SUBJECT, w);
-	record_part_end(fit, RECORD_PART_SUBJECT, w, write_name(w, o,
-	    "subject", o->X509_get_subject_name(x),
-	    record_part_limit(fit, RECORD_PART_SUBJECT)));
+	record_part_end(fit, RECORD_PART_SUBJECT, w,
+	    write_name(w, o, "subject", o->X509_get_subject_name(x),
+		record_part_limit(fit, RECORD_PART_SUBJECT)));
 	record_part_begin(fit, RECORD_PART_ISSUER, w);
-	record_part_end(fit, RECORD_PART_ISSUER, w, write_name(w, o,
-	    "issuer", o->X509_get_issuer_name(x),
-	    record_part_limit(fit, RECORD_PART_ISSUER)));
+	record_part_end(fit, RECORD_PART_ISSUER, w,
+	    write_name(w, o, "issuer", o->X509_get_issuer_name(x),
+		record_part_limit(fit, RECORD_PART_ISSUER)));
 	write_time(w, o, "not_before", o->X509_get0_notBefore(x));
 	write_time(w, o, "not_after", o->X509_get0_notAfter(x));
 	serial = o->X509_get_serialNumber(x);
@@ -515,8 +516,8 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 		}
 	}
 	record_part_begin(fit, RECORD_PART_SANS, w);
-	record_part_end(fit, RECORD_PART_SANS, w, write_sans(w, o, x,
-	    record_part_limit(fit, RECORD_PART_SANS)));
+	record_part_end(fit, RECORD_PART_SANS, w,
+	    write_sans(w, o, x, record_part_limit(fit, RECORD_PART_SANS)));
 	jsonw_end(w);
 	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
 	    mdlen <= 64) {
@@ -533,7 +534,7 @@ static X509 *
 peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned)
 {
 	X509 *x = NULL;
-	STACK_OF(X509) *chain;
+	STACK_OF(X509) * chain;
 
 	*owned = 0;
 	if (o->SSL_get1_peer_certificate != NULL)
@@ -551,8 +552,7 @@ peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned)
 }
 
 void
-context_verify_where(struct ossl *o, SSL *s, long code,
-    struct verify_where *vw)
+context_verify_where(struct ossl *o, SSL *s, long code, struct verify_where *vw)
 {
 	STACK_OF(X509) *chain = o->SSL_get_peer_cert_chain(s);
 	int n, i, depth = -1;
@@ -572,11 +572,12 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 	 * chain the peer sent and what the code means.
 	 */
 	switch (code) {
-	case 9:		/* not yet valid */
-	case 10:	/* expired */
+	case 9:	 /* not yet valid */
+	case 10: /* expired */
 		for (i = 0; i < n && depth < 0; i++) {
-			X509 *c = o->OPENSSL_sk_value(
-			    (const OPENSSL_STACK *)chain, i);
+			X509 *c =
+			    o->OPENSSL_sk_value((const OPENSSL_STACK *)chain,
+				i);
 			int r = code == 10 ?
 			    o->X509_cmp_current_time(o->X509_get0_notAfter(c)) :
 			    -o->X509_cmp_current_time(
@@ -586,10 +587,17 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 				depth = i;
 		}
 		break;
-	case 18: case 21: case 62: case 63: case 64: case 26:
+	case 18:
+	case 21:
+	case 62:
+	case 63:
+	case 64:
+	case 26:
 		depth = 0;
 		break;
-	case 2: case 19: case 20:
+	case 2:
+	case 19:
+	case 20:
 		depth = n - 1;
 		break;
 	default:
@@ -605,7 +613,7 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 	if (b == NULL)
 		return;
 	if (o->X509_NAME_print_ex(b, o->X509_get_subject_name(x), 0,
-	    DN_FLAGS) >= 0) {
+		DN_FLAGS) >= 0) {
 		int k = o->BIO_read(b, vw->subject, sizeof(vw->subject) - 1);
 
 		vw->subject[k > 0 ? k : 0] = '\0';
@@ -615,8 +623,8 @@ context_verify_where(struct ossl *o, SSL *s, long code,
 }
 
 void
-context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c, struct record_fit *fit)
+context_write_top(struct jsonw *w, struct ossl *o, SSL *s, const struct conn *c,
+    struct record_fit *fit)
 {
 	X509 *x;
 	int owned;

@@ -8,13 +8,21 @@ struct ossl;
 
 /* Failure kinds counted for the exit record. */
 enum shim_kind {
-	KIND_EOF, KIND_CERT, KIND_ZERO_RETURN, KIND_SYSCALL, KIND_OSERROR,
-	KIND_SSL, KIND_VERIFY_IGNORED, KIND__COUNT
+	KIND_EOF,
+	KIND_CERT,
+	KIND_ZERO_RETURN,
+	KIND_SYSCALL,
+	KIND_OSERROR,
+	KIND_SSL,
+	KIND_VERIFY_IGNORED,
+	KIND__COUNT
 };
 
 /* The RAND functions wrap_rand.c wraps, by their bit in coverage_rand. */
 enum coverage_rand {
-	COVERAGE_RAND_BYTES, COVERAGE_RAND_PRIV_BYTES, COVERAGE_RAND_STATUS,
+	COVERAGE_RAND_BYTES,
+	COVERAGE_RAND_PRIV_BYTES,
+	COVERAGE_RAND_STATUS,
 	COVERAGE_RAND__COUNT
 };
 
@@ -31,11 +39,12 @@ extern _Atomic unsigned coverage_rand;
 #define COVERAGE_RAND_FAILED (1u << 31)
 
 /* Note a call of RAND function r: after the first, a load and a branch. */
-#define COVERAGE_MARK_RAND(r)                                              \
-	do {                                                               \
-		if (!(atomic_load_explicit(&coverage_rand,                 \
-		    memory_order_relaxed) & (1u << (r))))                  \
-			atomic_fetch_or(&coverage_rand, 1u << (r));        \
+#define COVERAGE_MARK_RAND(r)                                                  \
+	do {                                                                   \
+		if (!(atomic_load_explicit(&coverage_rand,                     \
+			  memory_order_relaxed) &                              \
+			(1u << (r))))                                          \
+			atomic_fetch_or(&coverage_rand, 1u << (r));            \
 	} while (0)
 
 /* A libssl copy was bound for the first time: the first one writes a

@@ -28,8 +28,8 @@
  * SSL with SSL_clear() for a new connection gives it a new BIO, and the
  * flags of the old connection no longer apply.
  */
-#define FLAG_VERIFY_RECORDED 1UL	/* a verify failure is on record */
-#define FLAG_FAILED 2UL			/* a failure is on record */
+#define FLAG_VERIFY_RECORDED 1UL /* a verify failure is on record */
+#define FLAG_FAILED 2UL		 /* a failure is on record */
 #define FLAG_MASK 7UL
 
 static int
@@ -63,7 +63,7 @@ conn_flags(struct ossl *o, SSL *s)
 		return 0;
 	v = (uintptr_t)o->SSL_get_ex_data(s, i);
 	if ((v & ~(uintptr_t)FLAG_MASK) != (uintptr_t)o->SSL_get_rbio(s))
-		return 0;	/* another connection's, or none */
+		return 0; /* another connection's, or none */
 	return (unsigned long)(v & FLAG_MASK);
 }
 
@@ -141,20 +141,20 @@ stale_queue(struct ossl *o, SSL *s)
 	if (b == NULL)
 		return 0;
 	return o->BIO_test_flags(b, BIO_FLAGS_SHOULD_RETRY) != 0 &&
-	    o->BIO_test_flags(b, want == SSL_READING ? BIO_FLAGS_READ :
-	    BIO_FLAGS_WRITE) != 0;
+	    o->BIO_test_flags(b,
+		want == SSL_READING ? BIO_FLAGS_READ : BIO_FLAGS_WRITE) != 0;
 }
 
 struct facts {
 	enum call call;
 	int ret;
-	int ssl_error;		/* -1: not from SSL_get_error */
+	int ssl_error; /* -1: not from SSL_get_error */
 	int sys_errno;
 	unsigned long first, last;
 	int stale;
 	const char *level;
 	int eof_masked;
-	enum call after;	/* verify records: the call that succeeded */
+	enum call after; /* verify records: the call that succeeded */
 };
 
 /* tlsdiag.errors: the first and last queued errors, within fit's room. */
@@ -203,7 +203,8 @@ write_verify_subject(struct jsonw *w, const struct verify_where *vw,
 	record_part_begin(fit, RECORD_PART_VERIFY_SUBJECT, w);
 	jsonw_mark(w, &m);
 	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
-	    strlen(vw->subject), limit) || vw->cut;
+		  strlen(vw->subject), limit) ||
+	    vw->cut;
 	if (jsonw_need(w) > limit) {
 		jsonw_rollback(w, &m);
 		cut = 1;
@@ -217,9 +218,8 @@ write_verify_subject(struct jsonw *w, const struct verify_where *vw,
  */
 static void
 build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
-    const struct facts *f, const struct conn *cn,
-    const struct classify_out *k, const struct verify_where *vw,
-    struct record_fit *fit, struct bt_span *bt)
+    const struct facts *f, const struct conn *cn, const struct classify_out *k,
+    const struct verify_where *vw, struct record_fit *fit, struct bt_span *bt)
 {
 	const struct pymodel *pm = pydetect_model(&shim.cfg);
 
@@ -234,7 +234,8 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 	jsonw_str(w, "call", classify_call_names[f->call]);
 	jsonw_int(w, "ret", f->ret);
 	if (f->ssl_error >= 0)
-		jsonw_str(w, "ssl_error", classify_ssl_error_name(f->ssl_error));
+		jsonw_str(w, "ssl_error",
+		    classify_ssl_error_name(f->ssl_error));
 	else
 		jsonw_str(w, "after", classify_call_names[f->after]);
 	jsonw_int(w, "errno", f->sys_errno);
@@ -252,8 +253,7 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 	}
 	jsonw_str(w, "phase", phase_of(f->call, cn));
 	jsonw_str(w, "python_model", pm->name);
-	jsonw_str(w, "python_model_source",
-	    config_pysource_names[pm->source]);
+	jsonw_str(w, "python_model_source", config_pysource_names[pm->source]);
 	context_write_tlsdiag(w, cn);
 	jsonw_bool(w, "stale_queue", f->stale);
 	jsonw_bool(w, "eof_masked", f->eof_masked);
@@ -265,8 +265,9 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 	jsonw_end(w);
 	record_fit_marker(w, fit);
 	record_part_begin(fit, RECORD_PART_BACKTRACE, w);
-	record_part_end(fit, RECORD_PART_BACKTRACE, w, backtrace_write(w,
-	    shim.cfg.depth, bt, record_part_limit(fit, RECORD_PART_BACKTRACE)));
+	record_part_end(fit, RECORD_PART_BACKTRACE, w,
+	    backtrace_write(w, shim.cfg.depth, bt,
+		record_part_limit(fit, RECORD_PART_BACKTRACE)));
 	jsonw_end(w);
 
 	context_write_top(w, o, s, cn, fit);
@@ -291,18 +292,24 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 
 	if (f->eof_masked)
 		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): abrupt EOF reported as "
-		    "a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)", STR_END);
+		    shim.name, " (", cn->peer_text,
+		    "): abrupt EOF reported as "
+		    "a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
+		    STR_END);
 	else if (f->stale)
 		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): ", shortmsg, " (stale "
+		    shim.name, " (", cn->peer_text, "): ", shortmsg,
+		    " (stale "
 		    "error left on the queue before the call; the call only "
-		    "needed to be retried)", STR_END);
+		    "needed to be retried)",
+		    STR_END);
 	else
 		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
 		    shim.name, " (", cn->peer_text, "): ", shortmsg,
-		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 &&
-		    k->cert ? " (ignored by the program)" : "", STR_END);
+		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 && k->cert ?
+			" (ignored by the program)" :
+			"",
+		    STR_END);
 	vw.depth = -1;
 	vw.cut = 0;
 	if (k->cert)
@@ -327,7 +334,7 @@ inject_faults(struct ossl *o)
 	if (getenv("TLSDIAG_FAULT_ERRQUEUE") == NULL)
 		;
 	else if (o->ERR_new != NULL && o->ERR_set_error != NULL) {
-		o->ERR_new();	/* 3.x: what ERR_raise expands to */
+		o->ERR_new(); /* 3.x: what ERR_raise expands to */
 		o->ERR_set_error(CLASSIFY_LIB_SSL, 68, NULL);
 	} else if (o->ERR_put_error != NULL)
 		o->ERR_put_error(CLASSIFY_LIB_SSL, 0, 68, "fault", 1);
@@ -378,18 +385,18 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	in.sys_errno = f->sys_errno;
 	in.err = f->last;
 	in.layout = o->layout;
-	in.reason_text = f->last != 0 ? o->ERR_reason_error_string(f->last) :
-	    NULL;
+	in.reason_text =
+	    f->last != 0 ? o->ERR_reason_error_string(f->last) : NULL;
 	in.verify_result = o->SSL_get_verify_result(s);
 	in.verify_text = o->X509_verify_cert_error_string(in.verify_result);
 	context_mismatch_host(&cn, in.verify_result);
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
-	in.memory_bio = cn.transport != TRANSPORT_SOCKET &&
-	    cn.transport != TRANSPORT_FD;
+	in.memory_bio =
+	    cn.transport != TRANSPORT_SOCKET && cn.transport != TRANSPORT_FD;
 	in.pyver = pydetect_model(&shim.cfg)->pyver;
 	classify(&in, &k);
-	conn_set_flags(o, s, flags | FLAG_FAILED |
-	    (k.cert ? FLAG_VERIFY_RECORDED : 0));
+	conn_set_flags(o, s,
+	    flags | FLAG_FAILED | (k.cert ? FLAG_VERIFY_RECORDED : 0));
 	atomic_fetch_add(&shim.failures[kind_of(&k)], 1);
 	emit(o, s, f, &cn, &k);
 }
@@ -405,13 +412,13 @@ held_back(struct ossl *o, SSL *s, const struct facts *f, unsigned long flags)
 {
 	unsigned long e = o->ERR_peek_last_error();
 	int cert = (f->ssl_error == SSL_ERROR_SSL ||
-	    f->ssl_error == SSL_ERROR_SYSCALL) && e != 0 &&
-	    classify_err_lib(e, o->layout) == CLASSIFY_LIB_SSL &&
+		       f->ssl_error == SSL_ERROR_SYSCALL) &&
+	    e != 0 && classify_err_lib(e, o->layout) == CLASSIFY_LIB_SSL &&
 	    classify_err_reason(e, o->layout) == CLASSIFY_R_CERT_VERIFY_FAILED;
 
 	o->ERR_set_mark();
-	conn_set_flags(o, s, flags | FLAG_FAILED |
-	    (cert ? FLAG_VERIFY_RECORDED : 0));
+	conn_set_flags(o, s,
+	    flags | FLAG_FAILED | (cert ? FLAG_VERIFY_RECORDED : 0));
 	o->ERR_pop_to_mark();
 }
 
@@ -483,8 +490,8 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	f.sys_errno = saved;
 	f.after = after;
 	/* Finished handshake: the program went on regardless. */
-	f.level = cn.init_finished ? LOGFORMAT_LEVEL_WARNING :
-	    LOGFORMAT_LEVEL_ERROR;
+	f.level =
+	    cn.init_finished ? LOGFORMAT_LEVEL_WARNING : LOGFORMAT_LEVEL_ERROR;
 
 	/* What CPython would raise had it enforced verification. */
 	memset(&in, 0, sizeof(in));
@@ -501,8 +508,9 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	in.check_host = cn.check_host[0] != '\0' ? cn.check_host : NULL;
 	in.pyver = pydetect_model(&shim.cfg)->pyver;
 	classify(&in, &k);
-	atomic_fetch_add(&shim.failures[cn.init_finished ?
-	    KIND_VERIFY_IGNORED : KIND_CERT], 1);
+	atomic_fetch_add(&shim.failures[cn.init_finished ? KIND_VERIFY_IGNORED :
+							   KIND_CERT],
+	    1);
 	emit(o, s, &f, &cn, &k);
 out:
 	o->ERR_pop_to_mark();

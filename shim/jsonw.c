@@ -12,13 +12,67 @@
 /* Bytes copied as they are: printable ASCII but the quote and backslash. */
 static const unsigned char plain[256] = {
 #define P16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-	P16(0), P16(0),
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20: '"' */
-	P16(1), P16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x50: '\\' */
+	P16(0),
+	P16(0),
+	1,
+	1,
+	0,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1, /* 0x20: '"' */
 	P16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70: DEL */
-	P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0), P16(0),
+	P16(1),
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	0,
+	1,
+	1,
+	1, /* 0x50: '\\' */
+	P16(1),
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	0, /* 0x70: DEL */
+	P16(0),
+	P16(0),
+	P16(0),
+	P16(0),
+	P16(0),
+	P16(0),
+	P16(0),
+	P16(0),
 #undef P16
 };
 
@@ -105,7 +159,7 @@ escape(char *out, size_t cap, const char *str, size_t n, size_t *used)
 		dlen = utf8_decode(s + i, n - i, &cp);
 		len = dlen > 0 ? (size_t)dlen : 1;
 		if (dlen <= 0) {
-			rep = "\xEF\xBF\xBD";	/* U+FFFD for one bad byte */
+			rep = "\xEF\xBF\xBD"; /* U+FFFD for one bad byte */
 			replen = 3;
 		} else if (cp == '"' || cp == '\\') {
 			tmp[0] = '\\';
@@ -117,11 +171,21 @@ escape(char *out, size_t cap, const char *str, size_t n, size_t *used)
 			tmp[0] = '\\';
 			replen = 2;
 			switch (cp) {
-			case '\n': tmp[1] = 'n'; break;
-			case '\r': tmp[1] = 'r'; break;
-			case '\t': tmp[1] = 't'; break;
-			case '\b': tmp[1] = 'b'; break;
-			case '\f': tmp[1] = 'f'; break;
+			case '\n':
+				tmp[1] = 'n';
+				break;
+			case '\r':
+				tmp[1] = 'r';
+				break;
+			case '\t':
+				tmp[1] = 't';
+				break;
+			case '\b':
+				tmp[1] = 'b';
+				break;
+			case '\f':
+				tmp[1] = 'f';
+				break;
 			default:
 				tmp[1] = 'u';
 				tmp[2] = hex[(cp >> 12) & 0xF];

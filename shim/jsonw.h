@@ -20,11 +20,11 @@ struct jsonw {
 	char *buf;
 	size_t cap;
 	size_t len;
-	size_t lost;		/* bytes not written since the overflow */
+	size_t lost; /* bytes not written since the overflow */
 	int overflow;
 	int depth;
-	unsigned char first[JSONW_MAXDEPTH];	/* no member written yet */
-	char closer[JSONW_MAXDEPTH];		/* '}' or ']' per level */
+	unsigned char first[JSONW_MAXDEPTH]; /* no member written yet */
+	char closer[JSONW_MAXDEPTH];	     /* '}' or ']' per level */
 };
 
 void jsonw_init(struct jsonw *w, char *buf, size_t cap);

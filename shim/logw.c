@@ -38,7 +38,7 @@ static struct {
 	ino_t ino;
 	long long btime_sec;
 	unsigned btime_nsec;
-	off_t size;		/* a regular file: size after it */
+	off_t size; /* a regular file: size after it */
 } torn;
 
 static long long
@@ -76,8 +76,8 @@ write_all(int fd, const char *buf, size_t len, int finish_ms, size_t *done)
 			if (deadline == 0)
 				deadline = now_ms() + finish_ms;
 			left = (int)(deadline - now_ms());
-			if (left <= 0 || (poll(&p, 1, left) < 0 &&
-			    errno != EINTR)) {
+			if (left <= 0 ||
+			    (poll(&p, 1, left) < 0 && errno != EINTR)) {
 				errno = EAGAIN;
 				return -1;
 			}
@@ -105,7 +105,7 @@ pipe_has_room(int fd, size_t len)
 	int queued, cap;
 
 	if (len <= PIPE_BUF)
-		return 1;	/* all or nothing by itself */
+		return 1; /* all or nothing by itself */
 	cap = fcntl(fd, F_GETPIPE_SZ);
 	if (cap < 0 || ioctl(fd, FIONREAD, &queued) < 0)
 		return 1;
@@ -119,7 +119,7 @@ pipe_has_room(int fd, size_t len)
  * off.  A disk filled faster by others is the cut-short case below.
  */
 #define LOGW_ROOM_AMPLE (1LL << 20)
-static _Atomic long long room_sec;	/* CLOCK_MONOTONIC_COARSE, 0: never */
+static _Atomic long long room_sec; /* CLOCK_MONOTONIC_COARSE, 0: never */
 static _Atomic unsigned long long room_dev;
 static _Atomic long long room_left;
 
@@ -141,7 +141,7 @@ file_has_room(int fd, const struct logw_file *f, size_t len)
 	if (atomic_load(&room_sec) == (long long)ts.tv_sec + 1 &&
 	    atomic_load(&room_dev) == (unsigned long long)f->st.st_dev &&
 	    atomic_fetch_sub(&room_left, (long long)len) - (long long)len >=
-	    LOGW_ROOM_AMPLE)
+		LOGW_ROOM_AMPLE)
 		return 1;
 	if (fstatvfs(fd, &sv) < 0 || sv.f_blocks == 0 || sv.f_frsize == 0)
 		return 1;
@@ -150,8 +150,8 @@ file_has_room(int fd, const struct logw_file *f, size_t len)
 	slack = (long long)f->st.st_blocks * 512 - (long long)f->st.st_size;
 	if (slack > 0)
 		room += (unsigned long long)slack;
-	atomic_store(&room_left, room > (unsigned long long)LLONG_MAX ?
-	    LLONG_MAX : (long long)room);
+	atomic_store(&room_left,
+	    room > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)room);
 	atomic_store(&room_dev, (unsigned long long)f->st.st_dev);
 	atomic_store(&room_sec, (long long)ts.tv_sec + 1);
 	return len <= room;
@@ -201,7 +201,7 @@ end_old_fragment(int fd, const struct logw_file *f)
 	if (!same_file(f))
 		return 0;
 	if (S_ISREG(f->st.st_mode) && f->st.st_size != torn.size) {
-		torn.set = 0;	/* someone else's record follows it */
+		torn.set = 0; /* someone else's record follows it */
 		return 0;
 	}
 	if (write(fd, "\n", 1) != 1)
@@ -216,8 +216,7 @@ end_old_fragment(int fd, const struct logw_file *f)
  * was pending before.  Called with torn_lock held.
  */
 static int
-stream_record(int fd, const struct logw_file *f, const char *buf,
-    size_t len)
+stream_record(int fd, const struct logw_file *f, const char *buf, size_t len)
 {
 	sigset_t pipe_set, old, pending;
 	int pending_before, rc, saved;
@@ -315,8 +314,8 @@ file_info(int fd, struct logw_file *f)
 
 	memset(f, 0, sizeof(*f));
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_BTIME,
-	    &sx) == 0 && (sx.stx_mask & STATX_BASIC_STATS) ==
-	    STATX_BASIC_STATS) {
+		&sx) == 0 &&
+	    (sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS) {
 		f->st.st_mode = sx.stx_mode;
 		f->st.st_uid = sx.stx_uid;
 		f->st.st_nlink = sx.stx_nlink;
@@ -339,8 +338,10 @@ logw_open(const char *path, struct logw_file *f)
 	const struct stat *st = &f->st;
 	int fd, saved;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+	fd = open(path,
+	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+		O_NONBLOCK | O_NOCTTY,
+	    0600);
 	if (fd < 0)
 		return -1;
 	if (file_info(fd, f) < 0) {
@@ -351,7 +352,7 @@ logw_open(const char *path, struct logw_file *f)
 	}
 	if (!logpath_trusted(st, geteuid())) {
 		close(fd);
-		errno = EPERM;	/* someone else's file, or a hard link */
+		errno = EPERM; /* someone else's file, or a hard link */
 		return -1;
 	}
 	if (S_ISDIR(st->st_mode)) {

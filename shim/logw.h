@@ -7,10 +7,10 @@
 
 /* What logw_open() learned of the file it opened. */
 struct logw_file {
-	struct stat st;		/* st_mode, st_uid, st_nlink, st_dev, st_ino,
+	struct stat st;	     /* st_mode, st_uid, st_nlink, st_dev, st_ino,
 				 * st_size, st_blocks; the rest may be zero */
-	long long btime_sec;	/* birth time, 0 where the file system */
-	unsigned btime_nsec;	/* keeps none */
+	long long btime_sec; /* birth time, 0 where the file system */
+	unsigned btime_nsec; /* keeps none */
 };
 
 /*
@@ -33,8 +33,7 @@ struct logw_file {
  * record starts on its own line (docs/log-format.md, "Torn records").
  */
 int logw_open(const char *path, struct logw_file *f);
-int logw_write(int fd, const struct logw_file *f, const char *buf,
-    size_t len);
+int logw_write(int fd, const struct logw_file *f, const char *buf, size_t len);
 
 /* In a forked child: reset the lock a thread of the parent may hold. */
 void logw_atfork_child(void);

@@ -20,9 +20,7 @@
 
 #include "shim.h"
 
-_Thread_local struct observe observe_state = {
-	.fd = -1, .not_socket = -1
-};
+_Thread_local struct observe observe_state = { .fd = -1, .not_socket = -1 };
 
 /*
  * A socket call inside a call on st->ssl: set up for that connection if
@@ -42,8 +40,9 @@ note(int fd)
 	if (st->ssl == NULL)
 		return;
 	b = st->o->SSL_get_rbio(st->ssl);
-	moved = b != NULL ? st->o->BIO_number_read(b) +
-	    st->o->BIO_number_written(b) : 0;
+	moved = b != NULL ?
+	    st->o->BIO_number_read(b) + st->o->BIO_number_written(b) :
+	    0;
 
 	/*
 	 * A new connection, or one that reuses a freed SSL's address (and
@@ -121,6 +120,7 @@ next_fn(_Atomic(void *) *slot, const char *name)
 	return p != NULL ? p : next_fn_slow(slot, name);
 }
 
+/* clang-format off */
 /* The cost outside an OpenSSL call: a thread-local load and a branch. */
 #define NOTE(fd)                                                           \
 	do {                                                               \
@@ -160,6 +160,7 @@ PASS(ssize_t, recvmsg, (int fd, struct msghdr *m, int fl), (fd, m, fl),
     SYS_recvmsg, (SYS_recvmsg, fd, m, fl))
 PASS(ssize_t, sendmsg, (int fd, const struct msghdr *m, int fl), (fd, m, fl),
     SYS_sendmsg, (SYS_sendmsg, fd, m, fl))
+/* clang-format on */
 
 /*
  * Look the next definitions up at load time, so that a call from a signal

@@ -18,13 +18,13 @@
  * observe.c: use observe_begin and observe_peer.
  */
 struct observe {
-	SSL *ssl;		/* the connection of the current call */
-	struct ossl *o;		/* the libssl copy it belongs to */
-	SSL *seen;		/* the connection the members below are for */
-	int watch;		/* its read BIO is not a descriptor BIO */
-	int fd;			/* the socket, or -1 */
-	int not_socket;		/* last descriptor seen that has no peer */
-	uint64_t moved;		/* bytes through its read BIO when last seen */
+	SSL *ssl;	/* the connection of the current call */
+	struct ossl *o; /* the libssl copy it belongs to */
+	SSL *seen;	/* the connection the members below are for */
+	int watch;	/* its read BIO is not a descriptor BIO */
+	int fd;		/* the socket, or -1 */
+	int not_socket; /* last descriptor seen that has no peer */
+	uint64_t moved; /* bytes through its read BIO when last seen */
 	struct sockaddr_storage peer, local;
 	socklen_t peerlen, locallen;
 };

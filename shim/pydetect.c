@@ -79,7 +79,8 @@ pydetect_version(void)
 		dl_iterate_phdr(find_libpython, &lp);
 		/* dlopen after the callback returns: no loader lock held */
 		h = lp.name[0] != '\0' ?
-		    dlopen(lp.name, RTLD_NOLOAD | RTLD_LAZY) : NULL;
+		    dlopen(lp.name, RTLD_NOLOAD | RTLD_LAZY) :
+		    NULL;
 		if (h != NULL) {
 			v = version_in(h);
 			dlclose(h);
@@ -90,7 +91,7 @@ pydetect_version(void)
 }
 
 static struct pymodel model;
-static _Atomic int state;	/* 0 unknown, 1 being filled, 2 filled */
+static _Atomic int state; /* 0 unknown, 1 being filled, 2 filled */
 
 static void
 fill(struct pymodel *m, const struct config *c)
@@ -107,8 +108,8 @@ fill(struct pymodel *m, const struct config *c)
 		return;
 	m->pyver = v;
 	m->source = CONFIG_PY_DETECTED;
-	snprintf(m->name, sizeof(m->name), "%u.%u.%u", v >> 16,
-	    (v >> 8) & 0xFF, v & 0xFF);
+	snprintf(m->name, sizeof(m->name), "%u.%u.%u", v >> 16, (v >> 8) & 0xFF,
+	    v & 0xFF);
 }
 
 const struct pymodel *

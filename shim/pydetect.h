@@ -5,9 +5,9 @@
 struct config;
 
 struct pymodel {
-	unsigned pyver;		/* PYVER() the classifier reproduces */
-	char name[16];		/* tlsdiag.python_model: "3.11.7", "3.13" */
-	int source;		/* enum config_pysource */
+	unsigned pyver; /* PYVER() the classifier reproduces */
+	char name[16];	/* tlsdiag.python_model: "3.11.7", "3.13" */
+	int source;	/* enum config_pysource */
 };
 
 /*

@@ -57,8 +57,8 @@ record_time(char *out, size_t cap, long long sec, long usec)
 }
 
 void
-record_begin(struct jsonw *w, char *buf, const char *level,
-    const char *action, const char *message)
+record_begin(struct jsonw *w, char *buf, const char *level, const char *action,
+    const char *message)
 {
 	struct timespec ts;
 	char when[40];
@@ -133,8 +133,8 @@ record_tlsdiag_schema(struct jsonw *w)
 	    log_path(getpid(), path, sizeof(path), &why) < 0 || why == NULL)
 		return;
 	/* the given value, not the expansion: it may hold a host's name */
-	given = shim.cfg.log_given[0] != '\0' ? shim.cfg.log_given :
-	    shim.cfg.log;
+	given =
+	    shim.cfg.log_given[0] != '\0' ? shim.cfg.log_given : shim.cfg.log;
 	jsonw_obj(w, LOGFORMAT_LOG_FALLBACK);
 	jsonw_strn(w, "given", given, strnlen(given, CONFIG_GIVEN_MAX - 1));
 	jsonw_str(w, "reason", why);
@@ -258,8 +258,8 @@ record_part_limit(const struct record_fit *f, enum record_part p)
 }
 
 void
-record_part_end(struct record_fit *f, enum record_part p,
-    const struct jsonw *w, int cut)
+record_part_end(struct record_fit *f, enum record_part p, const struct jsonw *w,
+    int cut)
 {
 	f->size[p] = jsonw_need(w) - f->start[p];
 	if (cut)
@@ -267,11 +267,10 @@ record_part_end(struct record_fit *f, enum record_part p,
 }
 
 /* The member names of the parts, tls.PEER ones after the peer. */
-static const char *const part_names[RECORD_NPARTS] = {
-	"tlsdiag.verify_subject", "tlsdiag.errors", "tlsdiag.backtrace",
+static const char *const part_names[RECORD_NPARTS] = { "tlsdiag.verify_subject",
+	"tlsdiag.errors", "tlsdiag.backtrace",
 	".x509.subject.distinguished_name", ".x509.issuer.distinguished_name",
-	".x509.alternative_names"
-};
+	".x509.alternative_names" };
 
 static void
 part_name(const struct record_fit *f, int p, char *out, size_t cap)
@@ -309,7 +308,7 @@ marker_max(const struct record_fit *f)
 
 	for (i = 0; i < RECORD_NPARTS; i++) {
 		part_name(f, i, name, sizeof(name));
-		n += strlen(name) + 3;	/* quotes and a comma */
+		n += strlen(name) + 3; /* quotes and a comma */
 	}
 	return n;
 }
@@ -342,12 +341,12 @@ common_size(const size_t *size, size_t target)
 int
 record_fit_again(struct record_fit *f, const struct jsonw *w)
 {
-	size_t limit = w->cap - 1;	/* the NUL after the newline */
+	size_t limit = w->cap - 1; /* the NUL after the newline */
 	size_t all = 0, over, c;
 	int i;
 
 	if (jsonw_need(w) <= limit && (f->cut & ~f->said) == 0)
-		return 0;	/* whole, and says what it cut */
+		return 0; /* whole, and says what it cut */
 	f->pass++;
 	if (f->pass > 3)
 		return 0;
@@ -359,7 +358,7 @@ record_fit_again(struct record_fit *f, const struct jsonw *w)
 			all += f->size[i];
 		c = over < all ? common_size(f->size, all - over) : 0;
 		if (f->pass == 3)
-			c = 0;	/* the last pass: nothing variable */
+			c = 0; /* the last pass: nothing variable */
 		for (i = 0; i < RECORD_NPARTS; i++)
 			if (f->size[i] > c) {
 				f->room[i] = c;
@@ -377,8 +376,10 @@ write_suppressed(unsigned long held)
 	char buf[RECORD_MAX], msg[128];
 	struct jsonw w;
 
-	snprintf(msg, sizeof(msg), "%lu failure records suppressed by the "
-	    "rate limit (TLSDIAG_RATE=%u)", held, shim.cfg.rate);
+	snprintf(msg, sizeof(msg),
+	    "%lu failure records suppressed by the "
+	    "rate limit (TLSDIAG_RATE=%u)",
+	    held, shim.cfg.rate);
 	record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
 	    LOGFORMAT_ACTION_SUPPRESSED, msg);
 	jsonw_obj(&w, "tlsdiag");
@@ -409,13 +410,14 @@ record_admit(void)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	cur = atomic_load_explicit(&rate_second, memory_order_relaxed);
-	if (ts.tv_sec != cur && atomic_compare_exchange_strong(&rate_second,
-	    &cur, (long long)ts.tv_sec)) {
+	if (ts.tv_sec != cur &&
+	    atomic_compare_exchange_strong(&rate_second, &cur,
+		(long long)ts.tv_sec)) {
 		atomic_store(&rate_count, 0);
 		held = atomic_exchange(&rate_held, 0);
 	}
-	ok = atomic_fetch_add_explicit(&rate_count, 1,
-	    memory_order_relaxed) < shim.cfg.rate;
+	ok = atomic_fetch_add_explicit(&rate_count, 1, memory_order_relaxed) <
+	    shim.cfg.rate;
 	if (!ok) {
 		atomic_fetch_add_explicit(&rate_held, 1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&shim.suppressed, 1,

@@ -46,23 +46,23 @@ int record_write_frames(struct jsonw *w, const struct bt_span *sp);
  * tlsdiag.truncated names every part that was.
  */
 enum record_part {
-	RECORD_PART_VERIFY_SUBJECT,	/* tlsdiag.verify_subject */
-	RECORD_PART_ERRORS,		/* tlsdiag.errors */
-	RECORD_PART_BACKTRACE,		/* tlsdiag.backtrace */
-	RECORD_PART_SUBJECT,	/* tls.PEER.x509.subject.distinguished_name */
-	RECORD_PART_ISSUER,	/* tls.PEER.x509.issuer.distinguished_name */
-	RECORD_PART_SANS,	/* tls.PEER.x509.alternative_names */
+	RECORD_PART_VERIFY_SUBJECT, /* tlsdiag.verify_subject */
+	RECORD_PART_ERRORS,	    /* tlsdiag.errors */
+	RECORD_PART_BACKTRACE,	    /* tlsdiag.backtrace */
+	RECORD_PART_SUBJECT, /* tls.PEER.x509.subject.distinguished_name */
+	RECORD_PART_ISSUER,  /* tls.PEER.x509.issuer.distinguished_name */
+	RECORD_PART_SANS,    /* tls.PEER.x509.alternative_names */
 	RECORD_NPARTS
 };
 
 struct record_fit {
-	size_t room[RECORD_NPARTS];	/* bytes each part may take */
-	size_t start[RECORD_NPARTS];	/* jsonw_need(w) where it began */
-	size_t size[RECORD_NPARTS];	/* bytes it took or would have */
-	unsigned cut;		/* 1 << part: shortened in this pass */
-	unsigned said;		/* what this pass's marker announces */
+	size_t room[RECORD_NPARTS];  /* bytes each part may take */
+	size_t start[RECORD_NPARTS]; /* jsonw_need(w) where it began */
+	size_t size[RECORD_NPARTS];  /* bytes it took or would have */
+	unsigned cut;		     /* 1 << part: shortened in this pass */
+	unsigned said;		     /* what this pass's marker announces */
 	int pass;
-	const char *peer;	/* "server" or "client": tls.PEER */
+	const char *peer; /* "server" or "client": tls.PEER */
 };
 
 /* A first pass: no part limited, nothing said. */

@@ -12,16 +12,16 @@
 #include <pthread.h>
 #include <string.h>
 
-#define SET_SLOTS 1024		/* a power of two */
+#define SET_SLOTS 1024 /* a power of two */
 #define SET_PROBE 16
 
 static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t slots[SET_SLOTS];	/* 0: empty */
+static uint64_t slots[SET_SLOTS]; /* 0: empty */
 static dev_t cur_dev;
 static ino_t cur_ino;
 static long long cur_btime_sec;
 static unsigned cur_btime_nsec;
-static off_t cur_end;		/* the file is at least this long */
+static off_t cur_end; /* the file is at least this long */
 static uint64_t generation;
 
 /* splitmix64's finalizer: spreads every input bit over the output. */
@@ -53,15 +53,14 @@ stackset_file(const struct logw_file *f)
 		cur_btime_nsec = f->btime_nsec;
 		generation++;
 	} else if (st->st_size < cur_end)
-		generation++;	/* truncated, or a new file on an old inode */
+		generation++; /* truncated, or a new file on an old inode */
 	else
 		goto same;
 	/* what was noted for the old file can never match again */
 	memset(slots, 0, sizeof(slots));
 	cur_end = st->st_size;
 same:
-	key = mix(mix((uint64_t)cur_dev) ^ (uint64_t)cur_ino) ^
-	    mix(generation);
+	key = mix(mix((uint64_t)cur_dev) ^ (uint64_t)cur_ino) ^ mix(generation);
 	pthread_mutex_unlock(&set_lock);
 	return key != 0 ? key : 1;
 }

@@ -32,8 +32,8 @@ char *
 str_dec(char *buf, long long v)
 {
 	char tmp[21];
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
-	    (unsigned long long)v;
+	unsigned long long u =
+	    v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
 	size_t i = sizeof(tmp);
 
 	do {

@@ -8,6 +8,7 @@
 
 #include "observe.h"
 
+/* clang-format off */
 #define HANDSHAKE(name, c)                                                 \
 	SHIM_EXPORT int                                                    \
 	name(SSL *s)                                                       \
@@ -36,6 +37,7 @@
 HANDSHAKE(SSL_do_handshake, CALL_SSL_DO_HANDSHAKE)
 HANDSHAKE(SSL_connect, CALL_SSL_CONNECT)
 HANDSHAKE(SSL_accept, CALL_SSL_ACCEPT)
+/* clang-format on */
 
 /* 0 means "close_notify sent, not yet received": not a failure. */
 SHIM_EXPORT int

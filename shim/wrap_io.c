@@ -9,6 +9,7 @@
 
 #include "observe.h"
 
+/* clang-format off */
 /* A call site with no libssl behind it: fail the call, never crash. */
 #define NO_LIBSSL(r)                                                       \
 	do {                                                               \
@@ -53,3 +54,4 @@ WRAP_PLAIN(SSL_write, CALL_SSL_WRITE, const void *)
 WRAP_EX(SSL_read_ex, CALL_SSL_READ_EX, void *)
 WRAP_EX(SSL_peek_ex, CALL_SSL_PEEK_EX, void *)
 WRAP_EX(SSL_write_ex, CALL_SSL_WRITE_EX, const void *)
+/* clang-format on */

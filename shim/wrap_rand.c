@@ -29,13 +29,22 @@
 #include "str.h"
 
 enum {
-	RF_BYTES, RF_PRIV_BYTES, RF_STATUS, RF_PEEK, RF_REASON, RF_VERSION,
+	RF_BYTES,
+	RF_PRIV_BYTES,
+	RF_STATUS,
+	RF_PEEK,
+	RF_REASON,
+	RF_VERSION,
 	RF__COUNT
 };
 
 static const char *const rf_names[RF__COUNT] = {
-	"RAND_bytes", "RAND_priv_bytes", "RAND_status", "ERR_peek_error",
-	"ERR_reason_error_string", "OpenSSL_version_num",
+	"RAND_bytes",
+	"RAND_priv_bytes",
+	"RAND_status",
+	"ERR_peek_error",
+	"ERR_reason_error_string",
+	"OpenSSL_version_num",
 };
 
 /* One libcrypto's functions, by RF_* index. */
@@ -113,7 +122,7 @@ for_site(const void *ra)
 	if (l == NULL && nlibs < RAND_LIBS) {
 		libs[nlibs] = tmp;
 		l = &libs[nlibs++];
-		hd = NULL;	/* kept: the table's pointers outlive the caller */
+		hd = NULL; /* kept: the table's pointers outlive the caller */
 	}
 	if (l != NULL && atomic_load(&sites[h].ra) == 0) {
 		sites[h].lib = l;
@@ -122,7 +131,7 @@ for_site(const void *ra)
 	}
 	pthread_mutex_unlock(&lock);
 	if (hd != NULL)
-		dlclose(hd);	/* the caller's own reference keeps it loaded */
+		dlclose(hd); /* the caller's own reference keeps it loaded */
 	if (l == NULL) {
 		scratch = tmp;
 		l = &scratch;
@@ -139,14 +148,14 @@ rand_lib(const void *ra)
 
 	if (st == 2)
 		return &global;
-	if (st == 0 && atomic_compare_exchange_strong(&global_state, &expect,
-	    1)) {
+	if (st == 0 &&
+	    atomic_compare_exchange_strong(&global_state, &expect, 1)) {
 		st = fill(&global, RTLD_NEXT) == 0 ? 2 : 3;
 		atomic_store_explicit(&global_state, st, memory_order_release);
 		if (st == 2)
 			return &global;
 	} else if (st == 1 && fill(&scratch, RTLD_NEXT) == 0)
-		return &scratch;	/* another thread is filling global */
+		return &scratch; /* another thread is filling global */
 	return for_site(ra);
 }
 
@@ -154,7 +163,8 @@ static void
 error_entry(struct jsonw *w, const struct randlib *l, unsigned long e)
 {
 	enum err_layout layout = l->fn[RF_VERSION] != NULL ?
-	    classify_layout(((peek_fn)l->fn[RF_VERSION])()) : ERR_LAYOUT_3;
+	    classify_layout(((peek_fn)l->fn[RF_VERSION])()) :
+	    ERR_LAYOUT_3;
 	int lib = classify_err_lib(e, layout);
 	int reason = classify_err_reason(e, layout);
 
@@ -162,8 +172,8 @@ error_entry(struct jsonw *w, const struct randlib *l, unsigned long e)
 	jsonw_uint(w, "code", e);
 	jsonw_str(w, "library", errnames_lib(lib));
 	jsonw_str(w, "reason", errnames_reason(lib, reason));
-	jsonw_str(w, "text", l->fn[RF_REASON] != NULL ?
-	    ((reason_fn)l->fn[RF_REASON])(e) : NULL);
+	jsonw_str(w, "text",
+	    l->fn[RF_REASON] != NULL ? ((reason_fn)l->fn[RF_REASON])(e) : NULL);
 	jsonw_end(w);
 }
 
@@ -198,13 +208,13 @@ rand_failure(const struct randlib *l, const char *call, int ret, int status)
 	}
 	if (status)
 		str_cat(msg, sizeof(msg), "RAND_status() returned 0 in ",
-		    shim.name, ": the random generator is not seeded",
-		    STR_END);
+		    shim.name, ": the random generator is not seeded", STR_END);
 	else
 		str_cat(msg, sizeof(msg), "SSLError in ", call, " from ",
 		    shim.name, ": ", reason, STR_END);
-	record_begin(&w, buf, status ? LOGFORMAT_LEVEL_WARNING :
-	    LOGFORMAT_LEVEL_ERROR, LOGFORMAT_ACTION_FAILURE, msg);
+	record_begin(&w, buf,
+	    status ? LOGFORMAT_LEVEL_WARNING : LOGFORMAT_LEVEL_ERROR,
+	    LOGFORMAT_ACTION_FAILURE, msg);
 	if (!status) {
 		jsonw_obj(&w, "error");
 		jsonw_str(&w, "type", "SSLError");
@@ -235,6 +245,7 @@ out:
 	errno = saved;
 }
 
+/* clang-format off */
 /* RAND_bytes and RAND_priv_bytes: 1 is success, 0 or -1 failure. */
 #define WRAP_RAND(name, idx, cov)                                          \
 	SHIM_EXPORT int                                                    \
@@ -261,6 +272,7 @@ out:
 
 WRAP_RAND(RAND_bytes, RF_BYTES, COVERAGE_RAND_BYTES)
 WRAP_RAND(RAND_priv_bytes, RF_PRIV_BYTES, COVERAGE_RAND_PRIV_BYTES)
+/* clang-format on */
 
 SHIM_EXPORT int
 RAND_status(void)

@@ -53,10 +53,9 @@ terminal_safe(const char *s)
 	size_t n, at;
 
 	n = termsafe_escape(s, 200, buf, sizeof(buf));
-	must(n <= 203 && strlen(buf) == n, "termsafe_escape: bad length",
-	    buf, strlen(buf));
-	must(textcheck_safe(buf, n, 0, &at), "termsafe_escape: unsafe", buf,
-	    n);
+	must(n <= 203 && strlen(buf) == n, "termsafe_escape: bad length", buf,
+	    strlen(buf));
+	must(textcheck_safe(buf, n, 0, &at), "termsafe_escape: unsafe", buf, n);
 }
 
 int
@@ -120,23 +119,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(in, s, n);
 	in[n] = '\0';
-	len = jsonw_finish(&w);	/* closes what is still open */
-	if (len < 0) {	/* too big for cap: nothing to check */
+	len = jsonw_finish(&w); /* closes what is still open */
+	if (len < 0) {		/* too big for cap: nothing to check */
 		free(in);
 		return 0;
 	}
 	must((size_t)len < cap && buf[len] == '\0', "bad length", buf,
 	    (size_t)len);
 	must(len > 0 && buf[len - 1] == '\n' &&
-	    memchr(buf, '\n', (size_t)len - 1) == NULL, "not one line", buf,
-	    (size_t)len);
+		memchr(buf, '\n', (size_t)len - 1) == NULL,
+	    "not one line", buf, (size_t)len);
 	must(textcheck_safe(buf, (size_t)len, 0, &at), "unsafe bytes in JSON",
 	    buf + at, (size_t)len - at);
 
-	buf[len - 1] = '\0';	/* as the reader hands lines over */
+	buf[len - 1] = '\0'; /* as the reader hands lines over */
 	must(record_parse(buf, (size_t)len - 1, &r) == RECORD_OK,
 	    "the analyzer rejects the record", buf, (size_t)len);
-	want = termsafe_utf8_dup(in);	/* to the first NUL, bad bytes U+FFFD */
+	want = termsafe_utf8_dup(in); /* to the first NUL, bad bytes U+FFFD */
 	if (want == NULL)
 		abort();
 	same_string(r.type, want, "error.type");
@@ -160,7 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e = jsonw_escape(esc, n * 6 + 1, s, n);
 	must(e >= 0, "jsonw_escape: 6 bytes per input byte not enough", s, n);
 	must(strstr(buf, "\"name\":\"") != NULL &&
-	    strncmp(strstr(buf, "\"name\":\"") + 8, esc, (size_t)e) == 0,
+		strncmp(strstr(buf, "\"name\":\"") + 8, esc, (size_t)e) == 0,
 	    "jsonw_escape differs from jsonw_strn", esc, (size_t)e);
 	if (e > 0)
 		must(jsonw_escape(esc, (size_t)e - 1, s, n) == -1,

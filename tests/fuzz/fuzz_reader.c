@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.format = (enum report_format)(data[0] % 4);
 	o.top = data[0] & 0x10 ? 0 : 3;
 	o.max_line = data[0] & 0x20 ? 256 : 1024 * 1024;
-	o.now = 1800000000LL * 1000000;	/* fixed: no flaky "ago" text */
+	o.now = 1800000000LL * 1000000; /* fixed: no flaky "ago" text */
 	o.symbolize = 0;
 	memset(&res, 0, sizeof(res));
 	f = open_memstream(&out, &outlen);
@@ -80,8 +80,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	/* Text, CSV, JSON and NDJSON: safe for a terminal (the JSON
 	 * renderers indent with tabs). */
-	if (!textcheck_safe(out, outlen, o.format == REPORT_JSON ||
-	    o.format == REPORT_NDJSON, &at)) {
+	if (!textcheck_safe(out, outlen,
+		o.format == REPORT_JSON || o.format == REPORT_NDJSON, &at)) {
 		fprintf(stderr, "unsafe output (format %d) at byte %zu:\n%s\n",
 		    (int)o.format, at, out);
 		abort();

@@ -41,7 +41,8 @@ textcheck_safe(const char *str, size_t n, int tabs, size_t *at)
 			return 0;
 		if ((c < 0x20 && c != '\n' && !(tabs && c == '\t')) ||
 		    c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x061C ||
-		    c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+		    c == 0x200E || c == 0x200F ||
+		    (c >= 0x202A && c <= 0x202E) ||
 		    (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029)
 			return 0;
 		i += len;

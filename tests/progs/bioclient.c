@@ -173,13 +173,14 @@ main(int argc, char **argv)
 	char buf[256];
 
 	if (argc < 5 || argc > 6) {
-		fprintf(stderr, "usage: bioclient socket|custom|getfd|buffer|"
+		fprintf(stderr,
+		    "usage: bioclient socket|custom|getfd|buffer|"
 		    "pair PORT CAFILE HOST [SNI]\n");
 		return 3;
 	}
 	ctx = SSL_CTX_new(TLS_client_method());
-	if (ctx == NULL || SSL_CTX_load_verify_locations(ctx, argv[3],
-	    NULL) != 1) {
+	if (ctx == NULL ||
+	    SSL_CTX_load_verify_locations(ctx, argv[3], NULL) != 1) {
 		fprintf(stderr, "bioclient: cannot set up a context\n");
 		return 3;
 	}
@@ -227,7 +228,8 @@ main(int argc, char **argv)
 	else {
 		e = ERR_peek_last_error();
 		ERR_error_string_n(e, buf, sizeof(buf));
-		printf("SSL_connect failed: ret=%d ssl_error=%d verify=%ld %s\n",
+		printf(
+		    "SSL_connect failed: ret=%d ssl_error=%d verify=%ld %s\n",
 		    ret, SSL_get_error(s, ret), SSL_get_verify_result(s),
 		    e != 0 ? buf : "(empty queue)");
 		ERR_clear_error();

@@ -79,7 +79,7 @@ fail_once(void)
 		return -1;
 	SSL_set_bio(cl, cb, cb);
 	SSL_set_connect_state(cl);
-	BIO_shutdown_wr(sb);	/* the server vanished */
+	BIO_shutdown_wr(sb); /* the server vanished */
 	rc = SSL_do_handshake(cl);
 	se = SSL_get_error(cl, rc);
 	ERR_clear_error();
@@ -102,8 +102,7 @@ fail_n(long n)
  * One failure from d nested calls: a deep stack.  noinline and the
  * volatile sum keep each level a real frame.
  */
-static int __attribute__((noinline))
-fail_deep(long d)
+static int __attribute__((noinline)) fail_deep(long d)
 {
 	volatile int r;
 
@@ -183,7 +182,7 @@ run_signals(long n)
 	struct itimerval it = { { 0, 50 }, { 0, 50 } };
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: calls see EINTR */
+	sa.sa_handler = on_alarm; /* no SA_RESTART: calls see EINTR */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL) != 0 ||
 	    setitimer(ITIMER_REAL, &it, NULL) != 0)
@@ -212,8 +211,7 @@ wait_ok(pid_t p, const char *what)
 {
 	int st;
 
-	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) ||
-	    WEXITSTATUS(st) != 0) {
+	if (waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fprintf(stderr, "failer: %s failed (status %d)\n", what, st);
 		exit(3);
 	}
@@ -233,7 +231,7 @@ count_fds(void)
 		if (e->d_name[0] != '.')
 			n++;
 	closedir(d);
-	return n - 1;	/* the directory's own */
+	return n - 1; /* the directory's own */
 }
 
 static void
@@ -243,7 +241,7 @@ run_daemon(long n, const char *data)
 	int fd, keep, nfd, i;
 	long k;
 
-	fail_n(1);	/* the shim is in use before the fork */
+	fail_n(1); /* the shim is in use before the fork */
 	fd = open(data, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	if (fd < 0)
 		die("cannot open the data file");
@@ -282,7 +280,7 @@ run_daemon(long n, const char *data)
 		fprintf(stderr, "err %ld\n", k);
 		dprintf(keep, "keep %ld\n", k);
 		if (count_fds() != nfd)
-			_exit(7);	/* the shim left one open */
+			_exit(7); /* the shim left one open */
 	}
 	exit(0);
 }
@@ -346,8 +344,8 @@ run_verify(const char *host, const char *cert)
 	for (i = 0; i < 20; i++) {
 		rc = SSL_do_handshake(cl);
 		se = SSL_get_error(cl, rc);
-		if (rc == 1 || (se != SSL_ERROR_WANT_READ &&
-		    se != SSL_ERROR_WANT_WRITE))
+		if (rc == 1 ||
+		    (se != SSL_ERROR_WANT_READ && se != SSL_ERROR_WANT_WRITE))
 			break;
 		(void)SSL_do_handshake(sv);
 		ERR_clear_error();

@@ -70,17 +70,16 @@ fail_once(void)
  * CFI at all (no .cfi directives, so no .eh_frame entry).
  */
 void call_nocfi(void (*)(void));
-__asm__(
-    ".text\n"
-    ".globl call_nocfi\n"
-    ".type call_nocfi, @function\n"
-    "call_nocfi:\n"
-    "	pushq %rbp\n"
-    "	movq %rsp, %rbp\n"
-    "	call *%rdi\n"
-    "	popq %rbp\n"
-    "	ret\n"
-    ".size call_nocfi, .-call_nocfi\n");
+__asm__(".text\n"
+	".globl call_nocfi\n"
+	".type call_nocfi, @function\n"
+	"call_nocfi:\n"
+	"	pushq %rbp\n"
+	"	movq %rsp, %rbp\n"
+	"	call *%rdi\n"
+	"	popq %rbp\n"
+	"	ret\n"
+	".size call_nocfi, .-call_nocfi\n");
 #else
 static void
 call_nocfi(void (*fn)(void))
@@ -149,8 +148,7 @@ open_file(const char *dir, int n)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(line, sizeof(line), "file %d written at fd %d\n", n,
-	    fd);
+	len = snprintf(line, sizeof(line), "file %d written at fd %d\n", n, fd);
 	if (write(fd, line, (size_t)len) != len)
 		printf("short write to f%d\n", n);
 	/* read from the start, as a program reading its own file would */

@@ -51,15 +51,15 @@ report(const char *call, SSL *s, int ret)
 	int line, flags;
 
 	printf("%s ret=%d ssl_error=%d errno=%d queue=[", call, ret, se, e);
-	while ((code = ERR_get_error_all(&file, &line, &func, &data,
-	    &flags)) != 0)
+	while (
+	    (code = ERR_get_error_all(&file, &line, &func, &data, &flags)) != 0)
 		printf(" %08lx@%s:%d:%s", code, file, line, func);
 	printf(" ] verify=%ld\n", SSL_get_verify_result(s));
 }
 
 static void
-pair(const char *cert, const char *key, const char *ca, int verify,
-    SSL **cl, SSL **sv)
+pair(const char *cert, const char *key, const char *ca, int verify, SSL **cl,
+    SSL **sv)
 {
 	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
 	SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
@@ -106,7 +106,7 @@ handshake(SSL *cl, SSL *sv, int cut_after)
 			continue;
 		}
 		(void)SSL_do_handshake(sv);
-		ERR_clear_error();	/* the server's own queue */
+		ERR_clear_error(); /* the server's own queue */
 	}
 	return rc;
 }
@@ -137,7 +137,8 @@ copy_file(const char *from, const char *to)
  * addresses: other stacks).
  */
 /* A foreign writer's JSON line, 56 bytes. */
-#define FILLER "{\"event\":{\"action\":\"filler\"},\"n\":\"0123456789012345678\"}\n"
+#define FILLER                                                                 \
+	"{\"event\":{\"action\":\"filler\"},\"n\":\"0123456789012345678\"}\n"
 
 static __attribute__((noinline)) void
 log_event(const char *log, int i)
@@ -252,7 +253,7 @@ main(int argc, char **argv)
 			die("SSL_clear");
 		SSL_free(sv);
 		pair(argv[2], argv[3], argc > 4 ? argv[4] : NULL,
-		    SSL_VERIFY_PEER, &sv, &sv2);	/* sv: a throwaway client */
+		    SSL_VERIFY_PEER, &sv, &sv2); /* sv: a throwaway client */
 		SSL_free(sv);
 		sv = sv2;
 		if (BIO_new_bio_pair(&cb, 0, &sb, 0) != 1)

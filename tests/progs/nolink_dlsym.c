@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+/* clang-format off */
 #define FUNCS(X)                                                           \
 	X(SSL_CTX_new) X(TLS_client_method) X(SSL_CTX_load_verify_locations) \
 	X(SSL_CTX_set_verify) X(SSL_new) X(SSL_set_fd) X(SSL_set1_host)    \
@@ -21,6 +22,7 @@
 	X(SSL_get_error) X(SSL_get_verify_result) X(SSL_free)              \
 	X(SSL_CTX_free) X(ERR_get_error) X(ERR_error_string_n)             \
 	X(X509_verify_cert_error_string)
+/* clang-format on */
 
 #define X(name) __typeof__(name) *name;
 static struct {
@@ -50,11 +52,11 @@ load(const char *mode)
 		fprintf(stderr, "dlopen: %s\n", dlerror());
 		return -1;
 	}
-#define X(name)                                                            \
-	*(void **)&api.name = dlsym(h, #name);                             \
-	if (api.name == NULL) {                                            \
-		fprintf(stderr, "dlsym %s: %s\n", #name, dlerror());       \
-		return -1;                                                 \
+#define X(name)                                                                \
+	*(void **)&api.name = dlsym(h, #name);                                 \
+	if (api.name == NULL) {                                                \
+		fprintf(stderr, "dlsym %s: %s\n", #name, dlerror());           \
+		return -1;                                                     \
 	}
 	FUNCS(X)
 #undef X
@@ -67,7 +69,8 @@ main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || load(argv[1]) < 0) {
-		fprintf(stderr, "usage: nolink_dlsym local|global|deepbind "
+		fprintf(stderr,
+		    "usage: nolink_dlsym local|global|deepbind "
 		    "PORT CAFILE [get]\n");
 		return 3;
 	}

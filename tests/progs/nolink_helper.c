@@ -60,7 +60,8 @@ main(int argc, char **argv)
 			;
 		rc = run(++n, j - i, argv + i);
 		if (rc == 3) {
-			fprintf(stderr, "usage: nolink_helper "
+			fprintf(stderr,
+			    "usage: nolink_helper "
 			    "local|global|deepbind HELPER.so PORT CAFILE [get] "
 			    "[-- ...]\n");
 			return 3;

@@ -8,20 +8,21 @@
 
 /* Build a failure line from a few fields and fold it into a. */
 static void
-add(struct agg *a, const char *ts, const char *type, const char *host,
-    int pid, const char *extra_tlsdiag)
+add(struct agg *a, const char *ts, const char *type, const char *host, int pid,
+    const char *extra_tlsdiag)
 {
 	char line[2048];
 	struct record r;
 
-	snprintf(line, sizeof(line), "{\"@timestamp\":\"%s\",\"log.level\":"
+	snprintf(line, sizeof(line),
+	    "{\"@timestamp\":\"%s\",\"log.level\":"
 	    "\"error\",\"message\":\"m\",\"event\":{\"action\":\"tls_failure\"},"
 	    "\"error\":{\"type\":\"%s\"},\"tlsdiag\":{\"schema\":1%s%s},"
 	    "\"tls\":{\"client\":{\"server_name\":\"h.example\"}},"
 	    "\"destination\":{\"ip\":\"192.0.2.1\",\"port\":443},"
 	    "\"process\":{\"pid\":%d,\"name\":\"prog\"},"
-	    "\"host\":{\"hostname\":\"%s\"}}", ts, type,
-	    extra_tlsdiag[0] ? "," : "", extra_tlsdiag, pid, host);
+	    "\"host\":{\"hostname\":\"%s\"}}",
+	    ts, type, extra_tlsdiag[0] ? "," : "", extra_tlsdiag, pid, host);
 	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
 	    line);
 	cr_assert_eq(agg_add(a, &r), 0);
@@ -51,9 +52,10 @@ Test(aggregate, totals_add_up_across_groups)
 
 	agg_init(&a);
 	for (i = 0; i < 50; i++)
-		add(&a, "2026-11-27T03:00:00Z", i % 3 ? "SSLEOFError" :
-		    "SSLCertVerificationError", i % 2 ? "web-1" : "web-2",
-		    100 + i % 5, i % 4 ? "\"reason\":\"R1\"" : "\"reason\":\"R2\"");
+		add(&a, "2026-11-27T03:00:00Z",
+		    i % 3 ? "SSLEOFError" : "SSLCertVerificationError",
+		    i % 2 ? "web-1" : "web-2", 100 + i % 5,
+		    i % 4 ? "\"reason\":\"R1\"" : "\"reason\":\"R2\"");
 	cr_expect_eq(a.failures, 50);
 	cr_expect_eq(sum_counts(&a.types), 50);
 	cr_expect_eq(sum_counts(&a.groups), 50);
@@ -95,22 +97,32 @@ Test(aggregate, eof_kinds)
 		{ "SSLEOFError", "\"phase\":\"handshake\"", AGG_EOF_HANDSHAKE },
 		{ "SSLEOFError", "\"phase\":\"shutdown\"",
 		    AGG_EOF_NO_CLOSE_NOTIFY },
-		{ "SSLEOFError", "\"phase\":\"data\",\"call\":\"SSL_read_ex\","
+		{ "SSLEOFError",
+		    "\"phase\":\"data\",\"call\":\"SSL_read_ex\","
 		    "\"bytes\":{\"read\":10,\"written\":5}",
 		    AGG_EOF_NO_CLOSE_NOTIFY },
-		{ "SSLEOFError", "\"phase\":\"data\",\"call\":\"SSL_read_ex\","
-		    "\"bytes\":{\"read\":0,\"written\":5}", AGG_EOF_MID_STREAM },
-		{ "SSLEOFError", "\"phase\":\"data\",\"call\":\"SSL_write\","
-		    "\"bytes\":{\"read\":10,\"written\":5}", AGG_EOF_MID_STREAM },
-		{ "SSLEOFError", "\"phase\":\"data\",\"call\":\"SSL_write\","
-		    "\"shutdown\":{\"sent\":true}", AGG_EOF_NO_CLOSE_NOTIFY },
+		{ "SSLEOFError",
+		    "\"phase\":\"data\",\"call\":\"SSL_read_ex\","
+		    "\"bytes\":{\"read\":0,\"written\":5}",
+		    AGG_EOF_MID_STREAM },
+		{ "SSLEOFError",
+		    "\"phase\":\"data\",\"call\":\"SSL_write\","
+		    "\"bytes\":{\"read\":10,\"written\":5}",
+		    AGG_EOF_MID_STREAM },
+		{ "SSLEOFError",
+		    "\"phase\":\"data\",\"call\":\"SSL_write\","
+		    "\"shutdown\":{\"sent\":true}",
+		    AGG_EOF_NO_CLOSE_NOTIFY },
 		{ "SSLEOFError", "\"phase\":\"data\"", AGG_EOF_UNKNOWN },
 		{ "SSLEOFError", "", AGG_EOF_UNKNOWN },
 		{ "SSLSyscallError", "\"errno\":0,\"phase\":\"handshake\"",
 		    AGG_EOF_HANDSHAKE },
-		{ "SSLSyscallError", "\"errno\":104,\"phase\":\"handshake\"", -1 },
-		{ "SSLError", "\"reason\":\"UNEXPECTED_EOF_WHILE_READING\","
-		    "\"phase\":\"handshake\"", AGG_EOF_HANDSHAKE },
+		{ "SSLSyscallError", "\"errno\":104,\"phase\":\"handshake\"",
+		    -1 },
+		{ "SSLError",
+		    "\"reason\":\"UNEXPECTED_EOF_WHILE_READING\","
+		    "\"phase\":\"handshake\"",
+		    AGG_EOF_HANDSHAKE },
 		{ "ConnectionResetError", "\"phase\":\"data\"", -1 },
 		{ "SSLCertVerificationError", "\"phase\":\"handshake\"", -1 },
 	};
@@ -119,14 +131,15 @@ Test(aggregate, eof_kinds)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(line, sizeof(line), "{\"@timestamp\":"
+		snprintf(line, sizeof(line),
+		    "{\"@timestamp\":"
 		    "\"2026-01-01T00:00:00Z\",\"event\":{\"action\":"
 		    "\"tls_failure\"},\"error\":{\"type\":\"%s\"},\"tlsdiag\":"
-		    "{\"schema\":1%s%s}}", cases[i].type,
-		    cases[i].td[0] ? "," : "", cases[i].td);
+		    "{\"schema\":1%s%s}}",
+		    cases[i].type, cases[i].td[0] ? "," : "", cases[i].td);
 		cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK);
-		cr_expect_eq(agg_eof_kind(&r), cases[i].want, "case %zu: %d",
-		    i, agg_eof_kind(&r));
+		cr_expect_eq(agg_eof_kind(&r), cases[i].want, "case %zu: %d", i,
+		    agg_eof_kind(&r));
 		record_free(&r);
 	}
 }
@@ -147,8 +160,8 @@ Test(aggregate, histogram_finds_spike_start)
 		add(&a, ts, "SSLEOFError", "h", 1, "");
 	}
 	for (i = 0; i < 40; i++) {
-		snprintf(ts, sizeof(ts), "2026-11-27T03:%02d:%02dZ", 30 + i / 20,
-		    17 + i % 20);
+		snprintf(ts, sizeof(ts), "2026-11-27T03:%02d:%02dZ",
+		    30 + i / 20, 17 + i % 20);
 		add(&a, ts, "SSLEOFError", "h", 1, "");
 	}
 	cr_assert_eq(agg_histogram(&a, 48, &h), 0);
@@ -297,14 +310,17 @@ Test(aggregate, stack_types_are_capped)
 	agg_free(&a);
 }
 
-#define EVT(ts, action, pid, name) "{\"@timestamp\":\"" ts "\"," \
-    "\"log.level\":\"info\",\"message\":\"m\",\"event\":{\"action\":\"" \
-    action "\"},\"process\":{\"pid\":" #pid ",\"name\":\"" name "\"}," \
-    "\"host\":{\"hostname\":\"h\"},"
-#define SUPP(pid, n) EVT("2026-11-27T03:00:00Z", "tlsdiag_suppressed", \
-    pid, "curl") "\"tlsdiag\":{\"schema\":1,\"suppressed\":" #n "}}"
-#define EXIT(pid, cov) EVT("2026-11-27T03:00:09Z", "tlsdiag_exit", pid, \
-    "curl") "\"tlsdiag\":{\"schema\":1,\"coverage\":{" cov "}}}"
+#define EVT(ts, action, pid, name)                                                 \
+	"{\"@timestamp\":\"" ts "\","                                              \
+	"\"log.level\":\"info\",\"message\":\"m\",\"event\":{\"action\":\"" action \
+	"\"},\"process\":{\"pid\":" #pid ",\"name\":\"" name "\"},"                \
+	"\"host\":{\"hostname\":\"h\"},"
+#define SUPP(pid, n)                                                           \
+	EVT("2026-11-27T03:00:00Z", "tlsdiag_suppressed", pid, "curl")         \
+	"\"tlsdiag\":{\"schema\":1,\"suppressed\":" #n "}}"
+#define EXIT(pid, cov)                                                         \
+	EVT("2026-11-27T03:00:09Z", "tlsdiag_exit", pid, "curl")               \
+	"\"tlsdiag\":{\"schema\":1,\"coverage\":{" cov "}}}"
 
 Test(aggregate, suppressed_counted_once_per_process)
 {
@@ -328,9 +344,10 @@ Test(aggregate, suppressed_counted_once_per_process)
 		{ { "{\"@timestamp\":\"2026-11-27T03:00:00Z\",\"event\":{"
 		    "\"action\":\"tlsdiag_suppressed\"},\"tlsdiag\":{"
 		    "\"schema\":1,\"suppressed\":3}}",
-		    "{\"@timestamp\":\"2026-11-27T03:00:01Z\",\"event\":{"
-		    "\"action\":\"tlsdiag_exit\"},\"tlsdiag\":{\"schema\":1,"
-		    "\"coverage\":{\"suppressed\":3}}}" }, 6 },
+		      "{\"@timestamp\":\"2026-11-27T03:00:01Z\",\"event\":{"
+		      "\"action\":\"tlsdiag_exit\"},\"tlsdiag\":{\"schema\":1,"
+		      "\"coverage\":{\"suppressed\":3}}}" },
+		    6 },
 	};
 	static struct agg a;
 	size_t i;
@@ -340,8 +357,8 @@ Test(aggregate, suppressed_counted_once_per_process)
 		agg_init(&a);
 		for (j = 0; j < 4 && cases[i].lines[j] != NULL; j++)
 			add_line(&a, cases[i].lines[j]);
-		cr_expect_eq(a.cov.suppressed, cases[i].want,
-		    "case %zu: %llu", i, (unsigned long long)a.cov.suppressed);
+		cr_expect_eq(a.cov.suppressed, cases[i].want, "case %zu: %llu",
+		    i, (unsigned long long)a.cov.suppressed);
 		agg_free(&a);
 	}
 }
@@ -363,9 +380,9 @@ find_note(const struct agg *a, int kind, const char *program)
 	return NULL;
 }
 
-#define NOTE_EXIT(pid, name, cov) EVT("2026-11-27T03:00:00Z", \
-    "tlsdiag_exit", pid, name) "\"tlsdiag\":{\"schema\":1,\"coverage\":{" \
-    cov "}}}"
+#define NOTE_EXIT(pid, name, cov)                                              \
+	EVT("2026-11-27T03:00:00Z", "tlsdiag_exit", pid, name)                 \
+	"\"tlsdiag\":{\"schema\":1,\"coverage\":{" cov "}}}"
 
 Test(aggregate, exit_records_become_notes)
 {
@@ -374,27 +391,41 @@ Test(aggregate, exit_records_become_notes)
 	char buf[256];
 
 	agg_init(&a);
-	add_line(&a, NOTE_EXIT(1, "node", "\"tls_seen\":false,"
-	    "\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
-	add_line(&a, NOTE_EXIT(2, "node", "\"tls_seen\":false,"
-	    "\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
-	add_line(&a, NOTE_EXIT(3, "git-remote-http", "\"tls_seen\":false,"
-	    "\"static_openssl\":false,\"libraries\":[],"
-	    "\"other_tls\":[\"/usr/lib/libgnutls.so.30\"]"));
-	add_line(&a, NOTE_EXIT(4, "curl", "\"tls_seen\":true,"
-	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
-	    "\"other_tls\":[\"libgnutls.so.30\"]"));
-	add_line(&a, NOTE_EXIT(5, "python3.11", "\"tls_seen\":false,"
-	    "\"libraries\":[{\"path\":\"/usr/lib/x86_64-linux-gnu/"
-	    "libssl.so.3\"}],\"other_tls\":[]"));
-	add_line(&a, NOTE_EXIT(6, "dl", "\"tls_seen\":true,"
-	    "\"internal_callers_only\":true,\"libraries\":[{\"path\":"
-	    "\"/lib/libssl.so.3\",\"version\":\"3\"}]"));
+	add_line(&a,
+	    NOTE_EXIT(1, "node",
+		"\"tls_seen\":false,"
+		"\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
+	add_line(&a,
+	    NOTE_EXIT(2, "node",
+		"\"tls_seen\":false,"
+		"\"static_openssl\":true,\"libraries\":[],\"other_tls\":[]"));
+	add_line(&a,
+	    NOTE_EXIT(3, "git-remote-http",
+		"\"tls_seen\":false,"
+		"\"static_openssl\":false,\"libraries\":[],"
+		"\"other_tls\":[\"/usr/lib/libgnutls.so.30\"]"));
+	add_line(&a,
+	    NOTE_EXIT(4, "curl",
+		"\"tls_seen\":true,"
+		"\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
+		"\"other_tls\":[\"libgnutls.so.30\"]"));
+	add_line(&a,
+	    NOTE_EXIT(5, "python3.11",
+		"\"tls_seen\":false,"
+		"\"libraries\":[{\"path\":\"/usr/lib/x86_64-linux-gnu/"
+		"libssl.so.3\"}],\"other_tls\":[]"));
+	add_line(&a,
+	    NOTE_EXIT(6, "dl",
+		"\"tls_seen\":true,"
+		"\"internal_callers_only\":true,\"libraries\":[{\"path\":"
+		"\"/lib/libssl.so.3\",\"version\":\"3\"}]"));
 	/* Nothing unseen: no note. */
-	add_line(&a, NOTE_EXIT(7, "ok", "\"tls_seen\":true,"
-	    "\"static_openssl\":false,\"internal_callers_only\":false,"
-	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
-	    "\"other_tls\":[]"));
+	add_line(&a,
+	    NOTE_EXIT(7, "ok",
+		"\"tls_seen\":true,"
+		"\"static_openssl\":false,\"internal_callers_only\":false,"
+		"\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"version\":\"3\"}],"
+		"\"other_tls\":[]"));
 	cr_expect_eq(a.notes.count, 5);
 	cr_expect_eq(a.cov.static_openssl, 2);
 	cr_expect_eq(a.cov.other_tls, 2);
@@ -406,13 +437,15 @@ Test(aggregate, exit_records_become_notes)
 	cr_expect_eq(n->st.count, 2);
 	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
-	cr_expect_str_eq(buf, "node carries its own OpenSSL (statically "
+	cr_expect_str_eq(buf,
+	    "node carries its own OpenSSL (statically "
 	    "linked): nothing could be hooked (2 processes)");
 	n = find_note(&a, AGG_NOTE_OTHER_TLS, "git-remote-http");
 	cr_assert_not_null(n);
 	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
-	cr_expect_str_eq(buf, "git-remote-http uses libgnutls.so.30, which "
+	cr_expect_str_eq(buf,
+	    "git-remote-http uses libgnutls.so.30, which "
 	    "tlsdiag does not cover");
 	n = find_note(&a, AGG_NOTE_ALSO_TLS, "curl");
 	cr_assert_not_null(n, "GnuTLS besides a libssl that was reached");
@@ -421,7 +454,8 @@ Test(aggregate, exit_records_become_notes)
 	cr_assert_not_null(n);
 	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
 	    sizeof(buf));
-	cr_expect_str_eq(buf, "python3.11 loaded libssl.so.3 privately but no "
+	cr_expect_str_eq(buf,
+	    "python3.11 loaded libssl.so.3 privately but no "
 	    "TLS call reached tlsdiag");
 	cr_expect_not_null(find_note(&a, AGG_NOTE_INTERNAL, "dl"));
 	cr_expect_null(find_note(&a, AGG_NOTE_PRIVATE, "curl"),
@@ -437,9 +471,11 @@ Test(aggregate, linked_but_unused_libssl)
 	char buf[256];
 
 	agg_init(&a);
-	add_line(&a, NOTE_EXIT(1, "curl", "\"tls_seen\":false,"
-	    "\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"bound\":false,"
-	    "\"scope\":\"global\"}],\"other_tls\":[\"libgnutls.so.30\"]"));
+	add_line(&a,
+	    NOTE_EXIT(1, "curl",
+		"\"tls_seen\":false,"
+		"\"libraries\":[{\"path\":\"/lib/libssl.so.3\",\"bound\":false,"
+		"\"scope\":\"global\"}],\"other_tls\":[\"libgnutls.so.30\"]"));
 	n = find_note(&a, AGG_NOTE_NO_CALL, "curl");
 	cr_assert_not_null(n);
 	view_note_describe(n->kind, n->program, n->detail, n->st.count, buf,
@@ -519,16 +555,19 @@ learn_only(struct agg *a, const char *ts, const char *extra_tlsdiag)
 	char line[2048];
 	struct record r;
 
-	snprintf(line, sizeof(line), "{\"@timestamp\":\"%s\",\"event\":"
+	snprintf(line, sizeof(line),
+	    "{\"@timestamp\":\"%s\",\"event\":"
 	    "{\"action\":\"tls_failure\"},\"error\":{\"type\":\"SSLEOFError\"},"
-	    "\"tlsdiag\":{\"schema\":1,%s}}", ts, extra_tlsdiag);
+	    "\"tlsdiag\":{\"schema\":1,%s}}",
+	    ts, extra_tlsdiag);
 	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
 	    line);
 	cr_assert_eq(agg_learn(a, &r), 0);
 	record_free(&r);
 }
 
-#define BT_S1 "\"stack_id\":\"s1\",\"backtrace\":[{\"module\":\"/m\"," \
+#define BT_S1                                                                  \
+	"\"stack_id\":\"s1\",\"backtrace\":[{\"module\":\"/m\","               \
 	"\"offset\":16},{\"module\":\"/n\",\"offset\":32}]"
 #define REPEAT_S1 "\"stack_id\":\"s1\",\"backtrace_repeat\":true"
 

@@ -86,8 +86,10 @@ Test(certtime, openssl_form_matches_python)
 		cr_expect_eq(st, c->st, "case %zu '%s': status %d, want %d", i,
 		    c->in, st, c->st);
 		if (st == CERTTIME_OK && c->st == CERTTIME_OK)
-			cr_expect_eq(secs, c->secs, "case %zu '%s': %lld, want "
-			    "%lld", i, c->in, (long long)secs, c->secs);
+			cr_expect_eq(secs, c->secs,
+			    "case %zu '%s': %lld, want "
+			    "%lld",
+			    i, c->in, (long long)secs, c->secs);
 	}
 }
 
@@ -163,8 +165,10 @@ Test(certtime, parse_any_accepts_both_forms)
 Test(certtime, format_round_trip)
 {
 	static const char *const times[] = {
-		"1970-01-01T00:00:00.000000Z", "2026-11-27T03:12:45.123456Z",
-		"2000-02-29T23:59:59.999999Z", "1969-12-31T23:59:59.500000Z",
+		"1970-01-01T00:00:00.000000Z",
+		"2026-11-27T03:12:45.123456Z",
+		"2000-02-29T23:59:59.999999Z",
+		"1969-12-31T23:59:59.500000Z",
 		"9999-12-31T23:59:59.000000Z",
 	};
 	char buf[CERTTIME_BUFSZ];

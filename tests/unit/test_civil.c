@@ -11,16 +11,14 @@ static const struct {
 	int m, d;
 	int64_t days;
 } known[] = {
-	{ 1970, 1, 1, 0 },
-	{ 1969, 12, 31, -1 },
-	{ 2000, 2, 29, 11016 },		/* a leap day of a century */
+	{ 1970, 1, 1, 0 }, { 1969, 12, 31, -1 },
+	{ 2000, 2, 29, 11016 }, /* a leap day of a century */
 	{ 2000, 3, 1, 11017 },
-	{ 1900, 3, 1, -25508 },		/* 1900 is no leap year */
-	{ 1900, 2, 28, -25509 },
-	{ 2038, 1, 19, 24855 },
-	{ 9999, 12, 31, 2932896 },	/* GeneralizedTime's last day */
-	{ 0, 3, 1, -719468 },		/* the algorithm's epoch */
-	{ -1, 12, 31, -719529 },	/* before year 0: the era rounds down */
+	{ 1900, 3, 1, -25508 }, /* 1900 is no leap year */
+	{ 1900, 2, 28, -25509 }, { 2038, 1, 19, 24855 },
+	{ 9999, 12, 31, 2932896 }, /* GeneralizedTime's last day */
+	{ 0, 3, 1, -719468 },	   /* the algorithm's epoch */
+	{ -1, 12, 31, -719529 },   /* before year 0: the era rounds down */
 };
 
 Test(civil, known_dates)
@@ -34,9 +32,9 @@ Test(civil, known_dates)
 		    known[i].days, "%lld-%d-%d", (long long)known[i].y,
 		    known[i].m, known[i].d);
 		civil_from_days(known[i].days, &y, &m, &d);
-		cr_expect(y == known[i].y && m == known[i].m &&
-		    d == known[i].d, "day %lld: %lld-%d-%d",
-		    (long long)known[i].days, (long long)y, m, d);
+		cr_expect(y == known[i].y && m == known[i].m && d == known[i].d,
+		    "day %lld: %lld-%d-%d", (long long)known[i].days,
+		    (long long)y, m, d);
 	}
 }
 

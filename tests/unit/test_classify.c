@@ -35,7 +35,7 @@ struct row {
 	int code;
 	const char *library, *reason;
 	const char *message;
-	const char *verify_message;	/* NULL: not a cert error */
+	const char *verify_message; /* NULL: not a cert error */
 };
 
 static const struct row rows[] = {
@@ -44,7 +44,8 @@ static const struct row rows[] = {
 	    "unexpected eof while reading", 0, "ok", "localhost", 0,
 	    "SSLEOFError", 8, "SSL", "UNEXPECTED_EOF_WHILE_READING",
 	    "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation "
-	    "of protocol", NULL },
+	    "of protocol",
+	    NULL },
 	{ "rst during handshake", M11, HS, -1, 5, 104, 0, L3, NULL, 0, "ok",
 	    "localhost", 0, "ConnectionResetError", 104, NULL, NULL,
 	    "[Errno 104] Connection reset by peer", NULL },
@@ -56,36 +57,37 @@ static const struct row rows[] = {
 	    "WRONG_VERSION_NUMBER",
 	    "[SSL: WRONG_VERSION_NUMBER] wrong version number", NULL },
 	{ "fin in recv", M11, RD, 0, 1, 0, 0x0A000126, L3,
-	    "unexpected eof while reading", 0, "ok", NULL, 0, "SSLEOFError",
-	    8, "SSL", "UNEXPECTED_EOF_WHILE_READING",
+	    "unexpected eof while reading", 0, "ok", NULL, 0, "SSLEOFError", 8,
+	    "SSL", "UNEXPECTED_EOF_WHILE_READING",
 	    "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation "
-	    "of protocol", NULL },
-	{ "rst in recv 3.11", M11, RD, 0, 5, 104, 0, L3, NULL, 0, "ok", NULL,
+	    "of protocol",
+	    NULL },
+	{ "rst in recv 3.11", M11, RD, 0, 5, 104, 0, L3, NULL, 0, "ok", NULL, 0,
+	    "SSLEOFError", 8, NULL, NULL,
+	    "EOF occurred in violation of protocol", NULL },
+	{ "rst in recv 3.13", M13, RD, 0, 5, 104, 0, L3, NULL, 0, "ok", NULL, 0,
+	    "ConnectionResetError", 104, NULL, NULL,
+	    "[Errno 104] Connection reset by peer", NULL },
+	{ "rst in plain SSL_read 3.11 (ret -1 ignored)", M11, CALL_SSL_READ, -1,
+	    5, 104, 0, L3, NULL, 0, "ok", NULL, 0, "SSLEOFError", 8, NULL, NULL,
+	    "EOF occurred in violation of protocol", NULL },
+	{ "zero return, state 3", M11, RD, 0, 6, 0, 0, L3, NULL, 0, "ok", NULL,
+	    0, "SSLZeroReturnError", 6, NULL, NULL,
+	    "TLS/SSL connection has been closed (EOF)", NULL },
+	{ "non-blocking recv", M11, RD, 0, 2, 11, 0, L3, NULL, 0, "ok", NULL, 0,
+	    "SSLWantReadError", 2, NULL, NULL,
+	    "The operation did not complete (read)", NULL },
+	{ "non-blocking send", M11, WR, 0, 3, 11, 0, L3, NULL, 0, "ok", NULL, 0,
+	    "SSLWantWriteError", 3, NULL, NULL,
+	    "The operation did not complete (write)", NULL },
+	{ "send after fin 3.11", M11, WR, 0, 5, 32, 0, L3, NULL, 0, "ok", NULL,
 	    0, "SSLEOFError", 8, NULL, NULL,
 	    "EOF occurred in violation of protocol", NULL },
-	{ "rst in recv 3.13", M13, RD, 0, 5, 104, 0, L3, NULL, 0, "ok", NULL,
+	{ "send after fin 3.13", M13, WR, 0, 5, 32, 0, L3, NULL, 0, "ok", NULL,
+	    0, "BrokenPipeError", 32, NULL, NULL, "[Errno 32] Broken pipe",
+	    NULL },
+	{ "send after rst 3.13", M13, WR, 0, 5, 104, 0, L3, NULL, 0, "ok", NULL,
 	    0, "ConnectionResetError", 104, NULL, NULL,
-	    "[Errno 104] Connection reset by peer", NULL },
-	{ "rst in plain SSL_read 3.11 (ret -1 ignored)", M11, CALL_SSL_READ,
-	    -1, 5, 104, 0, L3, NULL, 0, "ok", NULL, 0, "SSLEOFError", 8,
-	    NULL, NULL, "EOF occurred in violation of protocol", NULL },
-	{ "zero return, state 3", M11, RD, 0, 6, 0, 0, L3, NULL, 0, "ok",
-	    NULL, 0, "SSLZeroReturnError", 6, NULL, NULL,
-	    "TLS/SSL connection has been closed (EOF)", NULL },
-	{ "non-blocking recv", M11, RD, 0, 2, 11, 0, L3, NULL, 0, "ok", NULL,
-	    0, "SSLWantReadError", 2, NULL, NULL,
-	    "The operation did not complete (read)", NULL },
-	{ "non-blocking send", M11, WR, 0, 3, 11, 0, L3, NULL, 0, "ok", NULL,
-	    0, "SSLWantWriteError", 3, NULL, NULL,
-	    "The operation did not complete (write)", NULL },
-	{ "send after fin 3.11", M11, WR, 0, 5, 32, 0, L3, NULL, 0, "ok",
-	    NULL, 0, "SSLEOFError", 8, NULL, NULL,
-	    "EOF occurred in violation of protocol", NULL },
-	{ "send after fin 3.13", M13, WR, 0, 5, 32, 0, L3, NULL, 0, "ok",
-	    NULL, 0, "BrokenPipeError", 32, NULL, NULL,
-	    "[Errno 32] Broken pipe", NULL },
-	{ "send after rst 3.13", M13, WR, 0, 5, 104, 0, L3, NULL, 0, "ok",
-	    NULL, 0, "ConnectionResetError", 104, NULL, NULL,
 	    "[Errno 104] Connection reset by peer", NULL },
 	{ "fin in handshake, IGNORE_UNEXPECTED_EOF", M11, HS, -1, 6, 0, 0, L3,
 	    NULL, 0, "ok", NULL, 0, "SSLZeroReturnError", 6, NULL, NULL,
@@ -95,24 +97,28 @@ static const struct row rows[] = {
 	    "localhost", 0, "SSLCertVerificationError", 1, "SSL",
 	    "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-	    "certificate has expired", "certificate has expired" },
+	    "certificate has expired",
+	    "certificate has expired" },
 	{ "expired, server side", M11, HS, -1, 1, 0, 0x0A000415, L3,
-	    "sslv3 alert certificate expired", 0, "ok", NULL, 0, "SSLError",
-	    1, "SSL", "SSLV3_ALERT_CERTIFICATE_EXPIRED",
+	    "sslv3 alert certificate expired", 0, "ok", NULL, 0, "SSLError", 1,
+	    "SSL", "SSLV3_ALERT_CERTIFICATE_EXPIRED",
 	    "[SSL: SSLV3_ALERT_CERTIFICATE_EXPIRED] sslv3 alert certificate "
-	    "expired", NULL },
+	    "expired",
+	    NULL },
 	{ "not yet valid", M13, HS, -1, 1, 0, 0x0A000086, L3,
 	    "certificate verify failed", 9, "certificate is not yet valid",
 	    "localhost", 0, "SSLCertVerificationError", 1, "SSL",
 	    "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-	    "certificate is not yet valid", "certificate is not yet valid" },
+	    "certificate is not yet valid",
+	    "certificate is not yet valid" },
 	{ "self-signed", M13, HS, -1, 1, 0, 0x0A000086, L3,
 	    "certificate verify failed", 18, "self-signed certificate",
 	    "localhost", 0, "SSLCertVerificationError", 1, "SSL",
 	    "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-	    "self-signed certificate", "self-signed certificate" },
+	    "self-signed certificate",
+	    "self-signed certificate" },
 	{ "untrusted ca", M11, HS, -1, 1, 0, 0x0A000086, L3,
 	    "certificate verify failed", 20,
 	    "unable to get local issuer certificate", "localhost", 0,
@@ -128,8 +134,8 @@ static const struct row rows[] = {
 	    "Hostname mismatch, certificate is not valid for 'localhost'.",
 	    "Hostname mismatch, certificate is not valid for 'localhost'." },
 	{ "ip mismatch", M13, HS, -1, 1, 0, 0x0A000086, L3,
-	    "certificate verify failed", 64, "IP address mismatch",
-	    "127.0.0.1", 0, "SSLCertVerificationError", 1, "SSL",
+	    "certificate verify failed", 64, "IP address mismatch", "127.0.0.1",
+	    0, "SSLCertVerificationError", 1, "SSL",
 	    "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
 	    "IP address mismatch, certificate is not valid for '127.0.0.1'.",
@@ -139,15 +145,17 @@ static const struct row rows[] = {
 	    "TLSV1_ALERT_UNKNOWN_CA",
 	    "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca", NULL },
 	{ "server: unwrap after peer vanished", M11, SD, -1, 1, 0, 0x0A000126,
-	    L3, "unexpected eof while reading", 0, "ok", NULL, 0,
-	    "SSLEOFError", 8, "SSL", "UNEXPECTED_EOF_WHILE_READING",
+	    L3, "unexpected eof while reading", 0, "ok", NULL, 0, "SSLEOFError",
+	    8, "SSL", "UNEXPECTED_EOF_WHILE_READING",
 	    "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation "
-	    "of protocol", NULL },
+	    "of protocol",
+	    NULL },
 	{ "server: no client cert", M13, HS, -1, 1, 0, 0x0A0000C7, L3,
 	    "peer did not return a certificate", 0, "ok", NULL, 0, "SSLError",
 	    1, "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE",
 	    "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a "
-	    "certificate", NULL },
+	    "certificate",
+	    NULL },
 	{ "server: http request", M11, HS, -1, 1, 0, 0x0A00009C, L3,
 	    "http request", 0, "ok", NULL, 0, "SSLError", 1, "SSL",
 	    "HTTP_REQUEST", "[SSL: HTTP_REQUEST] http request", NULL },
@@ -155,24 +163,24 @@ static const struct row rows[] = {
 	    NULL, 0, "ConnectionResetError", 104, NULL, NULL,
 	    "[Errno 104] Connection reset by peer", NULL },
 	{ "memory bio: write_eof", M11, HS, -1, 1, 0, 0x0A000126, L3,
-	    "unexpected eof while reading", 0, "ok", NULL, 1, "SSLEOFError",
-	    8, "SSL", "UNEXPECTED_EOF_WHILE_READING",
+	    "unexpected eof while reading", 0, "ok", NULL, 1, "SSLEOFError", 8,
+	    "SSL", "UNEXPECTED_EOF_WHILE_READING",
 	    "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation "
-	    "of protocol", NULL },
+	    "of protocol",
+	    NULL },
 
 	/* §8.1 injected branches */
 	{ "hs syscall, errno 0", M11, HS, -1, 5, 0, 0, L3, NULL, 0, "ok", NULL,
 	    0, "SSLEOFError", 8, NULL, NULL,
 	    "EOF occurred in violation of protocol", NULL },
-	{ "hs syscall, ret 0 wins over errno (3.11)", M11, HS, 0, 5, 104, 0,
-	    L3, NULL, 0, "ok", NULL, 0, "SSLEOFError", 8, NULL, NULL,
+	{ "hs syscall, ret 0 wins over errno (3.11)", M11, HS, 0, 5, 104, 0, L3,
+	    NULL, 0, "ok", NULL, 0, "SSLEOFError", 8, NULL, NULL,
 	    "EOF occurred in violation of protocol", NULL },
 	{ "hs syscall, ret 0, errno 104 (3.13)", M13, HS, 0, 5, 104, 0, L3,
 	    NULL, 0, "ok", NULL, 0, "ConnectionResetError", 104, NULL, NULL,
 	    "[Errno 104] Connection reset by peer", NULL },
-	{ "hs syscall epipe", M11, HS, -1, 5, 32, 0, L3, NULL, 0, "ok", NULL,
-	    0, "BrokenPipeError", 32, NULL, NULL, "[Errno 32] Broken pipe",
-	    NULL },
+	{ "hs syscall epipe", M11, HS, -1, 5, 32, 0, L3, NULL, 0, "ok", NULL, 0,
+	    "BrokenPipeError", 32, NULL, NULL, "[Errno 32] Broken pipe", NULL },
 	{ "hs syscall etimedout", M11, HS, -1, 5, 110, 0, L3, NULL, 0, "ok",
 	    NULL, 0, "TimeoutError", 110, NULL, NULL,
 	    "[Errno 110] Connection timed out", NULL },
@@ -185,15 +193,16 @@ static const struct row rows[] = {
 	    "localhost", 0, "SSLCertVerificationError", 5, "SSL",
 	    "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-	    "certificate has expired", "certificate has expired" },
-	{ "hs syscall + SYS 3.11", M11, HS, -1, 5, 104, 0x80000068, L3, NULL,
-	    0, "ok", NULL, 0, "SSLError", 5, "SYS", NULL,
-	    "[SYS] unknown error", NULL },
-	{ "hs syscall + SYS 3.13", M13, HS, -1, 5, 104, 0x80000068, L3, NULL,
-	    0, "ok", NULL, 0, "ConnectionResetError", 104, NULL, NULL,
+	    "certificate has expired",
+	    "certificate has expired" },
+	{ "hs syscall + SYS 3.11", M11, HS, -1, 5, 104, 0x80000068, L3, NULL, 0,
+	    "ok", NULL, 0, "SSLError", 5, "SYS", NULL, "[SYS] unknown error",
+	    NULL },
+	{ "hs syscall + SYS 3.13", M13, HS, -1, 5, 104, 0x80000068, L3, NULL, 0,
+	    "ok", NULL, 0, "ConnectionResetError", 104, NULL, NULL,
 	    "[Errno 104] Connection reset by peer", NULL },
-	{ "hs ssl, empty queue", M11, HS, -1, 1, 0, 0, L3, NULL, 0, "ok",
-	    NULL, 0, "SSLError", 1, NULL, NULL,
+	{ "hs ssl, empty queue", M11, HS, -1, 1, 0, 0, L3, NULL, 0, "ok", NULL,
+	    0, "SSLError", 1, NULL, NULL,
 	    "A failure in the SSL library occurred", NULL },
 	{ "hs ssl, internal error (common reason)", M11, HS, -1, 1, 0,
 	    0x0A0C0103, L3, "internal error", 0, "ok", NULL, 0, "SSLError", 1,
@@ -209,12 +218,11 @@ static const struct row rows[] = {
 	    "X509", "CERT_ALREADY_IN_HASH_TABLE",
 	    "[X509: CERT_ALREADY_IN_HASH_TABLE] cert already in hash table",
 	    NULL },
-	{ "hs ssl, unknown library", M11, HS, -1, 1, 0, 0x31800005, L3, NULL,
-	    0, "ok", NULL, 0, "SSLError", 1, NULL, NULL, "unknown error",
+	{ "hs ssl, unknown library", M11, HS, -1, 1, 0, 0x31800005, L3, NULL, 0,
+	    "ok", NULL, 0, "SSLError", 1, NULL, NULL, "unknown error", NULL },
+	{ "hs ssl, unknown reason", M11, HS, -1, 1, 0, 0x0A000FA0, L3, NULL, 0,
+	    "ok", NULL, 0, "SSLError", 1, "SSL", NULL, "[SSL] unknown error",
 	    NULL },
-	{ "hs ssl, unknown reason", M11, HS, -1, 1, 0, 0x0A000FA0, L3, NULL,
-	    0, "ok", NULL, 0, "SSLError", 1, "SSL", NULL,
-	    "[SSL] unknown error", NULL },
 	{ "x509 lookup", M11, HS, -1, 4, 0, 0, L3, NULL, 0, "ok", NULL, 0,
 	    "SSLError", 4, NULL, NULL,
 	    "The operation did not complete (X509 lookup)", NULL },
@@ -227,12 +235,14 @@ static const struct row rows[] = {
 	    "unexpected eof while reading", 0, "ok", NULL, 0,
 	    "SSLZeroReturnError", 6, "SSL", "UNEXPECTED_EOF_WHILE_READING",
 	    "[SSL: UNEXPECTED_EOF_WHILE_READING] TLS/SSL connection has been "
-	    "closed (EOF)", NULL },
+	    "closed (EOF)",
+	    NULL },
 	{ "want read with stale queue", M11, HS, -1, 2, 0, 0x0A00010B, L3,
 	    "wrong version number", 0, "ok", NULL, 0, "SSLWantReadError", 2,
 	    "SSL", "WRONG_VERSION_NUMBER",
 	    "[SSL: WRONG_VERSION_NUMBER] The operation did not complete "
-	    "(read)", NULL },
+	    "(read)",
+	    NULL },
 	{ "cert, unknown verify code", M11, HS, -1, 1, 0, 0x0A000086, L3,
 	    "certificate verify failed", 95,
 	    "unknown certificate verification error", NULL, 0,
@@ -248,8 +258,8 @@ static const struct row rows[] = {
 	{ "read syscall + SYS 104 (3.11)", M11, RD, 0, 5, 0, 0x80000068, L3,
 	    NULL, 0, "ok", NULL, 0, "SSLError", 5, "SYS", NULL,
 	    "[SYS] unknown error", NULL },
-	{ "read ssl + SYS 32 (3.13)", M13, RD, 0, 1, 0, 0x80000020, L3, NULL,
-	    0, "ok", NULL, 0, "BrokenPipeError", 32, NULL, NULL,
+	{ "read ssl + SYS 32 (3.13)", M13, RD, 0, 1, 0, 0x80000020, L3, NULL, 0,
+	    "ok", NULL, 0, "BrokenPipeError", 32, NULL, NULL,
 	    "[Errno 32] Broken pipe", NULL },
 	{ "memory bio hs syscall (3.11)", M11, HS, -1, 5, 104, 0, L3, NULL, 0,
 	    "ok", NULL, 1, "SSLSyscallError", 5, NULL, NULL,
@@ -267,12 +277,14 @@ static const struct row rows[] = {
 	    "certificate has expired", "localhost", 0,
 	    "SSLCertVerificationError", 1, "SSL", "CERTIFICATE_VERIFY_FAILED",
 	    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-	    "certificate has expired", "certificate has expired" },
+	    "certificate has expired",
+	    "certificate has expired" },
 	{ "1.1.1 alert handshake failure", M13, CALL_SSL_CONNECT, -1, 1, 0,
 	    0x14094410, L1, "sslv3 alert handshake failure", 0, "ok", NULL, 0,
 	    "SSLError", 1, "SSL", "SSLV3_ALERT_HANDSHAKE_FAILURE",
 	    "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake "
-	    "failure", NULL },
+	    "failure",
+	    NULL },
 	{ "1.1.1 wrong version number", M11, CALL_SSL_CONNECT, -1, 1, 0,
 	    0x1408F10B, L1, "wrong version number", 0, "ok", NULL, 0,
 	    "SSLError", 1, "SSL", "WRONG_VERSION_NUMBER",
@@ -284,9 +296,9 @@ static const struct row rows[] = {
 	{ "1.1.1 system error 3.11", M11, CALL_SSL_CONNECT, -1, 5, 0,
 	    0x0200100D, L1, "Permission denied", 0, "ok", NULL, 0, "SSLError",
 	    5, "SYS", NULL, "[SYS] Permission denied", NULL },
-	{ "1.1.1 unexpected eof is SYSCALL, empty queue", M11, CALL_SSL_READ,
-	    0, 5, 0, 0, L1, NULL, 0, "ok", NULL, 0, "SSLEOFError", 8, NULL,
-	    NULL, "EOF occurred in violation of protocol", NULL },
+	{ "1.1.1 unexpected eof is SYSCALL, empty queue", M11, CALL_SSL_READ, 0,
+	    5, 0, 0, L1, NULL, 0, "ok", NULL, 0, "SSLEOFError", 8, NULL, NULL,
+	    "EOF occurred in violation of protocol", NULL },
 };
 
 static void
@@ -318,16 +330,18 @@ check(const struct row *r)
 		    out.library);
 	else
 		cr_expect(out.library != NULL &&
-		    strcmp(out.library, r->library) == 0, "%s: library %s",
-		    r->name, out.library ? out.library : "(null)");
+			strcmp(out.library, r->library) == 0,
+		    "%s: library %s", r->name,
+		    out.library ? out.library : "(null)");
 	if (r->reason == NULL)
-		cr_expect_null(out.reason, "%s: reason %s", r->name, out.reason);
+		cr_expect_null(out.reason, "%s: reason %s", r->name,
+		    out.reason);
 	else
 		cr_expect(out.reason != NULL &&
-		    strcmp(out.reason, r->reason) == 0, "%s: reason %s",
-		    r->name, out.reason ? out.reason : "(null)");
-	cr_expect_eq(out.cert, r->verify_message != NULL, "%s: cert",
-	    r->name);
+			strcmp(out.reason, r->reason) == 0,
+		    "%s: reason %s", r->name,
+		    out.reason ? out.reason : "(null)");
+	cr_expect_eq(out.cert, r->verify_message != NULL, "%s: cert", r->name);
 	if (r->verify_message != NULL) {
 		cr_expect_eq(out.verify_code, r->verify, "%s: verify_code",
 		    r->name);
@@ -369,13 +383,18 @@ Test(classify, oserror_types)
 		int e;
 		const char *t;
 	} t[] = {
-		{ 11, "BlockingIOError" }, { 32, "BrokenPipeError" },
+		{ 11, "BlockingIOError" },
+		{ 32, "BrokenPipeError" },
 		{ 103, "ConnectionAbortedError" },
 		{ 111, "ConnectionRefusedError" },
-		{ 104, "ConnectionResetError" }, { 110, "TimeoutError" },
-		{ 4, "InterruptedError" }, { 13, "PermissionError" },
-		{ 1, "PermissionError" }, { 2, "FileNotFoundError" },
-		{ 113, "OSError" }, { 108, "BrokenPipeError" },
+		{ 104, "ConnectionResetError" },
+		{ 110, "TimeoutError" },
+		{ 4, "InterruptedError" },
+		{ 13, "PermissionError" },
+		{ 1, "PermissionError" },
+		{ 2, "FileNotFoundError" },
+		{ 113, "OSError" },
+		{ 108, "BrokenPipeError" },
 	};
 	size_t i;
 
@@ -426,8 +445,14 @@ Test(classify, long_inputs_are_truncated_safely)
  * §5): five inputs whose exception changed across 3.10-3.14, each run
  * under every release where a rule starts or stops.
  */
-enum { IN_WRITE_RST, IN_SYS_QUEUED, IN_SYSCALL_CERT, IN_EOF_294,
-    IN_MEMBIO_SYSCALL, IN__COUNT };
+enum {
+	IN_WRITE_RST,
+	IN_SYS_QUEUED,
+	IN_SYSCALL_CERT,
+	IN_EOF_294,
+	IN_MEMBIO_SYSCALL,
+	IN__COUNT
+};
 
 static void
 version_input(int which, struct classify_in *in)
@@ -438,13 +463,13 @@ version_input(int which, struct classify_in *in)
 	in->call = HS;
 	in->ret = -1;
 	switch (which) {
-	case IN_WRITE_RST:	/* send() after the peer's RST */
+	case IN_WRITE_RST: /* send() after the peer's RST */
 		in->call = WR;
 		in->ret = 0;
 		in->ssl_error = 5;
 		in->sys_errno = 104;
 		break;
-	case IN_SYS_QUEUED:	/* OpenSSL 3.4 queues EPIPE as ERR_LIB_SYS */
+	case IN_SYS_QUEUED: /* OpenSSL 3.4 queues EPIPE as ERR_LIB_SYS */
 		in->ssl_error = 5;
 		in->err = 0x80000020;
 		break;
@@ -460,7 +485,7 @@ version_input(int which, struct classify_in *in)
 		in->err = 0x0A000126;
 		in->reason_text = "unexpected eof while reading";
 		break;
-	case IN_MEMBIO_SYSCALL:	/* SSLObject, BIO failed without errno */
+	case IN_MEMBIO_SYSCALL: /* SSLObject, BIO failed without errno */
 		in->ssl_error = 5;
 		in->memory_bio = 1;
 		break;
@@ -473,36 +498,46 @@ Test(classify, versions)
 		unsigned v;
 		const char *type[IN__COUNT];
 	} want[] = {
-		{ PYVER(3, 10, 0), { "SSLEOFError", "SSLError", "SSLError",
-		    "SSLError", "SSLSyscallError" } },
-		{ PYVER(3, 10, 17), { "SSLEOFError", "BrokenPipeError",
-		    "SSLError", "SSLError", "SSLSyscallError" } },
-		{ PYVER(3, 11, 2), { "SSLEOFError", "SSLError", "SSLError",
-		    "SSLError", "SSLSyscallError" } },
-		{ PYVER(3, 11, 3), { "SSLEOFError", "SSLError", "SSLError",
-		    "SSLEOFError", "SSLSyscallError" } },
-		{ PYVER(3, 11, 5), { "SSLEOFError", "SSLError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 11, 11), { "SSLEOFError", "SSLError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 11, 12), { "SSLEOFError", "BrokenPipeError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 12, 0), { "SSLEOFError", "SSLError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 12, 8), { "SSLEOFError", "SSLError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 12, 9), { "SSLEOFError", "BrokenPipeError",
-		    "SSLCertVerificationError", "SSLEOFError",
-		    "SSLSyscallError" } },
-		{ PYVER(3, 13, 0), { "ConnectionResetError", "BrokenPipeError",
-		    "SSLCertVerificationError", "SSLEOFError", "SSLEOFError" } },
-		{ PYVER(3, 14, 0), { "ConnectionResetError", "BrokenPipeError",
-		    "SSLCertVerificationError", "SSLEOFError", "SSLEOFError" } },
+		{ PYVER(3, 10, 0),
+		    { "SSLEOFError", "SSLError", "SSLError", "SSLError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 10, 17),
+		    { "SSLEOFError", "BrokenPipeError", "SSLError", "SSLError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 11, 2),
+		    { "SSLEOFError", "SSLError", "SSLError", "SSLError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 11, 3),
+		    { "SSLEOFError", "SSLError", "SSLError", "SSLEOFError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 11, 5),
+		    { "SSLEOFError", "SSLError", "SSLCertVerificationError",
+			"SSLEOFError", "SSLSyscallError" } },
+		{ PYVER(3, 11, 11),
+		    { "SSLEOFError", "SSLError", "SSLCertVerificationError",
+			"SSLEOFError", "SSLSyscallError" } },
+		{ PYVER(3, 11, 12),
+		    { "SSLEOFError", "BrokenPipeError",
+			"SSLCertVerificationError", "SSLEOFError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 12, 0),
+		    { "SSLEOFError", "SSLError", "SSLCertVerificationError",
+			"SSLEOFError", "SSLSyscallError" } },
+		{ PYVER(3, 12, 8),
+		    { "SSLEOFError", "SSLError", "SSLCertVerificationError",
+			"SSLEOFError", "SSLSyscallError" } },
+		{ PYVER(3, 12, 9),
+		    { "SSLEOFError", "BrokenPipeError",
+			"SSLCertVerificationError", "SSLEOFError",
+			"SSLSyscallError" } },
+		{ PYVER(3, 13, 0),
+		    { "ConnectionResetError", "BrokenPipeError",
+			"SSLCertVerificationError", "SSLEOFError",
+			"SSLEOFError" } },
+		{ PYVER(3, 14, 0),
+		    { "ConnectionResetError", "BrokenPipeError",
+			"SSLCertVerificationError", "SSLEOFError",
+			"SSLEOFError" } },
 	};
 	struct classify_in in;
 	struct classify_out out;
@@ -523,13 +558,15 @@ Test(classify, versions)
 	version_input(IN_EOF_294, &in);
 	in.pyver = PYVER(3, 11, 2);
 	classify(&in, &out);
-	cr_expect_str_eq(out.message, "[SSL: UNEXPECTED_EOF_WHILE_READING] "
+	cr_expect_str_eq(out.message,
+	    "[SSL: UNEXPECTED_EOF_WHILE_READING] "
 	    "unexpected eof while reading");
 	cr_expect_eq(out.code, 1);
 	version_input(IN_SYSCALL_CERT, &in);
 	in.pyver = PYVER(3, 11, 4);
 	classify(&in, &out);
-	cr_expect_str_eq(out.message, "[SSL: CERTIFICATE_VERIFY_FAILED] "
+	cr_expect_str_eq(out.message,
+	    "[SSL: CERTIFICATE_VERIFY_FAILED] "
 	    "certificate verify failed");
 	cr_expect_eq(out.code, 5);
 	cr_expect(!out.cert);

@@ -15,14 +15,15 @@
 Test(cmd_report, options_reach_their_fields)
 {
 	const char *argv[] = { "report", "--format", "json", "--top", "3",
-	    "--fail-if", "7", "--no-progress", "--no-symbolize", "--now",
-	    "2026-11-27T06:00:00Z", "--since", "-1h", "--type", "SSLEOFError",
-	    "a.log", "-", NULL };
+		"--fail-if", "7", "--no-progress", "--no-symbolize", "--now",
+		"2026-11-27T06:00:00Z", "--since", "-1h", "--type",
+		"SSLEOFError", "a.log", "-", NULL };
 	struct report_cli c;
 	char err[1200];
 
 	cr_assert_eq(report_cli_parse(NARGS(argv), (char **)argv, &c, err,
-	    sizeof(err)), REPORT_CLI_OK, "%s", err);
+			 sizeof(err)),
+	    REPORT_CLI_OK, "%s", err);
 	cr_expect_eq(c.o.format, REPORT_JSON);
 	cr_expect_eq(c.o.top, 3);
 	cr_expect_eq(c.fail_if, 7);
@@ -44,7 +45,8 @@ Test(cmd_report, defaults)
 	char err[1200];
 
 	cr_assert_eq(report_cli_parse(NARGS(argv), (char **)argv, &c, err,
-	    sizeof(err)), REPORT_CLI_OK);
+			 sizeof(err)),
+	    REPORT_CLI_OK);
 	cr_expect_eq(c.o.format, REPORT_TEXT);
 	cr_expect_eq(c.o.top, 10);
 	cr_expect_eq(c.fail_if, -1);
@@ -62,11 +64,13 @@ Test(cmd_report, help_stops)
 	char err[1200];
 
 	cr_assert_eq(report_cli_parse(NARGS(argv), (char **)argv, &c, err,
-	    sizeof(err)), REPORT_CLI_OK);
+			 sizeof(err)),
+	    REPORT_CLI_OK);
 	cr_expect_eq(c.help, 1);
 	report_opts_free(&c.o);
 	cr_assert_eq(report_cli_parse(NARGS(argv2), (char **)argv2, &c, err,
-	    sizeof(err)), REPORT_CLI_OK);
+			 sizeof(err)),
+	    REPORT_CLI_OK);
 	cr_expect_eq(c.help, 1);
 	report_opts_free(&c.o);
 }
@@ -100,29 +104,46 @@ Test(cmd_report, errors_say_which_option)
 	    "invalid --top 'x': expected a number", a1, NARGS(a1));
 	expect_error(REPORT_CLI_BAD_VALUE,
 	    "invalid --fail-if '-1': expected a number", a2, NARGS(a2));
-	expect_error(REPORT_CLI_BAD_VALUE, "invalid --format 'yaml': "
-	    "expected text, json, csv or ndjson", a3, NARGS(a3));
-	expect_error(REPORT_CLI_BAD_OPTION, "unrecognized option '--bogus'",
-	    a4, NARGS(a4));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "invalid --format 'yaml': "
+	    "expected text, json, csv or ndjson",
+	    a3, NARGS(a3));
+	expect_error(REPORT_CLI_BAD_OPTION, "unrecognized option '--bogus'", a4,
+	    NARGS(a4));
 	expect_error(REPORT_CLI_BAD_OPTION,
 	    "option '--top' requires an argument", a5, NARGS(a5));
 	expect_error(REPORT_CLI_BAD_OPTION, "unrecognized option '-x'", a6,
 	    NARGS(a6));
-	expect_error(REPORT_CLI_BAD_VALUE, "--since: invalid time 'bad': "
-	    "expected RFC 3339 or -N[smhdw]", a7, NARGS(a7));
-	expect_error(REPORT_CLI_BAD_VALUE, "invalid --format '\\x1B[2J': "
-	    "expected text, json, csv or ndjson", a8, NARGS(a8));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "--since: invalid time 'bad': "
+	    "expected RFC 3339 or -N[smhdw]",
+	    a7, NARGS(a7));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "invalid --format '\\x1B[2J': "
+	    "expected text, json, csv or ndjson",
+	    a8, NARGS(a8));
 }
 
 /* The help is made from the table: every option is in it, aligned. */
 Test(cmd_report, help_lists_every_option)
 {
 	static const char *const names[] = {
-		"--since TIME ", "--until TIME ", "--type TYPE ",
-		"--host HOST ", "--pid PID ", "--exe PATH ", "--peer ADDR ",
-		"--sni NAME ", "--where FIELD=VALUE ", "--format FORMAT ",
-		"--top N ", "--fail-if N ", "--now TIME ", "--no-progress ",
-		"--no-symbolize ", "-h, --help ",
+		"--since TIME ",
+		"--until TIME ",
+		"--type TYPE ",
+		"--host HOST ",
+		"--pid PID ",
+		"--exe PATH ",
+		"--peer ADDR ",
+		"--sni NAME ",
+		"--where FIELD=VALUE ",
+		"--format FORMAT ",
+		"--top N ",
+		"--fail-if N ",
+		"--now TIME ",
+		"--no-progress ",
+		"--no-symbolize ",
+		"-h, --help ",
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -140,7 +161,9 @@ Test(cmd_report, help_lists_every_option)
 			cr_expect_eq(strncmp(p - 3, "\n  ", 3), 0, "%s",
 			    names[i]);
 	}
-	cr_expect_not_null(strstr(buf, "\n                      TIME is "
-	    "RFC 3339"), "continuation lines are indented");
+	cr_expect_not_null(strstr(buf,
+			       "\n                      TIME is "
+			       "RFC 3339"),
+	    "continuation lines are indented");
 	free(buf);
 }

@@ -46,12 +46,11 @@ Test(config, defaults)
 
 Test(config, all_set)
 {
-	static const char *const e[] = {
-		"TLSDIAG_LOG", "/var/log/t-%p.jsonl", "TLSDIAG_DEBUG", "1",
-		"TLSDIAG_PYTHON", "3.11", "TLSDIAG_BACKTRACE", "0",
-		"TLSDIAG_RATE", "5", "TLSDIAG_CLEAN_CLOSE", "yes",
-		"TLSDIAG_DISABLE", "0", "TLSDIAG_BACKTRACE_REPEAT", "1", NULL
-	};
+	static const char *const e[] = { "TLSDIAG_LOG", "/var/log/t-%p.jsonl",
+		"TLSDIAG_DEBUG", "1", "TLSDIAG_PYTHON", "3.11",
+		"TLSDIAG_BACKTRACE", "0", "TLSDIAG_RATE", "5",
+		"TLSDIAG_CLEAN_CLOSE", "yes", "TLSDIAG_DISABLE", "0",
+		"TLSDIAG_BACKTRACE_REPEAT", "1", NULL };
 	struct config c;
 	char err[128];
 
@@ -70,10 +69,9 @@ Test(config, all_set)
 
 Test(config, bad_values_keep_defaults)
 {
-	static const char *const e[] = {
-		"TLSDIAG_PYTHON", "2.7", "TLSDIAG_BACKTRACE", "-1",
-		"TLSDIAG_RATE", "lots", "TLSDIAG_DEBUG", "maybe", NULL
-	};
+	static const char *const e[] = { "TLSDIAG_PYTHON", "2.7",
+		"TLSDIAG_BACKTRACE", "-1", "TLSDIAG_RATE", "lots",
+		"TLSDIAG_DEBUG", "maybe", NULL };
 	struct config c;
 	char err[128];
 
@@ -102,10 +100,8 @@ Test(config, depth_bounded)
 
 Test(config, secure_execution_ignores_environment)
 {
-	static const char *const e[] = {
-		"TLSDIAG_LOG", "/etc/passwd", "TLSDIAG_DEBUG", "1",
-		"TLSDIAG_DISABLE", "1", NULL
-	};
+	static const char *const e[] = { "TLSDIAG_LOG", "/etc/passwd",
+		"TLSDIAG_DEBUG", "1", "TLSDIAG_DISABLE", "1", NULL };
 	struct config c;
 	char err[128];
 
@@ -130,7 +126,8 @@ Test(config, expand)
 	char out[64];
 
 	cr_expect_eq(config_expand("/tmp/t-%p-%h-%u-%%.log", 42, "web7", 1000,
-	    out, sizeof(out)), 0);
+			 out, sizeof(out)),
+	    0);
 	cr_expect_str_eq(out, "/tmp/t-42-web7-1000-%.log");
 	cr_expect_eq(config_expand("plain", 1, "h", 0, out, sizeof(out)), 0);
 	cr_expect_str_eq(out, "plain");
@@ -150,13 +147,23 @@ Test(config, python_versions)
 		const char *env;
 		unsigned want;
 	} ok[] = {
-		{ "3.13", PYVER(3, 13, 0) }, { "3", PYVER(3, 13, 0) },
-		{ "3.12", PYVER(3, 12, 0) }, { "3.11", PYVER(3, 11, 5) },
-		{ "3.10", PYVER(3, 10, 0) }, { "3.11.2", PYVER(3, 11, 2) },
-		{ "3.12.9", PYVER(3, 12, 9) }, { "3.14.0", PYVER(3, 14, 0) },
+		{ "3.13", PYVER(3, 13, 0) },
+		{ "3", PYVER(3, 13, 0) },
+		{ "3.12", PYVER(3, 12, 0) },
+		{ "3.11", PYVER(3, 11, 5) },
+		{ "3.10", PYVER(3, 10, 0) },
+		{ "3.11.2", PYVER(3, 11, 2) },
+		{ "3.12.9", PYVER(3, 12, 9) },
+		{ "3.14.0", PYVER(3, 14, 0) },
 	};
 	static const char *const bad[] = {
-		"2.7", "3.", "3.11.", "4.0", "3.1111", "3.11.7x", "x3.11",
+		"2.7",
+		"3.",
+		"3.11.",
+		"4.0",
+		"3.1111",
+		"3.11.7x",
+		"x3.11",
 		"3.11.7.1",
 	};
 	size_t i;
@@ -182,7 +189,9 @@ Test(config, python_versions)
 	}
 	/* what Py_GetVersion() returns: the version is the head */
 	cr_expect_eq(config_parse_pyver("3.11.7 (main, May  9 2026, 07:35:25) "
-	    "[GCC 12.2.0]", &end), PYVER(3, 11, 7));
+					"[GCC 12.2.0]",
+			 &end),
+	    PYVER(3, 11, 7));
 	cr_expect_eq(*end, ' ');
 	cr_expect_eq(config_parse_pyver("3.13.0rc1+ (heads/3.13:x)", &end),
 	    PYVER(3, 13, 0));
@@ -206,14 +215,13 @@ Test(config, expand_host_is_one_component)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cr_expect_eq(config_expand("/var/log/t/%h.jsonl", 1,
-		    cases[i].host, 0, out, sizeof(out)), 0, "%s",
-		    cases[i].host);
+				 cases[i].host, 0, out, sizeof(out)),
+		    0, "%s", cases[i].host);
 		cr_expect_str_eq(out, cases[i].want, "host '%s'",
 		    cases[i].host);
 	}
 	/* too small for the host name: refused, not cut */
-	cr_expect_eq(config_expand("/t/%h", 1, "longhostname", 0, out, 10),
-	    -1);
+	cr_expect_eq(config_expand("/t/%h", 1, "longhostname", 0, out, 10), -1);
 }
 
 /* A TLSDIAG_LOG that is not used keeps the default and says why. */
@@ -221,11 +229,10 @@ Test(config, log_not_used)
 {
 	static char longv[CONFIG_PATH_MAX + 8];
 	static const char *const rel[] = { "TLSDIAG_LOG", "logs/t.jsonl",
-	    NULL };
-	static const char *const pct[] = { "TLSDIAG_LOG", "/t/%q.jsonl",
-	    NULL };
+		NULL };
+	static const char *const pct[] = { "TLSDIAG_LOG", "/t/%q.jsonl", NULL };
 	static const char *const ok[] = { "TLSDIAG_LOG", "/t/%h-%%.jsonl",
-	    NULL };
+		NULL };
 	const char *lng[] = { "TLSDIAG_LOG", longv, NULL };
 	struct config c;
 	char err[128];

@@ -20,7 +20,11 @@ static int
 python_only_ok(int lib, int reason)
 {
 	static const int removed[][2] = {
-		{ 15, 101 }, { 20, 143 }, { 36, 137 }, { 6, 166 }, { 6, 167 },
+		{ 15, 101 },
+		{ 20, 143 },
+		{ 36, 137 },
+		{ 6, 166 },
+		{ 6, 167 },
 		{ 6, 168 },
 	};
 	size_t i;
@@ -39,8 +43,13 @@ static int
 ours_only_ok(int lib, int reason)
 {
 	static const int added[][2] = {
-		{ 11, 140 }, { 14, 126 }, { 20, 1115 }, { 20, 1120 },
-		{ 46, 195 }, { 46, 196 }, { 5, 130 },
+		{ 11, 140 },
+		{ 14, 126 },
+		{ 20, 1115 },
+		{ 20, 1120 },
+		{ 46, 195 },
+		{ 46, 196 },
+		{ 5, 130 },
 	};
 	size_t i;
 
@@ -64,12 +73,13 @@ Test(errnames, reasons_match_cpython)
 		if (line[0] == '#')
 			continue;
 		cr_assert(sscanf(line, "%d\t%d\t%255[^\t\n]", &lib, &reason,
-		    name) == 3, "bad line: %s", line);
+			      name) == 3,
+		    "bad line: %s", line);
 		ours = errnames_reason(lib, reason);
 		if (ours == NULL) {
 			cr_expect(python_only_ok(lib, reason),
-			    "(%d, %d) %s missing from the generated table",
-			    lib, reason, name);
+			    "(%d, %d) %s missing from the generated table", lib,
+			    reason, name);
 			python_only++;
 			continue;
 		}
@@ -96,7 +106,7 @@ Test(errnames, reasons_match_cpython)
 		for (i = 0; i < errnames_nreasons; i++)
 			if (!seen[i]) {
 				cr_expect(ours_only_ok(errnames_reasons[i].lib,
-				    errnames_reasons[i].reason),
+					      errnames_reasons[i].reason),
 				    "(%d, %d) %s not in CPython's table",
 				    errnames_reasons[i].lib,
 				    errnames_reasons[i].reason,
@@ -120,8 +130,8 @@ Test(errnames, libraries_match_cpython)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		const char *ours;
 
-		if (line[0] == '#' || sscanf(line, "%d\t%63[^\t\n]", &lib,
-		    name) != 2)
+		if (line[0] == '#' ||
+		    sscanf(line, "%d\t%63[^\t\n]", &lib, name) != 2)
 			continue;
 		ours = errnames_lib(lib);
 		cr_expect(ours != NULL && strcmp(ours, name) == 0,
@@ -143,7 +153,7 @@ Test(errnames, sorted_for_bsearch)
 		const struct errname_reason *b = &errnames_reasons[i];
 
 		cr_assert(a->lib < b->lib ||
-		    (a->lib == b->lib && a->reason < b->reason),
+			(a->lib == b->lib && a->reason < b->reason),
 		    "not sorted at %u", i);
 	}
 	cr_expect_str_eq(errnames_reason(20, 294),

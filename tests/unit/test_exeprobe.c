@@ -133,8 +133,7 @@ Test(exeprobe, version_string)
 	struct exeprobe p;
 	size_t i;
 
-	for (i = 0; i < sizeof(version_cases) / sizeof(version_cases[0]);
-	    i++) {
+	for (i = 0; i < sizeof(version_cases) / sizeof(version_cases[0]); i++) {
 		snprintf(name, sizeof(name), "v%zu", i);
 		copy_self(name, version_cases[i].tail, path, sizeof(path));
 		p = probe(path);
@@ -171,7 +170,8 @@ Test(exeprobe, missing_file)
 
 	cr_expect_eq(exeprobe_file("/nonexistent/prog", &p, err, sizeof(err)),
 	    -1);
-	cr_expect_str_eq(err, "cannot open '/nonexistent/prog': No such file "
+	cr_expect_str_eq(err,
+	    "cannot open '/nonexistent/prog': No such file "
 	    "or directory");
 }
 

@@ -22,19 +22,23 @@ struct term {
 };
 
 struct fcase {
-	struct term terms[3];	/* f == FILTER_NFIELDS ends the list */
+	struct term terms[3]; /* f == FILTER_NFIELDS ends the list */
 	int want;
 };
 
-#define END { FILTER_NFIELDS, NULL }
+#define END                                                                    \
+	{                                                                      \
+		FILTER_NFIELDS, NULL                                           \
+	}
 
 static const struct fcase cases[] = {
 	{ { END }, 1 },
 	{ { { FILTER_TYPE, "SSLCertVerificationError" }, END }, 1 },
 	{ { { FILTER_TYPE, "CertificateError" }, END }, 1 },
 	{ { { FILTER_TYPE, "SSLEOFError" }, END }, 0 },
-	{ { { FILTER_TYPE, "SSLEOFError" }, { FILTER_TYPE,
-	    "CertificateError" }, END }, 1 },
+	{ { { FILTER_TYPE, "SSLEOFError" }, { FILTER_TYPE, "CertificateError" },
+	      END },
+	    1 },
 	{ { { FILTER_HOST, "web-7" }, END }, 1 },
 	{ { { FILTER_HOST, "web-8" }, END }, 0 },
 	{ { { FILTER_PID, "4242" }, END }, 1 },
@@ -48,8 +52,8 @@ static const struct fcase cases[] = {
 	{ { { FILTER_PEER, "localhost" }, END }, 1 },
 	{ { { FILTER_SNI, "localhost" }, END }, 1 },
 	{ { { FILTER_SNI, "other" }, END }, 0 },
-	{ { { FILTER_WHERE, "tlsdiag.reason=CERTIFICATE_VERIFY_FAILED" },
-	    END }, 1 },
+	{ { { FILTER_WHERE, "tlsdiag.reason=CERTIFICATE_VERIFY_FAILED" }, END },
+	    1 },
 	{ { { FILTER_WHERE, "tlsdiag.reason=X" }, END }, 0 },
 	{ { { FILTER_WHERE, "log.level=error" }, END }, 1 },
 	{ { { FILTER_WHERE, "tlsdiag.verify_code=10" }, END }, 1 },
@@ -58,8 +62,9 @@ static const struct fcase cases[] = {
 	{ { { FILTER_WHERE, "tlsdiag.stale_queue=false" }, END }, 1 },
 	{ { { FILTER_WHERE, "tlsdiag.library=null" }, END }, 1 },
 	{ { { FILTER_WHERE, "tlsdiag.missing=" }, END }, 0 },
-	{ { { FILTER_WHERE, "log.level=error" }, { FILTER_WHERE,
-	    "host.hostname=web-8" }, END }, 0 },
+	{ { { FILTER_WHERE, "log.level=error" },
+	      { FILTER_WHERE, "host.hostname=web-8" }, END },
+	    0 },
 	{ { { FILTER_HOST, "web-7" }, { FILTER_TYPE, "SSLEOFError" }, END },
 	    0 },
 };
@@ -77,7 +82,8 @@ Test(filter, table)
 		filter_init(&f);
 		for (j = 0; cases[i].terms[j].f != FILTER_NFIELDS; j++)
 			cr_assert_eq(filter_add(&f, cases[i].terms[j].f,
-			    cases[i].terms[j].v, err, sizeof(err)), 0, "%s", err);
+					 cases[i].terms[j].v, err, sizeof(err)),
+			    0, "%s", err);
 		cr_expect_eq(filter_match(&f, &r), cases[i].want, "case %zu",
 		    i);
 		filter_free(&f);
@@ -93,8 +99,8 @@ Test(filter, invalid_terms)
 	filter_init(&f);
 	cr_expect_eq(filter_add(&f, FILTER_PID, "12x", err, sizeof(err)), -1);
 	cr_expect_str_eq(err, "invalid pid '12x'");
-	cr_expect_eq(filter_add(&f, FILTER_WHERE, "noequals", err,
-	    sizeof(err)), -1);
+	cr_expect_eq(filter_add(&f, FILTER_WHERE, "noequals", err, sizeof(err)),
+	    -1);
 	cr_expect_eq(filter_add(&f, FILTER_WHERE, "=v", err, sizeof(err)), -1);
 	cr_expect_eq(f.nterms, 0);
 	filter_free(&f);
@@ -123,8 +129,8 @@ Test(filter, times)
 	size_t i;
 
 	for (i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++) {
-		int rc = filter_parse_time(tcases[i].spec, 1000000000000000LL,
-		    &t);
+		int rc =
+		    filter_parse_time(tcases[i].spec, 1000000000000000LL, &t);
 
 		cr_expect_eq(rc == 0, tcases[i].ok, "'%s'", tcases[i].spec);
 		if (rc == 0 && tcases[i].ok)
@@ -141,10 +147,12 @@ Test(filter, since_until_window)
 	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK);
 	filter_init(&f);
 	cr_assert_eq(filter_set_time(&f, 0, "2026-11-27T03:12:45.123456Z", 0,
-	    err, sizeof(err)), 0);
+			 err, sizeof(err)),
+	    0);
 	cr_expect(filter_match(&f, &r), "since is inclusive");
 	cr_assert_eq(filter_set_time(&f, 1, "2026-11-27T03:12:45.123456Z", 0,
-	    err, sizeof(err)), 0);
+			 err, sizeof(err)),
+	    0);
 	cr_expect(!filter_match(&f, &r), "until is exclusive");
 	cr_expect_eq(filter_set_time(&f, 1, "soon", 0, err, sizeof(err)), -1);
 	filter_free(&f);

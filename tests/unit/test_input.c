@@ -24,7 +24,7 @@ write_file(const char *data, size_t len)
 
 Test(input, lines_long_lines_and_truncation)
 {
-	size_t big = 3 * INPUT_CHUNK + 17;	/* spans several chunks */
+	size_t big = 3 * INPUT_CHUNK + 17; /* spans several chunks */
 	size_t total = big + 64;
 	char *data = malloc(total);
 	struct input in;
@@ -113,7 +113,9 @@ Test(input, missing_file_message)
 	char err[256];
 
 	cr_assert_eq(input_open(&in, "/nonexistent/x.log", 100, err,
-	    sizeof(err)), -1);
-	cr_expect_str_eq(err, "cannot open '/nonexistent/x.log': No such file "
+			 sizeof(err)),
+	    -1);
+	cr_expect_str_eq(err,
+	    "cannot open '/nonexistent/x.log': No such file "
 	    "or directory");
 }

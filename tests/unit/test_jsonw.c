@@ -37,15 +37,15 @@ Test(jsonw, escapes)
 		{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },
 		{ "\xe6\x97\xa5", 3, "\xe6\x97\xa5" },
 		{ "\xf0\x9f\x94\x92", 4, "\xf0\x9f\x94\x92" },
-		{ "\xc2\x85", 2, "\\u0085" },		/* C1 NEL */
-		{ "\xe2\x80\xae", 3, "\\u202e" },	/* RIGHT-TO-LEFT OVERRIDE */
-		{ "\xe2\x81\xa6", 3, "\\u2066" },	/* LEFT-TO-RIGHT ISOLATE */
+		{ "\xc2\x85", 2, "\\u0085" },	  /* C1 NEL */
+		{ "\xe2\x80\xae", 3, "\\u202e" }, /* RIGHT-TO-LEFT OVERRIDE */
+		{ "\xe2\x81\xa6", 3, "\\u2066" }, /* LEFT-TO-RIGHT ISOLATE */
 		{ "\xe2\x80\xa8", 3, "\\u2028" },
 		{ "\xff", 1, "\xef\xbf\xbd" },
-		{ "\xc0\x80", 2, "\xef\xbf\xbd\xef\xbf\xbd" },	/* overlong */
+		{ "\xc0\x80", 2, "\xef\xbf\xbd\xef\xbf\xbd" }, /* overlong */
 		{ "\xed\xa0\x80", 3,
-		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },	/* surrogate */
-		{ "\xe2\x82", 2, "\xef\xbf\xbd\xef\xbf\xbd" },	/* truncated */
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },  /* surrogate */
+		{ "\xe2\x82", 2, "\xef\xbf\xbd\xef\xbf\xbd" }, /* truncated */
 		{ "\xf4\x90\x80\x80", 4,
 		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 		{ "a\xc3", 2, "a\xef\xbf\xbd" },
@@ -80,7 +80,8 @@ Test(jsonw, document)
 	jsonw_end(&w);
 	n = jsonw_finish(&w);
 	cr_assert(n > 0);
-	cr_expect_str_eq(buf, "{\"@timestamp\":\"t\",\"a\":{\"neg\":"
+	cr_expect_str_eq(buf,
+	    "{\"@timestamp\":\"t\",\"a\":{\"neg\":"
 	    "-9223372036854775808,\"big\":18446744073709551615,\"t\":true,"
 	    "\"n\":null,\"s\":null,\"list\":[0,\"x\",{}]}}\n");
 	cr_expect_eq((size_t)n, strlen(buf));
@@ -169,8 +170,8 @@ Test(jsonw, roundtrip_random)
 		{
 			char esc[4096];
 			long e = jsonw_escape(esc, sizeof(esc), in, n);
-			int valid = e >= 0 && memmem(esc, (size_t)e,
-			    "\xef\xbf\xbd", 3) == NULL;
+			int valid = e >= 0 &&
+			    memmem(esc, (size_t)e, "\xef\xbf\xbd", 3) == NULL;
 
 			if (valid)
 				cr_assert_str_eq(v->valuestring, in);
@@ -208,8 +209,8 @@ Test(jsonw, need_counts_past_overflow)
 	cr_assert_eq(jsonw_finish(&b), -1);
 	cr_expect_eq(jsonw_need(&a), (size_t)n, "need %zu, len %ld",
 	    jsonw_need(&a), n);
-	cr_expect_eq(jsonw_need(&b), jsonw_need(&a), "overflowed: need %zu, want %zu",
-	    jsonw_need(&b), jsonw_need(&a));
+	cr_expect_eq(jsonw_need(&b), jsonw_need(&a),
+	    "overflowed: need %zu, want %zu", jsonw_need(&b), jsonw_need(&a));
 }
 
 /* jsonw_strn_fit: cut at a character boundary, never past limit. */
@@ -217,13 +218,13 @@ Test(jsonw, strn_fit)
 {
 	static const struct {
 		const char *in;
-		size_t limit;		/* room for the string after "k": */
+		size_t limit; /* room for the string after "k": */
 		const char *out;
 		int cut;
 	} t[] = {
 		{ "abcdef", 6, "abcdef", 0 },
 		{ "abcdef", 4, "abcd", 1 },
-		{ "ab\x01z", 7, "ab", 1 },		/* \u0001 needs 6 */
+		{ "ab\x01z", 7, "ab", 1 }, /* \u0001 needs 6 */
 		{ "ab\x01z", 8, "ab\\u0001", 1 },
 		{ "ab\x01z", 9, "ab\\u0001z", 0 },
 		{ "\xe6\x97\xa5\xe6\x97\xa5", 5, "\xe6\x97\xa5", 1 },
@@ -243,7 +244,8 @@ Test(jsonw, strn_fit)
 		base = jsonw_need(&w) + strlen("\"k\":\"\"");
 		cut = jsonw_strn_fit(&w, "k", t[i].in, strlen(t[i].in),
 		    base + t[i].limit);
-		cr_expect(jsonw_need(&w) <= base + t[i].limit, "case %zu: past", i);
+		cr_expect(jsonw_need(&w) <= base + t[i].limit, "case %zu: past",
+		    i);
 		cr_expect_eq(cut, t[i].cut, "case %zu: cut %d", i, cut);
 		cr_assert(jsonw_finish(&w) > 0);
 		snprintf(want, sizeof(want), "{\"k\":\"%s\"}\n", t[i].out);
@@ -264,7 +266,8 @@ Test(jsonw, mark_rollback)
 	jsonw_int(&w, NULL, 1);
 	jsonw_mark(&w, &m);
 	jsonw_obj(&w, NULL);
-	jsonw_str(&w, "x", "a string much too long for what is left of the buffer");
+	jsonw_str(&w, "x",
+	    "a string much too long for what is left of the buffer");
 	jsonw_end(&w);
 	cr_assert(w.overflow);
 	jsonw_rollback(&w, &m);

@@ -31,7 +31,7 @@ teardown(void)
 {
 	char cmd[96];
 
-	umount2(dir, MNT_DETACH);	/* the tmpfs case; else EINVAL */
+	umount2(dir, MNT_DETACH); /* the tmpfs case; else EINVAL */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_expect_eq(system(cmd), 0);
 }
@@ -119,7 +119,7 @@ Test(logw, refuses_links_dirs_and_others_files)
 	cr_expect_eq(oe, EISDIR, "a directory: %s", strerror(oe));
 	cr_expect_eq(file_size(p), 0);
 	if (geteuid() != 0)
-		return;	/* the next case needs chown */
+		return; /* the next case needs chown */
 	cr_assert_eq(chown(p, 1, 1), 0);
 	cr_expect_eq(put(p, "x\n", 2, &oe), -1);
 	cr_expect_eq(oe, EPERM, "someone else's file: %s", strerror(oe));
@@ -185,7 +185,8 @@ Test(logw, full_tmpfs_not_begun)
 
 	if (mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
 		cr_skip_test("cannot mount a tmpfs (%s): full-disk case "
-		    "not run", strerror(errno));
+			     "not run",
+		    strerror(errno));
 	name(p, sizeof(p), "log");
 	name(fill, sizeof(fill), "fill");
 	cr_assert_eq(put(p, "{\"first\":1}\n", 12, &oe), 0);

@@ -22,8 +22,8 @@ Test(pathbase, last_component_in_place)
 		p = path_base(cases[i][0]);
 		cr_expect_str_eq(p, cases[i][1], "'%s'", cases[i][0]);
 		/* a pointer into the argument, not a copy */
-		cr_expect(p >= cases[i][0] &&
-		    p <= cases[i][0] + strlen(cases[i][0]));
+		cr_expect(
+		    p >= cases[i][0] && p <= cases[i][0] + strlen(cases[i][0]));
 	}
 	cr_expect_null(path_base(NULL));
 }

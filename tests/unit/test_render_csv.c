@@ -17,7 +17,8 @@ Test(render_csv, field)
 		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
 		{ "esc\033[2J", "esc\\x1B[2J" },
 		/* OWASP: = + - @ tab CR start a formula */
-		{ "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+		{ "=HYPERLINK(\"http://x\")",
+		    "\"'=HYPERLINK(\"\"http://x\"\")\"" },
 		{ "+1+1", "\"'+1+1\"" },
 		{ "-2+3", "\"'-2+3\"" },
 		{ "@SUM(1,2)", "\"'@SUM(1,2)\"" },

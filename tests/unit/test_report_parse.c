@@ -4,13 +4,14 @@
 
 #include "../../analyzer/record.h"
 
-#define GOOD_HEAD "{\"@timestamp\":\"2026-11-27T03:12:45.123456Z\"," \
-    "\"log.level\":\"error\",\"message\":\"m\"," \
-    "\"event\":{\"action\":\"tls_failure\"},"
+#define GOOD_HEAD                                                              \
+	"{\"@timestamp\":\"2026-11-27T03:12:45.123456Z\","                     \
+	"\"log.level\":\"error\",\"message\":\"m\","                           \
+	"\"event\":{\"action\":\"tls_failure\"},"
 
 struct status_case {
 	const char *line;
-	size_t len;		/* 0: strlen */
+	size_t len; /* 0: strlen */
 	enum record_status want;
 };
 
@@ -24,9 +25,11 @@ static const struct status_case status_cases[] = {
 	{ "{\"event\":{\"action\":\"x\"},\"tlsdiag\":{\"schema\":1}}", 0,
 	    RECORD_BAD_FIELD },
 	{ "{\"@timestamp\":\"yesterday\",\"event\":{\"action\":\"x\"},"
-	    "\"tlsdiag\":{\"schema\":1}}", 0, RECORD_BAD_FIELD },
+	  "\"tlsdiag\":{\"schema\":1}}",
+	    0, RECORD_BAD_FIELD },
 	{ "{\"@timestamp\":\"2026-11-27T03:12:45Z\",\"event\":{\"action\":7},"
-	    "\"tlsdiag\":{\"schema\":1}}", 0, RECORD_BAD_FIELD },
+	  "\"tlsdiag\":{\"schema\":1}}",
+	    0, RECORD_BAD_FIELD },
 	{ GOOD_HEAD "\"tlsdiag\":{\"schema\":1}", 0, RECORD_BAD_JSON },
 	{ GOOD_HEAD "\"tlsdiag\":{\"schema\":1}} trailing", 0,
 	    RECORD_BAD_JSON },
@@ -37,7 +40,9 @@ static const struct status_case status_cases[] = {
 	{ "42", 0, RECORD_NOT_OBJECT },
 	{ "null", 0, RECORD_NOT_OBJECT },
 	{ "{\"a\":1}\0{\"b\":2}", 15, RECORD_NUL },
-	{ "\x7f" "ELF\x02\x01\x01", 0, RECORD_BAD_JSON },
+	{ "\x7f"
+	  "ELF\x02\x01\x01",
+	    0, RECORD_BAD_JSON },
 	{ "{\"tlsdiag\":\"x\"}", 0, RECORD_NOT_TLSDIAG },
 };
 
@@ -118,7 +123,8 @@ Test(report_parse, fields_server_role)
 
 Test(report_parse, minimal_record_counts)
 {
-	static const char line[] = "{\"@timestamp\":\"2026-11-27T03:12:45Z\","
+	static const char line[] =
+	    "{\"@timestamp\":\"2026-11-27T03:12:45Z\","
 	    "\"event\":{\"action\":\"tls_failure\"},\"tlsdiag\":{\"schema\":1}}";
 	struct record r;
 
@@ -134,7 +140,7 @@ Test(report_parse, lookup_dotted_paths)
 {
 	static const struct {
 		const char *path;
-		const char *want;	/* string value, or NULL: absent */
+		const char *want; /* string value, or NULL: absent */
 	} cases[] = {
 		{ "log.level", "error" },
 		{ "@timestamp", "2026-11-27T03:12:45.123456Z" },
@@ -174,7 +180,8 @@ Test(report_parse, certificate_error_alias)
 /* The one-walk member lookup must keep cJSON's first-duplicate-wins. */
 Test(report_parse, duplicate_members_first_wins)
 {
-	static const char line[] = "{\"@timestamp\":\"2026-11-27T03:12:45Z\","
+	static const char line[] =
+	    "{\"@timestamp\":\"2026-11-27T03:12:45Z\","
 	    "\"event\":{\"action\":\"tls_failure\"},\"tlsdiag\":{\"schema\":1,"
 	    "\"role\":\"client\",\"role\":\"server\",\"call\":7,"
 	    "\"call\":\"SSL_read\"},\"host\":{\"hostname\":\"a\"},"
@@ -197,7 +204,8 @@ Test(report_parse, duplicate_members_first_wins)
  */
 Test(report_parse, arena_lifetimes)
 {
-	static const char other[] = "{\"@timestamp\":\"2026-11-28T00:00:00Z\","
+	static const char other[] =
+	    "{\"@timestamp\":\"2026-11-28T00:00:00Z\","
 	    "\"event\":{\"action\":\"tlsdiag_start\"},\"tlsdiag\":{\"schema\":1},"
 	    "\"host\":{\"hostname\":\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\"}}";
 	struct record a;

@@ -25,7 +25,7 @@ static const struct {
 	const char *log;
 	int quiet;
 	int help;
-	const char *cmd;	/* the command's argv joined, or the error */
+	const char *cmd; /* the command's argv joined, or the error */
 } parse_cases[] = {
 	{ "run -- curl -k https://x", 0, "-", 0, 0, "curl -k https://x" },
 	{ "run curl -k", 0, "-", 0, 0, "curl -k" },
@@ -71,7 +71,7 @@ Test(run, parse_args)
 		snprintf(copy, sizeof(copy), "%s", parse_cases[i].args);
 		argc = 0;
 		for (char *t = strtok(copy, " "); t != NULL && argc < MAXARGS;
-		    t = strtok(NULL, " "))
+		     t = strtok(NULL, " "))
 			argv[argc++] = t;
 		argv[argc] = NULL;
 		err[0] = '\0';
@@ -97,7 +97,7 @@ Test(run, parse_args)
 
 static const struct {
 	const char *exe;
-	const char *c0;		/* NULL: no candidate */
+	const char *c0; /* NULL: no candidate */
 	const char *c1;
 } candidate_cases[] = {
 	{ "/work/main/build/tlsdiag", "/work/main/build/libtlsdiag.so",
@@ -121,7 +121,8 @@ Test(run, shim_candidates)
 
 		if (candidate_cases[i].c0 == NULL) {
 			cr_expect_eq(run_shim_candidate(exe, 0, buf,
-			    sizeof(buf)), -1, "%s", exe);
+					 sizeof(buf)),
+			    -1, "%s", exe);
 			continue;
 		}
 		cr_assert_eq(run_shim_candidate(exe, 0, buf, sizeof(buf)), 0);
@@ -162,29 +163,35 @@ Test(run, find_shim)
 	touch(exe);
 
 	cr_expect_eq(run_find_shim(exe, NULL, path, sizeof(path), err,
-	    sizeof(err)), -1, "nothing installed yet");
+			 sizeof(err)),
+	    -1, "nothing installed yet");
 	cr_expect_not_null(strstr(err, "set TLSDIAG_SHIM"), "%s", err);
 
 	snprintf(lib, sizeof(lib), "%s/lib/tlsdiag/libtlsdiag.so", dir);
 	touch(lib);
 	cr_assert_eq(run_find_shim(exe, "", path, sizeof(path), err,
-	    sizeof(err)), 0, "%s", err);
+			 sizeof(err)),
+	    0, "%s", err);
 	cr_expect_str_eq(path, lib, "installed layout");
 
 	snprintf(want, sizeof(want), "%s/bin/libtlsdiag.so", dir);
 	touch(want);
 	cr_assert_eq(run_find_shim(exe, NULL, path, sizeof(path), err,
-	    sizeof(err)), 0, "%s", err);
+			 sizeof(err)),
+	    0, "%s", err);
 	cr_expect_str_eq(path, want, "build layout first");
 
 	/* The override is made absolute: children may change directory. */
 	cr_assert_eq(chdir(dir), 0);
 	cr_assert_eq(run_find_shim(exe, "./lib/tlsdiag/libtlsdiag.so", path,
-	    sizeof(path), err, sizeof(err)), 0, "%s", err);
+			 sizeof(path), err, sizeof(err)),
+	    0, "%s", err);
 	cr_expect_str_eq(path, lib, "override");
-	cr_expect_eq(run_find_shim(exe, "./nonexistent.so", path,
-	    sizeof(path), err, sizeof(err)), -1);
-	cr_expect_str_eq(err, "TLSDIAG_SHIM './nonexistent.so': No such file "
+	cr_expect_eq(run_find_shim(exe, "./nonexistent.so", path, sizeof(path),
+			 err, sizeof(err)),
+	    -1);
+	cr_expect_str_eq(err,
+	    "TLSDIAG_SHIM './nonexistent.so': No such file "
 	    "or directory");
 
 	unlink(want);
@@ -196,16 +203,15 @@ Test(run, find_shim)
 
 static const struct {
 	const char *shim;
-	const char *old;	/* NULL: LD_PRELOAD unset */
-	const char *want;	/* NULL: -1 expected */
+	const char *old;  /* NULL: LD_PRELOAD unset */
+	const char *want; /* NULL: -1 expected */
 } preload_cases[] = {
 	{ "/b/libtlsdiag.so", NULL, "/b/libtlsdiag.so" },
 	{ "/b/libtlsdiag.so", "", "/b/libtlsdiag.so" },
 	{ "/b/libtlsdiag.so", "/x/libfoo.so", "/b/libtlsdiag.so:/x/libfoo.so" },
 	{ "/b/libtlsdiag.so", "libfoo.so /x/bar.so",
 	    "/b/libtlsdiag.so:libfoo.so:/x/bar.so" },
-	{ "/b/libtlsdiag.so", " :a.so:: b.so: ",
-	    "/b/libtlsdiag.so:a.so:b.so" },
+	{ "/b/libtlsdiag.so", " :a.so:: b.so: ", "/b/libtlsdiag.so:a.so:b.so" },
 	/* No second shim, whichever copy it is. */
 	{ "/b/libtlsdiag.so", "/b/libtlsdiag.so", "/b/libtlsdiag.so" },
 	{ "/b/libtlsdiag.so", "a.so:/usr/local/lib/tlsdiag/libtlsdiag.so",
@@ -239,18 +245,20 @@ Test(run, compose_preload)
 	}
 	/* "/b/libtlsdiag.so:/x/y.so" is 24 bytes, 25 with its NUL. */
 	cr_expect_eq(run_compose_preload("/b/libtlsdiag.so", "/x/y.so", buf,
-	    25), 0, "fits exactly");
+			 25),
+	    0, "fits exactly");
 	cr_expect_str_eq(buf, "/b/libtlsdiag.so:/x/y.so");
 	cr_expect_eq(run_compose_preload("/b/libtlsdiag.so", "/x/y.so", buf,
-	    24), -1, "one short");
-	cr_expect_eq(run_compose_preload("/b/libtlsdiag.so", NULL, buf, 16),
-	    -1, "not even the shim fits");
+			 24),
+	    -1, "one short");
+	cr_expect_eq(run_compose_preload("/b/libtlsdiag.so", NULL, buf, 16), -1,
+	    "not even the shim fits");
 }
 
 static const struct {
 	const char *path;
 	const char *cwd;
-	const char *want;	/* NULL: -1 expected */
+	const char *want; /* NULL: -1 expected */
 } log_cases[] = {
 	{ "/tmp/a.jsonl", "/home/u", "/tmp/a.jsonl" },
 	{ "a.jsonl", "/home/u", "/home/u/a.jsonl" },
@@ -348,7 +356,8 @@ Test(run, resolve)
 	cr_expect_eq(errno, EACCES, "slash, not executable: errno %d", errno);
 	errno = 0;
 	cr_expect_eq(run_resolve("./nonexistent-prog", path_env, buf,
-	    sizeof(buf)), -1);
+			 sizeof(buf)),
+	    -1);
 	cr_expect_eq(errno, ENOENT);
 
 	/* An empty PATH entry is the current directory. */

@@ -40,10 +40,8 @@ Test(str, cat_cuts_like_snprintf)
 
 Test(str, dec_matches_printf)
 {
-	static const long long v[] = {
-		0, 1, -1, 9, 10, 99, 100, 443, 65535, -2147483648LL,
-		LLONG_MAX, LLONG_MIN
-	};
+	static const long long v[] = { 0, 1, -1, 9, 10, 99, 100, 443, 65535,
+		-2147483648LL, LLONG_MAX, LLONG_MIN };
 	char got[24], want[32];
 	size_t i;
 

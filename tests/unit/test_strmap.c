@@ -8,7 +8,7 @@
 
 struct val {
 	long n;
-	char pad[20];		/* a value size that is not a multiple of 16 */
+	char pad[20]; /* a value size that is not a multiple of 16 */
 };
 
 Test(strmap, get_inserts_once_then_finds)

@@ -52,8 +52,8 @@ Test(symbolize, own_function_and_line)
 	/* A "return address" 4 bytes into the function: offset - 1 is
 	 * looked up, still inside probe_target. */
 	off = (uint64_t)(addr - (uintptr_t)info.dli_fbase) + 4;
-	cr_assert_eq(symbolize(s, self, NULL, off, &r), SYM_OK,
-	    "status %s", symbolize_status_name(r.status));
+	cr_assert_eq(symbolize(s, self, NULL, off, &r), SYM_OK, "status %s",
+	    symbolize_status_name(r.status));
 	cr_expect_str_eq(r.function, "probe_target");
 	cr_expect_str_eq(path_base(r.file), "test_symbolize.c", "file '%s'",
 	    r.file);
@@ -87,8 +87,12 @@ Test(symbolize, build_id_mismatch_and_missing_module)
 Test(symbolize, only_regular_files, .timeout = 20)
 {
 	static const char *const refused[] = {
-		"/proc/self/exe", "/proc/self/environ", "/dev/zero",
-		"/dev/stdin", "/sys/kernel/notes", "/proc/../proc/self/exe",
+		"/proc/self/exe",
+		"/proc/self/environ",
+		"/dev/zero",
+		"/dev/stdin",
+		"/sys/kernel/notes",
+		"/proc/../proc/self/exe",
 		"relative/lib.so",
 	};
 	struct symbolizer *s = symbolizer_new();

@@ -62,24 +62,24 @@ Test(utf8, ill_formed)
 		const char *s;
 		size_t n;
 	} bad[] = {
-		{ "\x80", 1 },			/* lone continuation */
-		{ "\xc0\x80", 2 },		/* overlong NUL */
-		{ "\xc1\xbf", 2 },		/* overlong */
-		{ "\xe0\x9f\xbf", 3 },		/* overlong 3-byte */
-		{ "\xf0\x8f\xbf\xbf", 4 },	/* overlong 4-byte */
-		{ "\xed\xa0\x80", 3 },		/* U+D800 */
-		{ "\xf4\x90\x80\x80", 4 },	/* U+110000 */
-		{ "\xf5\x80\x80\x80", 4 },
-		{ "\xff", 1 },
-		{ "\xc3\x28", 2 },		/* bad continuation */
-		{ "\xe2\x82", 2 },		/* truncated */
+		{ "\x80", 1 },		   /* lone continuation */
+		{ "\xc0\x80", 2 },	   /* overlong NUL */
+		{ "\xc1\xbf", 2 },	   /* overlong */
+		{ "\xe0\x9f\xbf", 3 },	   /* overlong 3-byte */
+		{ "\xf0\x8f\xbf\xbf", 4 }, /* overlong 4-byte */
+		{ "\xed\xa0\x80", 3 },	   /* U+D800 */
+		{ "\xf4\x90\x80\x80", 4 }, /* U+110000 */
+		{ "\xf5\x80\x80\x80", 4 }, { "\xff", 1 },
+		{ "\xc3\x28", 2 }, /* bad continuation */
+		{ "\xe2\x82", 2 }, /* truncated */
 	};
 	unsigned long cp = 7;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_expect_eq(utf8_decode((const unsigned char *)bad[i].s,
-		    bad[i].n, &cp), -1, "case %zu", i);
+				 bad[i].n, &cp),
+		    -1, "case %zu", i);
 	cr_expect_eq(cp, 7, "*cp untouched on error");
 	cr_expect_eq(utf8_decode((const unsigned char *)"", 0, &cp), 0);
 }
