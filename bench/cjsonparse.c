@@ -45,8 +45,8 @@ main(int argc, char **argv)
 	int use_arena;
 	cJSON *root;
 
-	if (argc != 3 || (strcmp(argv[1], "malloc") != 0 &&
-	    strcmp(argv[1], "arena") != 0)) {
+	if (argc != 3 ||
+	    (strcmp(argv[1], "malloc") != 0 && strcmp(argv[1], "arena") != 0)) {
 		fprintf(stderr, "usage: cjsonparse malloc|arena FILE\n");
 		return 2;
 	}

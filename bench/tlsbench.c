@@ -205,7 +205,8 @@ main(int argc, char **argv)
 	double t0, t1;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: tlsbench WORKLOAD mem|sock N CERT KEY "
+		fprintf(stderr,
+		    "usage: tlsbench WORKLOAD mem|sock N CERT KEY "
 		    "[CAFILE]\n");
 		return 2;
 	}
@@ -225,8 +226,10 @@ main(int argc, char **argv)
 	/* no session tickets: every handshake is a full one */
 	SSL_CTX_set_num_tickets(sctx, 0);
 	SSL_CTX_set_session_cache_mode(cctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_verify(cctx, argc > 6 || strcmp(work, "verifyfail") == 0 ?
-	    SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_verify(cctx,
+	    argc > 6 || strcmp(work, "verifyfail") == 0 ? SSL_VERIFY_PEER :
+							  SSL_VERIFY_NONE,
+	    NULL);
 
 	t0 = now();
 	if (strcmp(work, "rand") == 0) {

@@ -17,15 +17,19 @@
 #include "str.h"
 
 static const char *const kind_names[KIND__COUNT] = {
-	"SSLEOFError", "SSLCertVerificationError", "SSLZeroReturnError",
-	"SSLSyscallError", "OSError", "SSLError", "verify_ignored",
+	"SSLEOFError",
+	"SSLCertVerificationError",
+	"SSLZeroReturnError",
+	"SSLSyscallError",
+	"OSError",
+	"SSLError",
+	"verify_ignored",
 };
 
 /* Other TLS stacks, out of scope, named by their sonames' stems. */
-static const char *const other_tls[] = {
-	"libgnutls.so", "libnss3.so", "libmbedtls.so", "libwolfssl.so",
-	"libboringssl", "libtls.so", "librustls", NULL
-};
+static const char *const other_tls[] = { "libgnutls.so", "libnss3.so",
+	"libmbedtls.so", "libwolfssl.so", "libboringssl", "libtls.so",
+	"librustls", NULL };
 
 struct libscan {
 	char found[8][128];
@@ -47,8 +51,8 @@ libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	for (i = 0; other_tls[i] != NULL; i++)
 		if (strncmp(base, other_tls[i], strlen(other_tls[i])) == 0 &&
 		    ls->n < 8)
-			snprintf(ls->found[ls->n++], sizeof(ls->found[0]),
-			    "%s", base);
+			snprintf(ls->found[ls->n++], sizeof(ls->found[0]), "%s",
+			    base);
 	return 0;
 }
 
@@ -83,9 +87,8 @@ main_cb(struct dl_phdr_info *info, size_t size, void *arg)
 static int
 static_openssl(void)
 {
-	static const char *const marks[] = {
-		"SSL_new", "OPENSSL_init_ssl", "SSL_CTX_new", NULL
-	};
+	static const char *const marks[] = { "SSL_new", "OPENSSL_init_ssl",
+		"SSL_CTX_new", NULL };
 	void *h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
 	struct span sp = { 0, 0 };
 	int i;
@@ -106,7 +109,9 @@ static _Atomic int started;
 _Atomic unsigned coverage_rand;
 
 static const char *const rand_names[COVERAGE_RAND__COUNT] = {
-	"RAND_bytes", "RAND_priv_bytes", "RAND_status",
+	"RAND_bytes",
+	"RAND_priv_bytes",
+	"RAND_status",
 };
 
 /*
@@ -115,8 +120,7 @@ static const char *const rand_names[COVERAGE_RAND__COUNT] = {
  * "global" for the rest (linked in, never called).
  */
 static void
-write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded,
-    int nprivate)
+write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded, int nprivate)
 {
 	struct ossl *c[8];
 	int i, n = resolve_copies(c, 8);
@@ -194,32 +198,44 @@ coverage_exit(void)
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
 	if (internal_only)
-		snprintf(msg, sizeof(msg), "%s: calls reached tlsdiag only from "
+		snprintf(msg, sizeof(msg),
+		    "%s: calls reached tlsdiag only from "
 		    "inside libssl (the program calls OpenSSL through dlsym "
 		    "pointers or BIO_f_ssl): its own failures may be unseen",
 		    shim.name);
 	else if (seen)
-		snprintf(msg, sizeof(msg), "%s exiting: %lu TLS failures "
-		    "recorded, %lu dropped, %lu suppressed", shim.name, total,
-		    atomic_load(&shim.dropped), atomic_load(&shim.suppressed));
+		snprintf(msg, sizeof(msg),
+		    "%s exiting: %lu TLS failures "
+		    "recorded, %lu dropped, %lu suppressed",
+		    shim.name, total, atomic_load(&shim.dropped),
+		    atomic_load(&shim.suppressed));
 	else if (nloaded > 0)
-		snprintf(msg, sizeof(msg), "%s loaded libssl privately but no "
+		snprintf(msg, sizeof(msg),
+		    "%s loaded libssl privately but no "
 		    "TLS call reached tlsdiag: it made none, or it bypasses "
 		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
 		    shim.name);
 	else if (st)
-		snprintf(msg, sizeof(msg), "%s links OpenSSL statically: "
-		    "nothing could be hooked", shim.name);
+		snprintf(msg, sizeof(msg),
+		    "%s links OpenSSL statically: "
+		    "nothing could be hooked",
+		    shim.name);
 	else if (unused)
-		snprintf(msg, sizeof(msg), "%s made no OpenSSL TLS call; it "
-		    "also loads %s, which tlsdiag does not cover", shim.name,
-		    ls.found[0]);
+		snprintf(msg, sizeof(msg),
+		    "%s made no OpenSSL TLS call; it "
+		    "also loads %s, which tlsdiag does not cover",
+		    shim.name, ls.found[0]);
 	else
-		snprintf(msg, sizeof(msg), "%s uses %s, which tlsdiag does "
-		    "not cover: nothing was hooked", shim.name, ls.found[0]);
-	record_begin(&w, buf, (seen && !internal_only) ||
-	    (!seen && !st && (ls.n == 0 || unused)) ? LOGFORMAT_LEVEL_INFO :
-	    LOGFORMAT_LEVEL_WARNING, LOGFORMAT_ACTION_EXIT, msg);
+		snprintf(msg, sizeof(msg),
+		    "%s uses %s, which tlsdiag does "
+		    "not cover: nothing was hooked",
+		    shim.name, ls.found[0]);
+	record_begin(&w, buf,
+	    (seen && !internal_only) ||
+		    (!seen && !st && (ls.n == 0 || unused)) ?
+		LOGFORMAT_LEVEL_INFO :
+		LOGFORMAT_LEVEL_WARNING,
+	    LOGFORMAT_ACTION_EXIT, msg);
 	jsonw_obj(&w, "tlsdiag");
 	record_tlsdiag_schema(&w);
 	jsonw_obj(&w, "coverage");

@@ -171,5 +171,3 @@ shim_ctor(void)
 	shim_init();
 	errno = saved;
 }
-
-

@@ -85,8 +85,7 @@ in_self(const void *p)
 
 	pthread_once(&self_once, self_span);
 	errno = saved;
-	return p != NULL && (uintptr_t)p >= self_lo &&
-	    (uintptr_t)p < self_hi;
+	return p != NULL && (uintptr_t)p >= self_lo && (uintptr_t)p < self_hi;
 }
 
 int
@@ -117,11 +116,11 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	atomic_init(&o->ex_index, -1);
 	atomic_init(&o->failure_path, 0);
 	str_cat(o->path, sizeof(o->path), path, STR_END);
-#define X(ret, name, args)                                                 \
-	*(void **)&o->name = sym(h, #name);                                \
-	if (o->name == NULL) {                                             \
-		shim_debug("'%s' has no %s", path, #name);                 \
-		return -1;                                                 \
+#define X(ret, name, args)                                                     \
+	*(void **)&o->name = sym(h, #name);                                    \
+	if (o->name == NULL) {                                                 \
+		shim_debug("'%s' has no %s", path, #name);                     \
+		return -1;                                                     \
 	}
 	X(int, SSL_read, ())
 	X(int, SSL_write, ())
@@ -142,24 +141,20 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 #undef X
 	o->version_num = o->OpenSSL_version_num();
 	o->layout = classify_layout(o->version_num);
-	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0),
-	    STR_END);
+	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0), STR_END);
 	return 0;
 }
 
 #define X(ret, name, args) +1
-enum {
-	NFAIL = 0 OSSL_HELPERS(X),
-	NFAIL_ALL = NFAIL OSSL_OPTIONAL(X)
-};
+enum { NFAIL = 0 OSSL_HELPERS(X), NFAIL_ALL = NFAIL OSSL_OPTIONAL(X) };
 #undef X
 
 int
 resolve_failure_path(struct ossl *o)
 {
 	void *fn[NFAIL_ALL];
-	int i, saved, st = atomic_load_explicit(&o->failure_path,
-	    memory_order_acquire);
+	int i, saved,
+	    st = atomic_load_explicit(&o->failure_path, memory_order_acquire);
 
 	if (st != 0)
 		return st == 1 ? 0 : -1;
@@ -188,7 +183,8 @@ resolve_failure_path(struct ossl *o)
 		    memory_order_release);
 		if (st != 1)
 			shim_debug("'%s' lacks a function of the failure path: "
-			    "its failures are not recorded", o->path);
+				   "its failures are not recorded",
+			    o->path);
 	}
 	st = atomic_load_explicit(&o->failure_path, memory_order_relaxed);
 	pthread_mutex_unlock(&lock);
@@ -228,7 +224,7 @@ copy_for(const char *path, uintptr_t base)
 	}
 	pthread_mutex_unlock(&lock);
 	if (tmp.handle != NULL)
-		dlclose(tmp.handle);	/* another thread won, or table full */
+		dlclose(tmp.handle); /* another thread won, or table full */
 	if (o != NULL)
 		coverage_copy_seen(o);
 	return o;
@@ -237,8 +233,8 @@ copy_for(const char *path, uintptr_t base)
 struct scan {
 	char names[MAX_SCAN][256];
 	int n;
-	uintptr_t self;		/* our own load bias */
-	const char *skip;	/* an object not to look at, or NULL */
+	uintptr_t self;	  /* our own load bias */
+	const char *skip; /* an object not to look at, or NULL */
 };
 
 /* Our own load bias, as dl_iterate_phdr reports it (dlpi_addr). */
@@ -262,12 +258,10 @@ self_bias(void)
 static int
 system_object(const char *path)
 {
-	static const char *const stems[] = {
-		"libc.so.", "ld-linux", "ld64.so.", "linux-vdso.so.",
-		"linux-gate.so.", "libm.so.", "libdl.so.", "libpthread.so.",
-		"librt.so.", "libresolv.so.", "libgcc_s.so.", "libcrypto.so.",
-		NULL
-	};
+	static const char *const stems[] = { "libc.so.", "ld-linux", "ld64.so.",
+		"linux-vdso.so.", "linux-gate.so.", "libm.so.", "libdl.so.",
+		"libpthread.so.", "librt.so.", "libresolv.so.", "libgcc_s.so.",
+		"libcrypto.so.", NULL };
 	const char *base = strrchr(path, '/');
 	int i;
 
@@ -287,8 +281,9 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	/* never ourselves: we define no libssl, and need no dlopen */
 	if (info->dlpi_addr == sc->self)
 		return 0;
-	if (info->dlpi_name != NULL && (system_object(info->dlpi_name) ||
-	    (sc->skip != NULL && strcmp(info->dlpi_name, sc->skip) == 0)))
+	if (info->dlpi_name != NULL &&
+	    (system_object(info->dlpi_name) ||
+		(sc->skip != NULL && strcmp(info->dlpi_name, sc->skip) == 0)))
 		return 0;
 	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
 	    info->dlpi_name[0] != '\0')
@@ -309,7 +304,7 @@ static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 static int
 scan_libssl(void **out, int max, const char *skip)
 {
-	static struct scan sc;	/* 64 KiB: too big for a host's stack */
+	static struct scan sc; /* 64 KiB: too big for a host's stack */
 	Dl_info d;
 	void *h, *p;
 	int i, n = 0;
@@ -386,8 +381,8 @@ site_slot(uintptr_t ra, int *found)
 	for (i = 0; i < 8; i++) {
 		struct resolve_site *s =
 		    &resolve_sites[(h + i) & ((1 << RESOLVE_BITS) - 1)];
-		uintptr_t a = atomic_load_explicit(&s->addr,
-		    memory_order_acquire);
+		uintptr_t a =
+		    atomic_load_explicit(&s->addr, memory_order_acquire);
 
 		*found = a == ra;
 		if (a == ra || a == 0)
@@ -467,11 +462,16 @@ int
 resolve_bound(const struct ossl *o, enum call c)
 {
 	const void *fn[CALL__COUNT] = {
-		(const void *)o->SSL_read, (const void *)o->SSL_read_ex,
-		(const void *)o->SSL_peek, (const void *)o->SSL_peek_ex,
-		(const void *)o->SSL_write, (const void *)o->SSL_write_ex,
-		(const void *)o->SSL_do_handshake, (const void *)o->SSL_connect,
-		(const void *)o->SSL_accept, (const void *)o->SSL_shutdown,
+		(const void *)o->SSL_read,
+		(const void *)o->SSL_read_ex,
+		(const void *)o->SSL_peek,
+		(const void *)o->SSL_peek_ex,
+		(const void *)o->SSL_write,
+		(const void *)o->SSL_write_ex,
+		(const void *)o->SSL_do_handshake,
+		(const void *)o->SSL_connect,
+		(const void *)o->SSL_accept,
+		(const void *)o->SSL_shutdown,
 		(const void *)o->SSL_get_verify_result,
 	};
 
