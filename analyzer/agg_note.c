@@ -28,23 +28,6 @@ agg_note_key(int kind)
 	return kind >= 0 && kind < AGG_NOTE_NKINDS ? note_keys[kind] : "?";
 }
 
-/*
- * A count from an exit record: a positive integral number up to 2^53,
- * else 0 (converting 1e300 to an integer type is undefined behaviour).
- */
-static uint64_t
-count_of(const cJSON *v)
-{
-	double d;
-
-	if (!cJSON_IsNumber(v))
-		return 0;
-	d = v->valuedouble;
-	if (!(d > 0 && d <= 9007199254740992.0))
-		return 0;
-	return (uint64_t)d;
-}
-
 static int
 add_note(struct agg *a, const struct record *r, int kind, const char *detail)
 {
@@ -71,25 +54,21 @@ add_note(struct agg *a, const struct record *r, int kind, const char *detail)
 	return 0;
 }
 
-/* A note for each string (its file name) in array arr, up to a few. */
+/* A note for each string (its file name) of names[0..n), up to a few. */
 static int
-add_lib_notes(struct agg *a, const struct record *r, int kind, const cJSON *arr,
-    const char *member_name)
+add_lib_notes(struct agg *a, const struct record *r, int kind,
+    const char *const *names, size_t n)
 {
-	const cJSON *item;
-	const cJSON *v;
-	size_t n = 0;
+	size_t i;
+	size_t k = 0;
 	int rc = 0;
 
-	cJSON_ArrayForEach(item, arr) {
-		v = member_name != NULL ?
-		    cJSON_GetObjectItemCaseSensitive(item, member_name) :
-		    item;
-		if (!cJSON_IsString(v))
+	for (i = 0; i < n; i++) {
+		if (names[i] == NULL)
 			continue;
-		if (n++ == AGG_NOTE_MAX_LIBS)
+		if (k++ == AGG_NOTE_MAX_LIBS)
 			break;
-		if (add_note(a, r, kind, path_base(v->valuestring)) == -1)
+		if (add_note(a, r, kind, path_base(names[i])) == -1)
 			rc = -1;
 	}
 	return rc;
@@ -99,18 +78,16 @@ add_lib_notes(struct agg *a, const struct record *r, int kind, const cJSON *arr,
 static int
 add_exit_notes(struct agg *a, const struct record *r, int seen)
 {
-	const cJSON *c = r->coverage;
-	const cJSON *v;
+	const struct record_coverage *c = r->coverage;
+	const struct record_library *lib;
 	int rc = 0;
 
-	if (cJSON_IsTrue(
-		cJSON_GetObjectItemCaseSensitive(c, "static_openssl"))) {
+	if (c->static_openssl) {
 		a->cov.static_openssl++;
 		rc |= add_note(a, r,
 		    seen ? AGG_NOTE_STATIC_TOO : AGG_NOTE_STATIC, "");
 	}
-	if (cJSON_IsTrue(
-		cJSON_GetObjectItemCaseSensitive(c, "internal_callers_only"))) {
+	if (c->internal_callers_only) {
 		a->cov.internal_only++;
 		rc |= add_note(a, r, AGG_NOTE_INTERNAL, "");
 	}
@@ -119,38 +96,34 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 	 * "global" is a libssl linked in and never called (the program made
 	 * no TLS call), anything else one loaded privately.
 	 */
-	v = cJSON_GetObjectItemCaseSensitive(c, "libraries");
-	if (!seen && cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
-		const cJSON *lib, *sc, *path;
+	if (!seen && c->nlibraries > 0) {
 		int global = 0, private = 0, kind;
-		size_t n = 0;
+		size_t i, n = 0;
 
-		cJSON_ArrayForEach(lib, v) {
-			sc = cJSON_GetObjectItemCaseSensitive(lib, "scope");
-			path = cJSON_GetObjectItemCaseSensitive(lib, "path");
-			kind = cJSON_IsString(sc) &&
-				strcmp(sc->valuestring, "global") == 0 ?
+		for (i = 0; i < c->nlibraries; i++) {
+			lib = &c->libraries[i];
+			kind = lib->scope != NULL &&
+				strcmp(lib->scope, LOGFORMAT_SCOPE_GLOBAL) == 0 ?
 			    AGG_NOTE_NO_CALL :
 			    AGG_NOTE_PRIVATE;
 			if (kind == AGG_NOTE_NO_CALL)
 				global = 1;
 			else
-			private = 1;
-			if (!cJSON_IsString(path) || n++ == AGG_NOTE_MAX_LIBS)
+				private = 1;
+			if (lib->path == NULL || n++ == AGG_NOTE_MAX_LIBS)
 				continue;
-			rc |=
-			    add_note(a, r, kind, path_base(path->valuestring));
+			rc |= add_note(a, r, kind, path_base(lib->path));
 		}
 		if (private)
 			a->cov.private_libssl++;
 		/* OpenSSL was there too: another TLS library is "also" */
 		seen = global;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(c, "other_tls");
-	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
+	if (c->nother_tls > 0) {
 		a->cov.other_tls++;
 		rc |= add_lib_notes(a, r,
-		    seen ? AGG_NOTE_ALSO_TLS : AGG_NOTE_OTHER_TLS, v, NULL);
+		    seen ? AGG_NOTE_ALSO_TLS : AGG_NOTE_OTHER_TLS, c->other_tls,
+		    c->nother_tls);
 	}
 	return rc;
 }
@@ -188,8 +161,7 @@ add_suppressed(struct agg *a, struct agg_proc *p, int from_exit, uint64_t n)
 int
 aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p)
 {
-	const cJSON *c = r->coverage;
-	const cJSON *v;
+	const struct record_coverage *c = r->coverage;
 	int seen;
 
 	if (strcmp(r->action, LOGFORMAT_ACTION_START) == 0)
@@ -202,17 +174,13 @@ aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p)
 	a->cov.exits++;
 	if (c == NULL)
 		return 0;
-	seen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "tls_seen"));
+	seen = c->tls_seen;
 	a->cov.tls_seen += seen;
-	a->cov.records +=
-	    count_of(cJSON_GetObjectItemCaseSensitive(c, "records"));
-	a->cov.dropped +=
-	    count_of(cJSON_GetObjectItemCaseSensitive(c, "dropped"));
-	a->cov.followups +=
-	    count_of(cJSON_GetObjectItemCaseSensitive(c, "followups"));
+	a->cov.records += c->records;
+	a->cov.dropped += c->dropped;
+	a->cov.followups += c->followups;
 	/* An older exit record without the count leaves the events' sum. */
-	v = cJSON_GetObjectItemCaseSensitive(c, "suppressed");
-	if (cJSON_IsNumber(v))
-		add_suppressed(a, p, 1, count_of(v));
+	if (c->has_suppressed)
+		add_suppressed(a, p, 1, c->suppressed);
 	return add_exit_notes(a, r, seen);
 }

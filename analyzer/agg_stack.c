@@ -44,57 +44,49 @@ free_stacks(struct strmap *m)
 	}
 }
 
-static void
-parse_frames(struct agg_frames *s, const cJSON *bt)
+static char *
+dup_or_null(const char *s)
 {
-	const cJSON *f;
-	const cJSON *v;
-	struct agg_frame *fr;
-	size_t n = 0;
-	double d;
+	return s != NULL ? strdup(s) : NULL;
+}
 
-	if (bt == NULL)
+static void
+parse_frames(struct agg_frames *s, const struct record *r)
+{
+	const struct record_frame *f;
+	struct agg_frame *fr;
+	size_t n;
+
+	if (!r->has_backtrace)
 		return;
 	s->frames = calloc(AGG_MAX_FRAMES, sizeof(*s->frames));
 	if (s->frames == NULL)
 		return;
-	cJSON_ArrayForEach(f, bt) {
-		if (n == AGG_MAX_FRAMES)
-			break;
-		if (!cJSON_IsObject(f))
-			continue;
-		fr = &s->frames[n++];
-		v = cJSON_GetObjectItemCaseSensitive(f, "module");
-		fr->module = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
-		v = cJSON_GetObjectItemCaseSensitive(f, "build_id");
-		fr->build_id =
-		    cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
-		v = cJSON_GetObjectItemCaseSensitive(f, "symbol");
-		fr->symbol = cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
-		v = cJSON_GetObjectItemCaseSensitive(f, "offset");
-		d = cJSON_IsNumber(v) ? v->valuedouble : -1;
-		fr->offset =
-		    d >= 0 && d < 9007199254740992.0 ? (int64_t)d : RECORD_NONE;
+	for (n = 0; n < r->nframes && n < AGG_MAX_FRAMES; n++) {
+		f = &r->frames[n];
+		fr = &s->frames[n];
+		fr->module = dup_or_null(f->module);
+		fr->build_id = dup_or_null(f->build_id);
+		fr->symbol = dup_or_null(f->symbol);
+		fr->offset = f->offset;
 	}
 	s->nframes = n;
 }
 
 /* Without a stack_id, frames' module+offset pairs identify the stack. */
 static size_t
-frames_key(struct agg *a, const cJSON *bt)
+frames_key(struct agg *a, const struct record *r)
 {
-	const cJSON *f;
-	const cJSON *m;
-	const cJSON *o;
+	const struct record_frame *f;
 	size_t len = 0;
+	size_t i;
 	int n;
 
-	cJSON_ArrayForEach(f, bt) {
-		m = cJSON_GetObjectItemCaseSensitive(f, "module");
-		o = cJSON_GetObjectItemCaseSensitive(f, "offset");
-		n = snprintf(a->key + len, sizeof(a->key) - len, "%.200s+%.0f;",
-		    cJSON_IsString(m) ? m->valuestring : "?",
-		    cJSON_IsNumber(o) ? o->valuedouble : -1.0);
+	for (i = 0; i < r->nframes; i++) {
+		f = &r->frames[i];
+		n = snprintf(a->key + len, sizeof(a->key) - len, "%.200s+%lld;",
+		    f->module != NULL ? f->module : "?",
+		    f->offset != RECORD_NONE ? (long long)f->offset : -1LL);
 		if (n < 0 || (size_t)n >= sizeof(a->key) - len)
 			break;
 		len += (size_t)n;
@@ -182,7 +174,7 @@ agg_learn(struct agg *a, const struct record *r)
 	size_t len = 0;
 	int created;
 
-	if (r->stack_id == NULL || r->backtrace == NULL)
+	if (r->stack_id == NULL || !r->has_backtrace)
 		return 0;
 	aggp_key_add(a, &len, r->stack_id);
 	e = strmap_find(&a->stacks, a->key, len);
@@ -192,7 +184,7 @@ agg_learn(struct agg *a, const struct record *r)
 	if (e == NULL)
 		return -1;
 	if (created)
-		parse_frames(e->val, r->backtrace);
+		parse_frames(e->val, r);
 	return 0;
 }
 
@@ -224,8 +216,8 @@ aggp_stack_add(struct agg *a, const struct record *r)
 
 	if (r->stack_id != NULL)
 		aggp_key_add(a, &len, r->stack_id);
-	else if (r->backtrace != NULL)
-		len = frames_key(a, r->backtrace);
+	else if (r->has_backtrace)
+		len = frames_key(a, r);
 	if (len == 0)
 		return 0;
 	e = strmap_get(&a->stacks, a->key, len, &created);
@@ -233,7 +225,7 @@ aggp_stack_add(struct agg *a, const struct record *r)
 		return -1;
 	s = e->val;
 	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
-		parse_frames(&s->fr, r->backtrace);
+		parse_frames(&s->fr, r);
 	if (created) {
 		s->type =
 		    aggp_strdup(r->type != NULL ? r->type : aggp_rand_type(r));

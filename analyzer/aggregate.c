@@ -399,7 +399,7 @@ agg_add(struct agg *a, const struct record *r)
 	a->failures++;
 	if (r->level != NULL && strcmp(r->level, LOGFORMAT_LEVEL_WARNING) == 0)
 		a->warnings++;
-	if (r->truncated != NULL)
+	if (r->ntruncated != 0)
 		a->truncated++;
 	type = aggp_type_of(r);
 	e = strmap_get(&a->types, type, strnlen(type, AGG_KEY_FIELD_MAX),

@@ -178,30 +178,6 @@ match_peer(const struct record *r, const char *want)
 	return strcmp(buf, want) == 0;
 }
 
-/* Compare a JSON value with the text of a --where term by its type. */
-static int
-match_value(const cJSON *v, const char *want)
-{
-	char *end;
-	double d;
-
-	if (v == NULL)
-		return 0;
-	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, want) == 0;
-	if (cJSON_IsNumber(v)) {
-		d = strtod(want, &end);
-		return *want != '\0' && *end == '\0' && d == v->valuedouble;
-	}
-	if (cJSON_IsTrue(v))
-		return strcmp(want, "true") == 0;
-	if (cJSON_IsFalse(v))
-		return strcmp(want, "false") == 0;
-	if (cJSON_IsNull(v))
-		return strcmp(want, "null") == 0;
-	return 0;
-}
-
 static int
 match_term(const struct filter_term *t, const struct record *r)
 {
@@ -224,7 +200,7 @@ match_term(const struct filter_term *t, const struct record *r)
 	case FILTER_SNI:
 		return r->sni != NULL && strcasecmp(r->sni, t->value) == 0;
 	case FILTER_WHERE:
-		return match_value(record_lookup(r->root, t->path), t->value);
+		return record_where(r, t->path, t->value);
 	case FILTER_NFIELDS:
 		break;
 	}

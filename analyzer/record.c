@@ -7,6 +7,8 @@
 #include "record.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -200,9 +202,10 @@ enum {
 	M_NROOT
 };
 
-static const char *const root_keys[M_NROOT] = { "tlsdiag", "@timestamp",
-	"event", "log.level", "process", "host", "error", "tls", "source",
-	"destination" };
+static const char *const root_keys[M_NROOT] = { LOGFORMAT_M_TLSDIAG,
+	LOGFORMAT_M_TIMESTAMP, LOGFORMAT_M_EVENT, LOGFORMAT_M_LEVEL,
+	LOGFORMAT_M_PROCESS, LOGFORMAT_M_HOST, LOGFORMAT_M_ERROR,
+	LOGFORMAT_M_TLS, LOGFORMAT_M_SOURCE, LOGFORMAT_M_DESTINATION };
 
 enum {
 	T_SCHEMA,
@@ -223,13 +226,181 @@ enum {
 	T_STACK_ID,
 	T_BACKTRACE,
 	T_TRUNCATED,
+	T_ERRORS,
 	T_NTD
 };
 
-static const char *const td_keys[T_NTD] = { "schema", "suppressed", "coverage",
-	"call", "ssl_error", "reason", "verify_message", "verify_code", "errno",
-	"role", "phase", "transport", "age_s", "bytes", "shutdown", "stack_id",
-	"backtrace", "truncated" };
+static const char *const td_keys[T_NTD] = { LOGFORMAT_M_SCHEMA,
+	LOGFORMAT_M_SUPPRESSED, LOGFORMAT_M_COVERAGE, LOGFORMAT_M_CALL,
+	LOGFORMAT_M_SSL_ERROR, LOGFORMAT_M_REASON, LOGFORMAT_M_VERIFY_MESSAGE,
+	LOGFORMAT_M_VERIFY_CODE, LOGFORMAT_M_ERRNO, LOGFORMAT_M_ROLE,
+	LOGFORMAT_M_PHASE, LOGFORMAT_M_TRANSPORT, LOGFORMAT_M_AGE_S,
+	LOGFORMAT_M_BYTES, LOGFORMAT_M_SHUTDOWN, LOGFORMAT_M_STACK_ID,
+	LOGFORMAT_M_BACKTRACE, LOGFORMAT_M_TRUNCATED, LOGFORMAT_M_ERRORS };
+
+/*
+ * Typed arrays are carved from the parse arena too and die with the tree.
+ * If memory runs out an array reads as empty (the record still counts).
+ */
+static void *
+alloc_array(size_t n, size_t size)
+{
+	if (n == 0 || n > SIZE_MAX / size)
+		return NULL;
+	return arena_alloc(&parse_arena, n * size);
+}
+
+/* A JSON array of strings: one slot per item, NULL if not a string. */
+static const char *const *
+str_array(const cJSON *arr, size_t *np)
+{
+	const char **v;
+	const cJSON *c;
+	size_t n;
+
+	*np = 0;
+	if (!cJSON_IsArray(arr))
+		return NULL;
+	n = (size_t)cJSON_GetArraySize(arr);
+	v = alloc_array(n, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	n = 0;
+	cJSON_ArrayForEach(c, arr)
+		v[n++] = as_str(c);
+	*np = n;
+	return v;
+}
+
+/* The object items of an array, and how many there are. */
+static size_t
+count_objects(const cJSON *arr)
+{
+	const cJSON *c;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(c, arr)
+		n += cJSON_IsObject(c) ? 1 : 0;
+	return n;
+}
+
+static void
+parse_frames(struct record *r, const cJSON *bt)
+{
+	struct record_frame *f;
+	const cJSON *c;
+	double d;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(bt))
+		return;
+	r->has_backtrace = 1;
+	f = alloc_array(count_objects(bt), sizeof(*f));
+	if (f == NULL)
+		return;
+	cJSON_ArrayForEach(c, bt) {
+		if (!cJSON_IsObject(c))
+			continue;
+		f[n].module = str(c, LOGFORMAT_M_MODULE);
+		f[n].build_id = str(c, LOGFORMAT_M_BUILD_ID);
+		f[n].symbol = str(c, LOGFORMAT_M_SYMBOL);
+		f[n].offset = as_num(member(c, LOGFORMAT_M_OFFSET));
+		d = (double)f[n].offset;
+		if (f[n].offset != RECORD_NONE && !(d >= 0 &&
+		    d < 9007199254740992.0))
+			f[n].offset = RECORD_NONE;
+		n++;
+	}
+	r->frames = f;
+	r->nframes = n;
+}
+
+static void
+parse_errors(struct record *r, const cJSON *errs)
+{
+	struct record_error *e;
+	const cJSON *c;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(errs))
+		return;
+	e = alloc_array(count_objects(errs), sizeof(*e));
+	if (e == NULL)
+		return;
+	cJSON_ArrayForEach(c, errs) {
+		if (!cJSON_IsObject(c))
+			continue;
+		e[n].code = num(c, LOGFORMAT_M_CODE);
+		e[n].library = str(c, LOGFORMAT_M_LIBRARY);
+		e[n].reason = str(c, LOGFORMAT_M_REASON);
+		e[n].text = str(c, LOGFORMAT_M_TEXT);
+		n++;
+	}
+	r->errors = e;
+	r->nerrors = n;
+}
+
+/*
+ * A count from an exit record: a positive number up to 2^53 (fractions
+ * dropped), else 0 (converting 1e300 to an integer is undefined).
+ */
+static uint64_t
+count_of(const cJSON *v)
+{
+	double d;
+
+	if (!cJSON_IsNumber(v))
+		return 0;
+	d = v->valuedouble;
+	if (!(d > 0 && d <= 9007199254740992.0))
+		return 0;
+	return (uint64_t)d;
+}
+
+static const struct record_coverage *
+parse_coverage(const cJSON *c)
+{
+	struct record_coverage *cov;
+	struct record_library *lib;
+	const cJSON *v;
+	const cJSON *l;
+	size_t n;
+
+	if (c == NULL)
+		return NULL;
+	cov = arena_alloc(&parse_arena, sizeof(*cov));
+	if (cov == NULL)
+		return NULL;
+	memset(cov, 0, sizeof(*cov));
+	cov->tls_seen = cJSON_IsTrue(member(c, LOGFORMAT_M_TLS_SEEN));
+	cov->static_openssl = cJSON_IsTrue(member(c,
+	    LOGFORMAT_M_STATIC_OPENSSL));
+	cov->internal_callers_only = cJSON_IsTrue(member(c,
+	    LOGFORMAT_M_INTERNAL_ONLY));
+	cov->records = count_of(member(c, LOGFORMAT_M_RECORDS));
+	cov->dropped = count_of(member(c, LOGFORMAT_M_DROPPED));
+	cov->followups = count_of(member(c, LOGFORMAT_M_FOLLOWUPS));
+	v = member(c, LOGFORMAT_M_SUPPRESSED);
+	cov->has_suppressed = cJSON_IsNumber(v);
+	cov->suppressed = count_of(v);
+	v = member(c, LOGFORMAT_M_LIBRARIES);
+	if (cJSON_IsArray(v)) {
+		lib = alloc_array((size_t)cJSON_GetArraySize(v), sizeof(*lib));
+		n = 0;
+		if (lib != NULL) {
+			cJSON_ArrayForEach(l, v) {
+				lib[n].scope = str(as_obj(l), LOGFORMAT_M_SCOPE);
+				lib[n].path = str(as_obj(l), LOGFORMAT_M_PATH);
+				n++;
+			}
+		}
+		cov->libraries = lib;
+		cov->nlibraries = n;
+	}
+	cov->other_tls = str_array(member(c, LOGFORMAT_M_OTHER_TLS),
+	    &cov->nother_tls);
+	return cov;
+}
 
 /* The failure-specific fields; the peer depends on our role. */
 static void
@@ -244,8 +415,8 @@ parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
 	const cJSON *shut;
 	int server;
 
-	r->type = str(err, "type");
-	r->errmsg = str(err, "message");
+	r->type = str(err, LOGFORMAT_M_ERROR_TYPE);
+	r->errmsg = str(err, LOGFORMAT_M_ERROR_MESSAGE);
 	r->call = as_str(t[T_CALL]);
 	r->ssl_error = as_str(t[T_SSL_ERROR]);
 	r->reason = as_str(t[T_REASON]);
@@ -257,30 +428,28 @@ parse_failure(struct record *r, const cJSON *const *m, const cJSON *const *t)
 	r->transport = as_str(t[T_TRANSPORT]);
 	r->age_s = as_num(t[T_AGE_S]);
 	bytes = as_obj(t[T_BYTES]);
-	r->bytes_read = num(bytes, "read");
-	r->bytes_written = num(bytes, "written");
+	r->bytes_read = num(bytes, LOGFORMAT_M_READ);
+	r->bytes_written = num(bytes, LOGFORMAT_M_WRITTEN);
 	shut = as_obj(t[T_SHUTDOWN]);
-	r->shutdown_sent = boolean(shut, "sent");
-	r->shutdown_received = boolean(shut, "received");
+	r->shutdown_sent = boolean(shut, LOGFORMAT_M_SENT);
+	r->shutdown_received = boolean(shut, LOGFORMAT_M_RECEIVED);
 	r->stack_id = as_str(t[T_STACK_ID]);
-	r->backtrace = cJSON_IsArray(t[T_BACKTRACE]) ? t[T_BACKTRACE] : NULL;
-	r->truncated = cJSON_IsArray(t[T_TRUNCATED]) &&
-		cJSON_GetArraySize(t[T_TRUNCATED]) > 0 ?
-	    t[T_TRUNCATED] :
-	    NULL;
-	r->sni = str(obj(tls, "client"), "server_name");
-	server = r->role != NULL && strcmp(r->role, "server") == 0;
+	parse_frames(r, t[T_BACKTRACE]);
+	parse_errors(r, t[T_ERRORS]);
+	r->truncated = str_array(t[T_TRUNCATED], &r->ntruncated);
+	r->sni = str(obj(tls, LOGFORMAT_M_CLIENT), LOGFORMAT_M_SERVER_NAME);
+	server = r->role != NULL && strcmp(r->role, LOGFORMAT_ROLE_SERVER) == 0;
 	peer = as_obj(m[server ? M_SOURCE : M_DESTINATION]);
-	r->peer_ip = str(peer, "ip");
-	r->peer_port = num(peer, "port");
-	side = obj(tls, server ? "client" : "server");
-	x509 = obj(side, "x509");
-	r->cert_subject = str(obj(x509, "subject"), "distinguished_name");
-	r->cert_issuer = str(obj(x509, "issuer"), "distinguished_name");
-	r->cert_not_before = str(x509, "not_before");
-	r->cert_not_after = str(x509, "not_after");
-	r->cert_serial = str(x509, "serial_number");
-	r->cert_sha256 = str(obj(side, "hash"), "sha256");
+	r->peer_ip = str(peer, LOGFORMAT_M_IP);
+	r->peer_port = num(peer, LOGFORMAT_M_PORT);
+	side = obj(tls, server ? LOGFORMAT_M_CLIENT : LOGFORMAT_M_SERVER);
+	x509 = obj(side, LOGFORMAT_M_X509);
+	r->cert_subject = str(obj(x509, LOGFORMAT_M_SUBJECT), LOGFORMAT_M_DN);
+	r->cert_issuer = str(obj(x509, LOGFORMAT_M_ISSUER), LOGFORMAT_M_DN);
+	r->cert_not_before = str(x509, LOGFORMAT_M_NOT_BEFORE);
+	r->cert_not_after = str(x509, LOGFORMAT_M_NOT_AFTER);
+	r->cert_serial = str(x509, LOGFORMAT_M_SERIAL);
+	r->cert_sha256 = str(obj(side, LOGFORMAT_M_HASH), LOGFORMAT_M_SHA256);
 }
 
 /*
@@ -306,7 +475,7 @@ check_tree(const cJSON *root, struct record *r, const cJSON **m,
 	if (r->schema > LOGFORMAT_SCHEMA)
 		return RECORD_NEWER_SCHEMA;
 	r->timestamp = as_str(m[M_TIMESTAMP]);
-	r->action = str(as_obj(m[M_EVENT]), "action");
+	r->action = str(as_obj(m[M_EVENT]), LOGFORMAT_M_ACTION);
 	if (r->schema < 1 || r->timestamp == NULL || r->action == NULL ||
 	    certtime_parse_rfc3339(r->timestamp, &r->ts) == -1)
 		return RECORD_BAD_FIELD;
@@ -337,13 +506,13 @@ record_parse(const char *line, size_t len, struct record *r)
 	r->len = len;
 	r->level = as_str(m[M_LEVEL]);
 	proc = as_obj(m[M_PROCESS]);
-	r->pid = num(proc, "pid");
-	r->tid = num(obj(proc, "thread"), "id");
-	r->exe = str(proc, "executable");
-	r->name = str(proc, "name");
+	r->pid = num(proc, LOGFORMAT_M_PID);
+	r->tid = num(obj(proc, LOGFORMAT_M_THREAD), LOGFORMAT_M_THREAD_ID);
+	r->exe = str(proc, LOGFORMAT_M_EXECUTABLE);
+	r->name = str(proc, LOGFORMAT_M_NAME);
 	if (r->name == NULL)
 		r->name = path_base(r->exe);
-	r->host = str(as_obj(m[M_HOST]), "hostname");
+	r->host = str(as_obj(m[M_HOST]), LOGFORMAT_M_HOSTNAME);
 	r->verify_code = RECORD_NONE;
 	r->errnum = RECORD_NONE;
 	r->age_s = RECORD_NONE;
@@ -357,7 +526,7 @@ record_parse(const char *line, size_t len, struct record *r)
 	if (r->is_failure)
 		parse_failure(r, m, t);
 	if (strcmp(r->action, LOGFORMAT_ACTION_EXIT) == 0)
-		r->coverage = as_obj(t[T_COVERAGE]);
+		r->coverage = parse_coverage(as_obj(t[T_COVERAGE]));
 	return RECORD_OK;
 }
 
@@ -413,4 +582,41 @@ record_canonical_type(const char *type)
 	if (strcmp(type, "CertificateError") == 0)
 		return "SSLCertVerificationError";
 	return type;
+}
+
+/* Compare a JSON value with the text of a --where term by its type. */
+static int
+match_value(const cJSON *v, const char *want)
+{
+	char *end;
+	double d;
+
+	if (v == NULL)
+		return 0;
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, want) == 0;
+	if (cJSON_IsNumber(v)) {
+		d = strtod(want, &end);
+		return *want != '\0' && *end == '\0' && d == v->valuedouble;
+	}
+	if (cJSON_IsTrue(v))
+		return strcmp(want, "true") == 0;
+	if (cJSON_IsFalse(v))
+		return strcmp(want, "false") == 0;
+	if (cJSON_IsNull(v))
+		return strcmp(want, "null") == 0;
+	return 0;
+}
+
+int
+record_where(const struct record *r, const char *path, const char *want)
+{
+	return match_value(record_lookup(r->root, path), want);
+}
+
+char *
+record_reencode(const struct record *r)
+{
+	/* Outside record_parse() cJSON allocates with malloc(). */
+	return cJSON_PrintUnformatted(r->root);
 }

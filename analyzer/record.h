@@ -25,12 +25,64 @@ enum record_status {
 /* Absent integer fields read as this. */
 #define RECORD_NONE INT64_MIN
 
+/* One tlsdiag.backtrace frame (an object; other items are left out). */
+struct record_frame {
+	const char *module; /* NULL when absent or not a string */
+	const char *build_id;
+	const char *symbol;
+	int64_t offset; /* a non-negative integer below 2^53, else
+			 * RECORD_NONE */
+};
+
+/* One tlsdiag.errors entry (an object; other items are left out). */
+struct record_error {
+	int64_t code;
+	const char *library;
+	const char *reason;
+	const char *text;
+};
+
+/* One tlsdiag.coverage.libraries item; both NULL if not an object. */
+struct record_library {
+	const char *scope;
+	const char *path;
+};
+
 /*
- * String fields point into the cJSON tree (NULL when absent or not a
- * string); integers are RECORD_NONE when absent or not integral.
+ * tlsdiag.coverage of an exit record.  Booleans are 1 only for a JSON
+ * true.  Counts are a positive integral-or-not number up to 2^53 taken
+ * as an integer (truncated), else 0.  Arrays keep one slot per JSON item,
+ * NULL where the item is not of the expected type, so their lengths are
+ * the JSON arrays' lengths.
+ */
+struct record_coverage {
+	int tls_seen;
+	int static_openssl;
+	int internal_callers_only;
+	uint64_t records;
+	uint64_t dropped;
+	uint64_t followups;
+	int has_suppressed; /* suppressed is a number */
+	uint64_t suppressed;
+	const struct record_library *libraries;
+	size_t nlibraries;
+	const char *const *other_tls;
+	size_t nother_tls;
+};
+
+/*
+ * A typed record: nothing after record_parse() sees JSON.  Strings are
+ * NUL-terminated and live until record_free() (NULL when absent or not a
+ * string); integers are RECORD_NONE when absent or not integral; booleans
+ * are 1, 0, or -1 when absent.  Arrays live as long as the strings.
+ *
+ * cJSON stays inside record.c: root is record.c's own (the parse tree
+ * behind the strings, and what record_where() and record_reencode() look
+ * at); no other file reads it, so an on-demand scanner can replace cJSON
+ * in record.c alone.
  */
 struct record {
-	cJSON *root;
+	cJSON *root; /* private to record.c */
 	const char *line; /* the raw line, for pass-through */
 	size_t len;
 	int64_t ts; /* @timestamp, microseconds */
@@ -70,11 +122,17 @@ struct record {
 	const char *cert_serial;
 	const char *cert_sha256;
 	const char *stack_id;
-	const cJSON *backtrace; /* array of frames or NULL */
-	const cJSON *truncated; /* tlsdiag.truncated: the member names the
-				 * shim shortened to fit, or NULL */
-	int64_t suppressed;	/* tlsdiag.suppressed */
-	const cJSON *coverage;	/* tlsdiag.coverage object or NULL */
+	int has_backtrace; /* tlsdiag.backtrace is an array (maybe empty) */
+	const struct record_frame *frames; /* its object items */
+	size_t nframes;
+	const struct record_error *errors; /* tlsdiag.errors objects */
+	size_t nerrors;
+	/* tlsdiag.truncated: the member names the shim shortened to fit,
+	 * one slot per item (NULL if not a string); 0 when absent */
+	const char *const *truncated;
+	size_t ntruncated;
+	int64_t suppressed; /* tlsdiag.suppressed */
+	const struct record_coverage *coverage; /* exit records, or NULL */
 };
 
 /*
@@ -95,6 +153,21 @@ const char *record_status_name(enum record_status st);
 
 /* Machine name of a status, e.g. "invalid_json". */
 const char *record_status_key(enum record_status st);
+
+/*
+ * Does the member at dotted path (see record_lookup()) hold want?  A
+ * string equals it, a number equals it read as a number, true, false and
+ * null match those words; objects, arrays and absent members never match.
+ * Returns 1 or 0.
+ */
+int record_where(const struct record *r, const char *path, const char *want);
+
+/*
+ * The record as compact JSON, re-encoded from its parsed values (a number
+ * written as the strict-JSON form), malloc'd; NULL if memory ran out.
+ * For a line a lax parser took that strict JSON does not.
+ */
+char *record_reencode(const struct record *r);
 
 /*
  * Look up a dotted path such as "tlsdiag.reason" or "log.level" in root.

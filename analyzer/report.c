@@ -78,7 +78,8 @@ add_error(struct report_result *res, const char *msg)
  * Pass a matching record through for ndjson: byte for byte when it is
  * strict JSON with nothing a reader must not see raw, else with those
  * characters escaped (termsafe_json), and re-encoded from the parsed
- * tree if cJSON accepted a number strict JSON does not.  Returns 0, or
+ * record (record_reencode) if the parser accepted a number strict JSON
+ * does not.  Returns 0, or
  * -1 if memory ran out.
  */
 static int
@@ -96,7 +97,7 @@ ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
 		return 0;
 	}
 	if (rc == -1) {
-		enc = cJSON_PrintUnformatted(r->root);
+		enc = record_reencode(r);
 		if (enc == NULL)
 			return -1;
 		line = enc;
@@ -104,7 +105,7 @@ ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
 	}
 	safe = malloc(TERMSAFE_JSON_MAX(len));
 	if (safe == NULL) {
-		cJSON_free(enc);
+		free(enc);
 		return -1;
 	}
 	if (termsafe_json(line, len, safe, &n) == -1)
@@ -114,7 +115,7 @@ ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
 		fputc('\n', out);
 	}
 	free(safe);
-	cJSON_free(enc);
+	free(enc);
 	return n != 0 ? 0 : -1;
 }
 

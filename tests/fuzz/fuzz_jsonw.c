@@ -89,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jsonw_obj(&w, "tlsdiag");
 	jsonw_int(&w, "schema", 1);
 	jsonw_int(&w, "ret", n > 0 ? -(long long)(unsigned char)s[0] : 0);
-	jsonw_arr(&w, "backtrace");
+	jsonw_arr(&w, "truncated");
 	jsonw_strn(&w, NULL, s, n);
 	jsonw_null(&w, NULL);
 	jsonw_bool(&w, NULL, 1);
@@ -144,10 +144,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_string(r.cert_subject, want, "x509 subject");
 	same_string(r.name, want, "process.name");
 	must(r.pid == (int64_t)n - 1000, "process.pid", buf, (size_t)len);
-	must(cJSON_GetArraySize(r.backtrace) == 3, "backtrace", buf,
-	    (size_t)len);
-	same_string(cJSON_GetArrayItem(r.backtrace, 0)->valuestring, want,
-	    "backtrace[0]");
+	must(r.ntruncated == 3 && r.truncated[1] == NULL &&
+		r.truncated[2] == NULL,
+	    "truncated", buf, (size_t)len);
+	same_string(r.truncated[0], want, "truncated[0]");
 	terminal_safe(r.name);
 	terminal_safe(r.sni);
 	record_free(&r);
