@@ -103,13 +103,14 @@ add_exit_notes(struct agg *a, const struct record *r, int seen)
 		for (i = 0; i < c->nlibraries; i++) {
 			lib = &c->libraries[i];
 			kind = lib->scope != NULL &&
-				strcmp(lib->scope, LOGFORMAT_SCOPE_GLOBAL) == 0 ?
+				strcmp(lib->scope, LOGFORMAT_SCOPE_GLOBAL) ==
+				    0 ?
 			    AGG_NOTE_NO_CALL :
 			    AGG_NOTE_PRIVATE;
 			if (kind == AGG_NOTE_NO_CALL)
 				global = 1;
 			else
-				private = 1;
+			private = 1;
 			if (lib->path == NULL || n++ == AGG_NOTE_MAX_LIBS)
 				continue;
 			rc |= add_note(a, r, kind, path_base(lib->path));

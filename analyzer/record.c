@@ -306,8 +306,8 @@ parse_frames(struct record *r, const cJSON *bt)
 		f[n].symbol = str(c, LOGFORMAT_M_SYMBOL);
 		f[n].offset = as_num(member(c, LOGFORMAT_M_OFFSET));
 		d = (double)f[n].offset;
-		if (f[n].offset != RECORD_NONE && !(d >= 0 &&
-		    d < 9007199254740992.0))
+		if (f[n].offset != RECORD_NONE &&
+		    !(d >= 0 && d < 9007199254740992.0))
 			f[n].offset = RECORD_NONE;
 		n++;
 	}
@@ -373,10 +373,10 @@ parse_coverage(const cJSON *c)
 		return NULL;
 	memset(cov, 0, sizeof(*cov));
 	cov->tls_seen = cJSON_IsTrue(member(c, LOGFORMAT_M_TLS_SEEN));
-	cov->static_openssl = cJSON_IsTrue(member(c,
-	    LOGFORMAT_M_STATIC_OPENSSL));
-	cov->internal_callers_only = cJSON_IsTrue(member(c,
-	    LOGFORMAT_M_INTERNAL_ONLY));
+	cov->static_openssl =
+	    cJSON_IsTrue(member(c, LOGFORMAT_M_STATIC_OPENSSL));
+	cov->internal_callers_only =
+	    cJSON_IsTrue(member(c, LOGFORMAT_M_INTERNAL_ONLY));
 	cov->records = count_of(member(c, LOGFORMAT_M_RECORDS));
 	cov->dropped = count_of(member(c, LOGFORMAT_M_DROPPED));
 	cov->followups = count_of(member(c, LOGFORMAT_M_FOLLOWUPS));
@@ -389,7 +389,8 @@ parse_coverage(const cJSON *c)
 		n = 0;
 		if (lib != NULL) {
 			cJSON_ArrayForEach(l, v) {
-				lib[n].scope = str(as_obj(l), LOGFORMAT_M_SCOPE);
+				lib[n].scope =
+				    str(as_obj(l), LOGFORMAT_M_SCOPE);
 				lib[n].path = str(as_obj(l), LOGFORMAT_M_PATH);
 				n++;
 			}
@@ -397,8 +398,8 @@ parse_coverage(const cJSON *c)
 		cov->libraries = lib;
 		cov->nlibraries = n;
 	}
-	cov->other_tls = str_array(member(c, LOGFORMAT_M_OTHER_TLS),
-	    &cov->nother_tls);
+	cov->other_tls =
+	    str_array(member(c, LOGFORMAT_M_OTHER_TLS), &cov->nother_tls);
 	return cov;
 }
 

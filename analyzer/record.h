@@ -82,7 +82,7 @@ struct record_coverage {
  * in record.c alone.
  */
 struct record {
-	cJSON *root; /* private to record.c */
+	cJSON *root;	  /* private to record.c */
 	const char *line; /* the raw line, for pass-through */
 	size_t len;
 	int64_t ts; /* @timestamp, microseconds */
@@ -131,7 +131,7 @@ struct record {
 	 * one slot per item (NULL if not a string); 0 when absent */
 	const char *const *truncated;
 	size_t ntruncated;
-	int64_t suppressed; /* tlsdiag.suppressed */
+	int64_t suppressed;			/* tlsdiag.suppressed */
 	const struct record_coverage *coverage; /* exit records, or NULL */
 };
 

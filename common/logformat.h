@@ -50,83 +50,89 @@
  * gives each member's full dotted path; docs/log-format.md its meaning.
  */
 /* top level */
-#define LOGFORMAT_M_TIMESTAMP "@timestamp"	/* @timestamp */
-#define LOGFORMAT_M_EVENT "event"		/* event */
-#define LOGFORMAT_M_ACTION "action"		/* event.action */
-#define LOGFORMAT_M_LEVEL "log.level"		/* log.level (one key) */
-#define LOGFORMAT_M_PROCESS "process"		/* process */
-#define LOGFORMAT_M_PID "pid"			/* process.pid */
-#define LOGFORMAT_M_THREAD "thread"		/* process.thread */
-#define LOGFORMAT_M_THREAD_ID "id"		/* process.thread.id */
-#define LOGFORMAT_M_EXECUTABLE "executable"	/* process.executable */
-#define LOGFORMAT_M_NAME "name"			/* process.name */
-#define LOGFORMAT_M_HOST "host"			/* host */
-#define LOGFORMAT_M_HOSTNAME "hostname"		/* host.hostname */
-#define LOGFORMAT_M_ERROR "error"		/* error */
-#define LOGFORMAT_M_ERROR_TYPE "type"		/* error.type */
-#define LOGFORMAT_M_ERROR_MESSAGE "message"	/* error.message */
-#define LOGFORMAT_M_SOURCE "source"		/* source (peer of a server) */
-#define LOGFORMAT_M_DESTINATION "destination"	/* destination (of a client) */
-#define LOGFORMAT_M_IP "ip"			/* source.ip, destination.ip */
-#define LOGFORMAT_M_PORT "port"			/* source.port, destination.port */
+#define LOGFORMAT_M_TIMESTAMP "@timestamp"    /* @timestamp */
+#define LOGFORMAT_M_EVENT "event"	      /* event */
+#define LOGFORMAT_M_ACTION "action"	      /* event.action */
+#define LOGFORMAT_M_LEVEL "log.level"	      /* log.level (one key) */
+#define LOGFORMAT_M_PROCESS "process"	      /* process */
+#define LOGFORMAT_M_PID "pid"		      /* process.pid */
+#define LOGFORMAT_M_THREAD "thread"	      /* process.thread */
+#define LOGFORMAT_M_THREAD_ID "id"	      /* process.thread.id */
+#define LOGFORMAT_M_EXECUTABLE "executable"   /* process.executable */
+#define LOGFORMAT_M_NAME "name"		      /* process.name */
+#define LOGFORMAT_M_HOST "host"		      /* host */
+#define LOGFORMAT_M_HOSTNAME "hostname"	      /* host.hostname */
+#define LOGFORMAT_M_ERROR "error"	      /* error */
+#define LOGFORMAT_M_ERROR_TYPE "type"	      /* error.type */
+#define LOGFORMAT_M_ERROR_MESSAGE "message"   /* error.message */
+#define LOGFORMAT_M_SOURCE "source"	      /* source (peer of a server) */
+#define LOGFORMAT_M_DESTINATION "destination" /* destination (of a client) */
+#define LOGFORMAT_M_IP "ip"		      /* source.ip, destination.ip */
+#define LOGFORMAT_M_PORT "port" /* source.port, destination.port */
 /* tls: the peer's certificate is under tls.server (we are the client) */
-#define LOGFORMAT_M_TLS "tls"			/* tls */
-#define LOGFORMAT_M_CLIENT "client"		/* tls.client */
-#define LOGFORMAT_M_SERVER "server"		/* tls.server */
-#define LOGFORMAT_M_SERVER_NAME "server_name"	/* tls.client.server_name */
-#define LOGFORMAT_M_X509 "x509"			/* tls.{client,server}.x509 */
-#define LOGFORMAT_M_SUBJECT "subject"		/* tls.*.x509.subject */
-#define LOGFORMAT_M_ISSUER "issuer"		/* tls.*.x509.issuer */
-#define LOGFORMAT_M_DN "distinguished_name"	/* tls.*.x509.{subject,issuer}.distinguished_name */
-#define LOGFORMAT_M_NOT_BEFORE "not_before"	/* tls.*.x509.not_before */
-#define LOGFORMAT_M_NOT_AFTER "not_after"	/* tls.*.x509.not_after */
-#define LOGFORMAT_M_SERIAL "serial_number"	/* tls.*.x509.serial_number */
-#define LOGFORMAT_M_HASH "hash"			/* tls.{client,server}.hash */
-#define LOGFORMAT_M_SHA256 "sha256"		/* tls.*.hash.sha256 */
+#define LOGFORMAT_M_TLS "tls"		      /* tls */
+#define LOGFORMAT_M_CLIENT "client"	      /* tls.client */
+#define LOGFORMAT_M_SERVER "server"	      /* tls.server */
+#define LOGFORMAT_M_SERVER_NAME "server_name" /* tls.client.server_name */
+#define LOGFORMAT_M_X509 "x509"		      /* tls.{client,server}.x509 */
+#define LOGFORMAT_M_SUBJECT "subject"	      /* tls.*.x509.subject */
+#define LOGFORMAT_M_ISSUER "issuer"	      /* tls.*.x509.issuer */
+#define LOGFORMAT_M_DN                                                         \
+	"distinguished_name" /* tls.*.x509.{subject,issuer}.distinguished_name */
+#define LOGFORMAT_M_NOT_BEFORE "not_before" /* tls.*.x509.not_before */
+#define LOGFORMAT_M_NOT_AFTER "not_after"   /* tls.*.x509.not_after */
+#define LOGFORMAT_M_SERIAL "serial_number"  /* tls.*.x509.serial_number */
+#define LOGFORMAT_M_HASH "hash"		    /* tls.{client,server}.hash */
+#define LOGFORMAT_M_SHA256 "sha256"	    /* tls.*.hash.sha256 */
 /* tlsdiag */
-#define LOGFORMAT_M_TLSDIAG "tlsdiag"		/* tlsdiag */
-#define LOGFORMAT_M_SCHEMA "schema"		/* tlsdiag.schema */
-#define LOGFORMAT_M_SUPPRESSED "suppressed"	/* tlsdiag.suppressed, tlsdiag.coverage.suppressed */
-#define LOGFORMAT_M_COVERAGE "coverage"		/* tlsdiag.coverage */
-#define LOGFORMAT_M_CALL "call"			/* tlsdiag.call */
-#define LOGFORMAT_M_SSL_ERROR "ssl_error"	/* tlsdiag.ssl_error */
-#define LOGFORMAT_M_REASON "reason"		/* tlsdiag.reason */
+#define LOGFORMAT_M_TLSDIAG "tlsdiag" /* tlsdiag */
+#define LOGFORMAT_M_SCHEMA "schema"   /* tlsdiag.schema */
+#define LOGFORMAT_M_SUPPRESSED                                                 \
+	"suppressed" /* tlsdiag.suppressed, tlsdiag.coverage.suppressed */
+#define LOGFORMAT_M_COVERAGE "coverage"		    /* tlsdiag.coverage */
+#define LOGFORMAT_M_CALL "call"			    /* tlsdiag.call */
+#define LOGFORMAT_M_SSL_ERROR "ssl_error"	    /* tlsdiag.ssl_error */
+#define LOGFORMAT_M_REASON "reason"		    /* tlsdiag.reason */
 #define LOGFORMAT_M_VERIFY_MESSAGE "verify_message" /* tlsdiag.verify_message */
-#define LOGFORMAT_M_VERIFY_CODE "verify_code"	/* tlsdiag.verify_code */
-#define LOGFORMAT_M_ERRNO "errno"		/* tlsdiag.errno */
-#define LOGFORMAT_M_ROLE "role"			/* tlsdiag.role: "client" or "server" */
-#define LOGFORMAT_ROLE_SERVER "server"		/* its value when we are the server */
-#define LOGFORMAT_M_PHASE "phase"		/* tlsdiag.phase */
-#define LOGFORMAT_M_TRANSPORT "transport"	/* tlsdiag.transport */
-#define LOGFORMAT_M_AGE_S "age_s"		/* tlsdiag.age_s */
-#define LOGFORMAT_M_BYTES "bytes"		/* tlsdiag.bytes */
-#define LOGFORMAT_M_READ "read"			/* tlsdiag.bytes.read */
-#define LOGFORMAT_M_WRITTEN "written"		/* tlsdiag.bytes.written */
-#define LOGFORMAT_M_SHUTDOWN "shutdown"		/* tlsdiag.shutdown */
-#define LOGFORMAT_M_SENT "sent"			/* tlsdiag.shutdown.sent */
-#define LOGFORMAT_M_RECEIVED "received"		/* tlsdiag.shutdown.received */
-#define LOGFORMAT_M_STACK_ID "stack_id"		/* tlsdiag.stack_id */
-#define LOGFORMAT_M_BACKTRACE "backtrace"	/* tlsdiag.backtrace */
-#define LOGFORMAT_M_MODULE "module"		/* tlsdiag.backtrace[].module */
-#define LOGFORMAT_M_BUILD_ID "build_id"		/* tlsdiag.backtrace[].build_id */
-#define LOGFORMAT_M_SYMBOL "symbol"		/* tlsdiag.backtrace[].symbol */
-#define LOGFORMAT_M_OFFSET "offset"		/* tlsdiag.backtrace[].offset */
-#define LOGFORMAT_M_TRUNCATED "truncated"	/* tlsdiag.truncated */
-#define LOGFORMAT_M_ERRORS "errors"		/* tlsdiag.errors */
-#define LOGFORMAT_M_CODE "code"			/* tlsdiag.errors[].code */
-#define LOGFORMAT_M_LIBRARY "library"		/* tlsdiag.errors[].library */
-#define LOGFORMAT_M_TEXT "text"			/* tlsdiag.errors[].text; .reason is LOGFORMAT_M_REASON */
+#define LOGFORMAT_M_VERIFY_CODE "verify_code"	    /* tlsdiag.verify_code */
+#define LOGFORMAT_M_ERRNO "errno"		    /* tlsdiag.errno */
+#define LOGFORMAT_M_ROLE "role"	       /* tlsdiag.role: "client" or "server" */
+#define LOGFORMAT_ROLE_SERVER "server" /* its value when we are the server */
+#define LOGFORMAT_M_PHASE "phase"      /* tlsdiag.phase */
+#define LOGFORMAT_M_TRANSPORT "transport" /* tlsdiag.transport */
+#define LOGFORMAT_M_AGE_S "age_s"	  /* tlsdiag.age_s */
+#define LOGFORMAT_M_BYTES "bytes"	  /* tlsdiag.bytes */
+#define LOGFORMAT_M_READ "read"		  /* tlsdiag.bytes.read */
+#define LOGFORMAT_M_WRITTEN "written"	  /* tlsdiag.bytes.written */
+#define LOGFORMAT_M_SHUTDOWN "shutdown"	  /* tlsdiag.shutdown */
+#define LOGFORMAT_M_SENT "sent"		  /* tlsdiag.shutdown.sent */
+#define LOGFORMAT_M_RECEIVED "received"	  /* tlsdiag.shutdown.received */
+#define LOGFORMAT_M_STACK_ID "stack_id"	  /* tlsdiag.stack_id */
+#define LOGFORMAT_M_BACKTRACE "backtrace" /* tlsdiag.backtrace */
+#define LOGFORMAT_M_MODULE "module"	  /* tlsdiag.backtrace[].module */
+#define LOGFORMAT_M_BUILD_ID "build_id"	  /* tlsdiag.backtrace[].build_id */
+#define LOGFORMAT_M_SYMBOL "symbol"	  /* tlsdiag.backtrace[].symbol */
+#define LOGFORMAT_M_OFFSET "offset"	  /* tlsdiag.backtrace[].offset */
+#define LOGFORMAT_M_TRUNCATED "truncated" /* tlsdiag.truncated */
+#define LOGFORMAT_M_ERRORS "errors"	  /* tlsdiag.errors */
+#define LOGFORMAT_M_CODE "code"		  /* tlsdiag.errors[].code */
+#define LOGFORMAT_M_LIBRARY "library"	  /* tlsdiag.errors[].library */
+#define LOGFORMAT_M_TEXT                                                       \
+	"text" /* tlsdiag.errors[].text; .reason is LOGFORMAT_M_REASON */
 /* tlsdiag.coverage (exit records) */
-#define LOGFORMAT_M_TLS_SEEN "tls_seen"		/* tlsdiag.coverage.tls_seen */
-#define LOGFORMAT_M_STATIC_OPENSSL "static_openssl" /* tlsdiag.coverage.static_openssl */
-#define LOGFORMAT_M_INTERNAL_ONLY "internal_callers_only" /* tlsdiag.coverage.internal_callers_only */
-#define LOGFORMAT_M_LIBRARIES "libraries"	/* tlsdiag.coverage.libraries */
-#define LOGFORMAT_M_SCOPE "scope"		/* tlsdiag.coverage.libraries[].scope */
-#define LOGFORMAT_SCOPE_GLOBAL "global"		/* its value for a libssl in the global scope */
-#define LOGFORMAT_M_PATH "path"			/* tlsdiag.coverage.libraries[].path */
-#define LOGFORMAT_M_OTHER_TLS "other_tls"	/* tlsdiag.coverage.other_tls */
-#define LOGFORMAT_M_RECORDS "records"		/* tlsdiag.coverage.records */
-#define LOGFORMAT_M_DROPPED "dropped"		/* tlsdiag.coverage.dropped */
-#define LOGFORMAT_M_FOLLOWUPS "followups"	/* tlsdiag.coverage.followups */
+#define LOGFORMAT_M_TLS_SEEN "tls_seen" /* tlsdiag.coverage.tls_seen */
+#define LOGFORMAT_M_STATIC_OPENSSL                                             \
+	"static_openssl" /* tlsdiag.coverage.static_openssl */
+#define LOGFORMAT_M_INTERNAL_ONLY                                              \
+	"internal_callers_only" /* tlsdiag.coverage.internal_callers_only */
+#define LOGFORMAT_M_LIBRARIES "libraries" /* tlsdiag.coverage.libraries */
+#define LOGFORMAT_M_SCOPE "scope" /* tlsdiag.coverage.libraries[].scope */
+#define LOGFORMAT_SCOPE_GLOBAL                                                 \
+	"global"		/* its value for a libssl in the global scope */
+#define LOGFORMAT_M_PATH "path" /* tlsdiag.coverage.libraries[].path */
+#define LOGFORMAT_M_OTHER_TLS "other_tls" /* tlsdiag.coverage.other_tls */
+#define LOGFORMAT_M_RECORDS "records"	  /* tlsdiag.coverage.records */
+#define LOGFORMAT_M_DROPPED "dropped"	  /* tlsdiag.coverage.dropped */
+#define LOGFORMAT_M_FOLLOWUPS "followups" /* tlsdiag.coverage.followups */
 
 #endif
