@@ -138,10 +138,11 @@ struct record {
 /*
  * Parse line (len bytes followed by a NUL) into *r.  Returns RECORD_OK, or
  * the reason the line must be skipped; on RECORD_OK the caller must call
- * record_free().  Nothing stays allocated on failure.  The tree r->root is
- * owned by the parser (do not cJSON_Delete it) and lives until
- * record_free(); several records may be alive at once.  Not thread-safe:
- * parsing swaps cJSON's process-wide allocation hooks.
+ * record_free().  Nothing stays allocated on failure.  The record's
+ * strings and arrays (and the tree r->root behind them, not to be
+ * cJSON_Delete'd) live until record_free(); several records may be alive
+ * at once.  Not thread-safe: parsing swaps cJSON's process-wide allocation
+ * hooks.
  */
 enum record_status record_parse(const char *line, size_t len, struct record *r);
 
@@ -173,7 +174,8 @@ char *record_reencode(const struct record *r);
  * Look up a dotted path such as "tlsdiag.reason" or "log.level" in root.
  * Keys that themselves contain dots ("log.level") are found too: at each
  * level the longest literal key that matches a prefix of the path wins.
- * Returns the item or NULL.
+ * Returns the item or NULL.  For record.c and its unit test; the rest of
+ * the analyzer uses record_where().
  */
 const cJSON *record_lookup(const cJSON *root, const char *path);
 
