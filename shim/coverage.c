@@ -12,6 +12,7 @@
 
 #include "../common/logformat.h"
 #include "backtrace.h"
+#include "elfsym.h"
 #include "record.h"
 #include "shim.h"
 #include "str.h"
@@ -80,19 +81,45 @@ main_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+/* The first object dl_iterate_phdr reports is the executable. */
+static int
+exe_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct dl_phdr_info *exe = arg;
+
+	(void)size;
+	*exe = *info;
+	return 1;
+}
+
 /*
  * 1 if the executable itself defines OpenSSL's API (a static OpenSSL, as
  * in the official node binary): its own calls never reach a preload.
+ * Read in its own symbol table (elfsym); the loader is asked only when
+ * that table cannot be read.
  */
 static int
 static_openssl(void)
 {
 	static const char *const marks[] = { "SSL_new", "OPENSSL_init_ssl",
 		"SSL_CTX_new", NULL };
-	void *h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
+	struct dl_phdr_info exe;
+	void *h;
 	struct span sp = { 0, 0 };
-	int i;
+	int i, r, unknown = 0;
 
+	memset(&exe, 0, sizeof(exe));
+	dl_iterate_phdr(exe_cb, &exe);
+	for (i = 0; marks[i] != NULL; i++) {
+		r = elfsym_lookup(exe.dlpi_addr, exe.dlpi_phdr, exe.dlpi_phnum,
+		    marks[i], NULL);
+		if (r == 1)
+			return 1;
+		unknown |= r < 0;
+	}
+	if (!unknown)
+		return 0;
+	h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
 	if (h == NULL)
 		return 0;
 	for (i = 0; marks[i] != NULL && !sp.in_main; i++) {
@@ -186,15 +213,17 @@ coverage_exit(void)
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);
 	seen = tls || (rand & COVERAGE_RAND_FAILED) != 0;
+	global[0] = '\0';
 	if (!seen)
-		nloaded = resolve_loaded_libssl(loaded, 8);
+		nloaded =
+		    resolve_loaded_libssl(loaded, 8, global, sizeof(global));
 	if (!seen && !st && ls.n == 0 && nloaded == 0)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
 	internal_only = tls && !atomic_load(&shim.external_callers);
 	/* a libssl linked in but never called: the program made no TLS call */
 	if (!seen && !st)
-		unused = resolve_global_libssl(global, sizeof(global));
+		unused = global[0] != '\0';
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
 	if (internal_only)
