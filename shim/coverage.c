@@ -50,8 +50,7 @@ libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	base = strrchr(info->dlpi_name, '/');
 	base = base != NULL ? base + 1 : info->dlpi_name;
 	for (i = 0; other_tls[i] != NULL; i++)
-		if (strncmp(base, other_tls[i], strlen(other_tls[i])) == 0 &&
-		    ls->n < 8)
+		if (str_prefix(base, other_tls[i]) && ls->n < 8)
 			snprintf(ls->found[ls->n++], sizeof(ls->found[0]), "%s",
 			    base);
 	return 0;

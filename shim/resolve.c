@@ -269,7 +269,7 @@ system_object(const char *path)
 
 	base = base != NULL ? base + 1 : path;
 	for (i = 0; stems[i] != NULL; i++)
-		if (strncmp(base, stems[i], strlen(stems[i])) == 0)
+		if (str_prefix(base, stems[i]))
 			return 1;
 	return 0;
 }

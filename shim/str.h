@@ -19,6 +19,19 @@ extern const char str_end[];
  */
 size_t str_cat(char *out, size_t cap, ...);
 
+/*
+ * 1 if s starts with prefix.  A loop in line: strncmp() with strlen() cost
+ * the exit scan about 30 instructions and two calls per name tried.
+ */
+static inline int
+str_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++)
+		if (*s != *prefix)
+			return 0;
+	return 1;
+}
+
 /* v in decimal into buf (at least 21 bytes); returns buf. */
 char *str_dec(char *buf, long long v);
 

@@ -50,3 +50,13 @@ Test(str, dec_matches_printf)
 		cr_expect_str_eq(str_dec(got, v[i]), want);
 	}
 }
+
+Test(str, prefix)
+{
+	cr_expect(str_prefix("libssl.so.3", "libssl.so"));
+	cr_expect(str_prefix("libssl.so.3", ""));
+	cr_expect(str_prefix("libc.so.", "libc.so."));
+	cr_expect(!str_prefix("libc.so", "libc.so."));
+	cr_expect(!str_prefix("libcrypto.so.3", "libc.so."));
+	cr_expect(!str_prefix("", "l"));
+}
