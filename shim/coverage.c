@@ -35,6 +35,8 @@ static const char *const other_tls[] = { "libgnutls.so", "libnss3.so",
 struct libscan {
 	char found[8][128];
 	int n;
+	struct dl_phdr_info exe; /* the first object reported */
+	int nseen;
 };
 
 static int
@@ -45,6 +47,8 @@ libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	int i;
 
 	(void)size;
+	if (ls->nseen++ == 0)
+		ls->exe = *info;
 	if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0')
 		return 0;
 	base = strrchr(info->dlpi_name, '/');
@@ -80,44 +84,25 @@ main_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
-/* The first object dl_iterate_phdr reports is the executable. */
-static int
-exe_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct dl_phdr_info *exe = arg;
-
-	(void)size;
-	*exe = *info;
-	return 1;
-}
-
 /*
  * 1 if the executable itself defines OpenSSL's API (a static OpenSSL, as
  * in the official node binary): its own calls never reach a preload.
- * Read in its own symbol table (elfsym); the loader is asked only when
- * that table cannot be read.
+ * Read in its own symbol table (elfsym, exe as dl_iterate_phdr gave it);
+ * the loader is asked only when that table cannot be read.
  */
 static int
-static_openssl(void)
+static_openssl(const struct dl_phdr_info *exe)
 {
 	static const char *const marks[] = { "SSL_new", "OPENSSL_init_ssl",
 		"SSL_CTX_new", NULL };
-	struct dl_phdr_info exe;
 	void *h;
 	struct span sp = { 0, 0 };
-	int i, r, unknown = 0;
+	int i, r;
 
-	memset(&exe, 0, sizeof(exe));
-	dl_iterate_phdr(exe_cb, &exe);
-	for (i = 0; marks[i] != NULL; i++) {
-		r = elfsym_lookup(exe.dlpi_addr, exe.dlpi_phdr, exe.dlpi_phnum,
-		    marks[i], NULL);
-		if (r == 1)
-			return 1;
-		unknown |= r < 0;
-	}
-	if (!unknown)
-		return 0;
+	r = elfsym_defines_any(exe->dlpi_addr, exe->dlpi_phdr, exe->dlpi_phnum,
+	    marks);
+	if (r >= 0)
+		return r;
 	h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
 	if (h == NULL)
 		return 0;
@@ -207,7 +192,7 @@ coverage_exit(void)
 	record_flush_suppressed();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
-	st = static_openssl();
+	st = static_openssl(&ls.exe);
 	/* a RAND failure or warning was recorded: its process is accounted */
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);

@@ -88,23 +88,28 @@ name_is(const struct image *im, uintptr_t strtab, size_t strsz, size_t off,
 	return memcmp((const char *)(strtab + off), name, len + 1) == 0;
 }
 
-int
-elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
-    const char *name, uintptr_t *addr)
-{
-	struct image im = { bias, phdr, phnum };
-	const ElfW(Dyn) *dyn = NULL;
-	const uint32_t *h, *buckets, *chain;
-	const ElfW(Sym) * sym;
-	uintptr_t hash_p = 0, symtab = 0, strtab = 0, bloom_p, chain_end,
-		  sym_end;
-	size_t i, ndyn = 0, strsz = 0, len = strlen(name), nbuckets, symoffset,
-		  nbloom, shift;
-	uint32_t hv, ix, c;
-	int r;
-	ElfW(Addr) word, mask;
-	const unsigned bits = sizeof(ElfW(Addr)) * 8;
+/* An object's dynamic tables, found once for several names. */
+struct tables {
+	struct image im;
+	uintptr_t symtab, strtab, bloom;
+	size_t strsz, nbuckets, symoffset, nbloom, shift;
+	const uint32_t *buckets, *chain;
+};
 
+/* Fill t from the object's PT_DYNAMIC; 0, or -1 if it cannot be read. */
+static int
+tables_find(struct tables *t, uintptr_t bias, const ElfW(Phdr) * phdr,
+    size_t phnum)
+{
+	const ElfW(Dyn) *dyn = NULL;
+	const uint32_t *h;
+	uintptr_t hash_p = 0;
+	size_t i, ndyn = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->im.bias = bias;
+	t->im.phdr = phdr;
+	t->im.phnum = phnum;
 	if (phdr == NULL)
 		return -1;
 	for (i = 0; i < phnum; i++)
@@ -116,82 +121,130 @@ elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 		return -1;
 	if (ndyn > ELFSYM_MAX_DYN)
 		ndyn = ELFSYM_MAX_DYN;
-	if (!mapped(&im, (uintptr_t)dyn, ndyn * sizeof(*dyn)))
+	if (!mapped(&t->im, (uintptr_t)dyn, ndyn * sizeof(*dyn)))
 		return -1;
 	for (i = 0; i < ndyn; i++) {
 		if (dyn[i].d_tag == DT_NULL)
 			break;
 		switch (dyn[i].d_tag) {
 		case DT_GNU_HASH:
-			hash_p = dyn_addr(&im, dyn[i].d_un.d_ptr);
+			hash_p = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
 			break;
 		case DT_SYMTAB:
-			symtab = dyn_addr(&im, dyn[i].d_un.d_ptr);
+			t->symtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
 			break;
 		case DT_STRTAB:
-			strtab = dyn_addr(&im, dyn[i].d_un.d_ptr);
+			t->strtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
 			break;
 		case DT_STRSZ:
-			strsz = dyn[i].d_un.d_val;
+			t->strsz = dyn[i].d_un.d_val;
 			break;
 		}
 	}
-	if (i == ndyn || hash_p == 0 || symtab == 0 || strtab == 0 ||
-	    hash_p % sizeof(ElfW(Addr)) != 0 || symtab % sizeof(ElfW(Addr)))
+	if (i == ndyn || hash_p == 0 || t->symtab == 0 || t->strtab == 0 ||
+	    hash_p % sizeof(ElfW(Addr)) != 0 ||
+	    t->symtab % sizeof(ElfW(Addr)) != 0)
 		return -1;
-	if (!mapped(&im, hash_p, 4 * sizeof(uint32_t)))
+	if (!mapped(&t->im, hash_p, 4 * sizeof(uint32_t)))
 		return -1;
 	h = (const uint32_t *)hash_p;
-	nbuckets = h[0];
-	symoffset = h[1];
-	nbloom = h[2];
-	shift = h[3];
-	bloom_p = hash_p + 4 * sizeof(uint32_t);
+	t->nbuckets = h[0];
+	t->symoffset = h[1];
+	t->nbloom = h[2];
+	t->shift = h[3];
+	t->bloom = hash_p + 4 * sizeof(uint32_t);
 	/* counts are 32 bits: these products cannot overflow a size_t */
-	if (nbuckets == 0 || nbloom == 0 ||
-	    !mapped(&im, bloom_p, nbloom * sizeof(ElfW(Addr))) ||
-	    !mapped(&im, bloom_p + nbloom * sizeof(ElfW(Addr)),
-		nbuckets * sizeof(uint32_t)))
+	if (t->nbuckets == 0 || t->nbloom == 0 ||
+	    !mapped(&t->im, t->bloom, t->nbloom * sizeof(ElfW(Addr))) ||
+	    !mapped(&t->im, t->bloom + t->nbloom * sizeof(ElfW(Addr)),
+		t->nbuckets * sizeof(uint32_t)))
 		return -1;
+	t->buckets =
+	    (const uint32_t *)(t->bloom + t->nbloom * sizeof(ElfW(Addr)));
+	t->chain = t->buckets + t->nbuckets;
+	return 0;
+}
+
+/* name in t: as elfsym_lookup() answers. */
+static int
+tables_lookup(const struct tables *t, const char *name, uintptr_t *addr)
+{
+	const struct image *im = &t->im;
+	const ElfW(Sym) * sym;
+	uintptr_t chain_end, sym_end;
+	size_t i, len = strlen(name);
+	uint32_t hv, ix, c;
+	int r;
+	ElfW(Addr) word, mask;
+	const unsigned bits = sizeof(ElfW(Addr)) * 8;
+
 	hv = gnu_hash(name);
-	word = ((const ElfW(Addr) *)bloom_p)[(hv / bits) % nbloom];
+	word = ((const ElfW(Addr) *)t->bloom)[(hv / bits) % t->nbloom];
 	mask = ((ElfW(Addr))1 << (hv % bits)) |
-	    ((ElfW(Addr))1 << ((hv >> (shift % 32)) % bits));
+	    ((ElfW(Addr))1 << ((hv >> (t->shift % 32)) % bits));
 	if ((word & mask) != mask)
 		return 0;
-	buckets = (const uint32_t *)(bloom_p + nbloom * sizeof(ElfW(Addr)));
-	chain = buckets + nbuckets;
-	ix = buckets[hv % nbuckets];
+	ix = t->buckets[hv % t->nbuckets];
 	if (ix == 0)
 		return 0;
-	if (ix < symoffset)
+	if (ix < t->symoffset)
 		return -1;
 	/* the chain and the symbols run to the ends of their segments */
-	chain_end = seg_end(&im, (uintptr_t)&chain[ix - symoffset]);
-	sym_end = seg_end(&im, symtab + (uintptr_t)ix * sizeof(ElfW(Sym)));
+	chain_end = seg_end(im, (uintptr_t)&t->chain[ix - t->symoffset]);
+	sym_end = seg_end(im, t->symtab + (uintptr_t)ix * sizeof(ElfW(Sym)));
 	for (i = 0; i < ELFSYM_MAX_CHAIN; i++, ix++) {
-		if (chain_end < (uintptr_t)&chain[ix - symoffset + 1] ||
-		    sym_end < symtab + ((uintptr_t)ix + 1) * sizeof(ElfW(Sym)))
+		if (chain_end < (uintptr_t)&t->chain[ix - t->symoffset + 1] ||
+		    sym_end <
+			t->symtab + ((uintptr_t)ix + 1) * sizeof(ElfW(Sym)))
 			return -1;
-		c = chain[ix - symoffset];
-		sym = (const ElfW(Sym) *)(symtab +
+		c = t->chain[ix - t->symoffset];
+		sym = (const ElfW(Sym) *)(t->symtab +
 		    (uintptr_t)ix * sizeof(ElfW(Sym)));
 		if ((c | 1) == (hv | 1) &&
-		    (r = name_is(&im, strtab, strsz, sym->st_name, name,
+		    (r = name_is(im, t->strtab, t->strsz, sym->st_name, name,
 			 len)) != 0) {
 			if (r < 0)
 				return -1;
 			if (sym->st_shndx == SHN_UNDEF || sym->st_value == 0)
 				return 0;
 			/* a function of the object lies in the object */
-			if (!mapped(&im, bias + sym->st_value, 1))
+			if (!mapped(im, im->bias + sym->st_value, 1))
 				return -1;
 			if (addr != NULL)
-				*addr = bias + sym->st_value;
+				*addr = im->bias + sym->st_value;
 			return 1;
 		}
 		if (c & 1)
 			return 0;
 	}
 	return -1;
+}
+
+int
+elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name, uintptr_t *addr)
+{
+	struct tables t;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0)
+		return -1;
+	return tables_lookup(&t, name, addr);
+}
+
+int
+elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names)
+{
+	struct tables t;
+	int r, unknown = 0;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0)
+		return -1;
+	for (; *names != NULL; names++) {
+		r = tables_lookup(&t, *names, NULL);
+		if (r == 1)
+			return 1;
+		unknown |= r < 0;
+	}
+	return unknown ? -1 : 0;
 }

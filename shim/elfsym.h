@@ -21,4 +21,12 @@
 int elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *name, uintptr_t *addr);
 
+/*
+ * 1 if the object defines any of names (a NULL-terminated list), 0 if it
+ * defines none, -1 if it cannot tell for one of them (and defines none of
+ * the others).  The tables are found once for all the names.
+ */
+int elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names);
+
 #endif

@@ -235,3 +235,20 @@ Test(elfsym, damaged_images)
 			at < (uintptr_t)im.b + sizeof(im.b)));
 	}
 }
+
+Test(elfsym, defines_any)
+{
+	static const char *const some[] = { "qux", "baz", "bar", NULL };
+	static const char *const none[] = { "qux", "baz", NULL };
+	static const char *const empty[] = { NULL };
+	static struct image im;
+
+	image_build(&im);
+	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, im.ph, 2, some), 1);
+	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, im.ph, 2, none), 0);
+	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, im.ph, 2, empty), 0);
+	/* "bar"'s name cannot be read: unknown unless another is defined */
+	im.ph[0].p_memsz = OFF_STR + 2;
+	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, im.ph, 2, some), -1);
+	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, NULL, 0, none), -1);
+}
