@@ -51,8 +51,7 @@ libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		ls->exe = *info;
 	if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0')
 		return 0;
-	base = strrchr(info->dlpi_name, '/');
-	base = base != NULL ? base + 1 : info->dlpi_name;
+	base = str_base(info->dlpi_name);
 	for (i = 0; other_tls[i] != NULL; i++)
 		if (str_prefix(base, other_tls[i]) && ls->n < 8)
 			snprintf(ls->found[ls->n++], sizeof(ls->found[0]), "%s",

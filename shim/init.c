@@ -84,20 +84,26 @@ shim_debug(const char *fmt, ...)
  * The TLSDIAG_* entries of the environment, collected in one pass at
  * load: getenv() walks the whole environment for each of the eight names
  * config_load() asks for (3,400 instructions in a small environment, more
- * in a large one).  More than ENV_MAX of them: getenv() answers.
+ * in a large one).  The environment is the one glibc passes constructors
+ * (reading environ would cost a relocation at load); when a host's
+ * constructor called a wrapper before ours ran, or there are more than
+ * ENV_MAX entries, getenv() answers.
  */
 #define ENV_MAX 16
+static char **ctor_envp;
 static const char *env_seen[ENV_MAX];
-static int env_n = -1; /* -1: too many, ask getenv() */
+static int env_n = -1; /* -1: ask getenv() */
 
 static void
 env_collect(void)
 {
 	char **e;
 
+	if (ctor_envp == NULL)
+		return;
 	env_n = 0;
-	for (e = environ; e != NULL && *e != NULL; e++) {
-		if ((*e)[0] != 'T' || strncmp(*e, "TLSDIAG_", 8) != 0)
+	for (e = ctor_envp; *e != NULL; e++) {
+		if ((*e)[0] != 'T' || !str_prefix(*e, "TLSDIAG_"))
 			continue;
 		if (env_n == ENV_MAX) {
 			env_n = -1;
@@ -170,7 +176,6 @@ init_once(void)
 	char err[160];
 	struct utsname u;
 	ssize_t n;
-	const char *slash;
 
 	config_defaults(&shim.cfg);
 	shim.secure = getauxval(AT_SECURE) != 0;
@@ -181,9 +186,7 @@ init_once(void)
 		str_cat(shim.host, sizeof(shim.host), u.nodename, STR_END);
 	n = readlink("/proc/self/exe", shim.exe, sizeof(shim.exe) - 1);
 	shim.exe[n > 0 ? n : 0] = '\0';
-	slash = strrchr(shim.exe, '/');
-	str_cat(shim.name, sizeof(shim.name),
-	    slash != NULL ? slash + 1 : shim.exe, STR_END);
+	str_cat(shim.name, sizeof(shim.name), str_base(shim.exe), STR_END);
 	if (shim.secure)
 		shim_debug("secure-execution process: environment ignored");
 	pthread_atfork(NULL, NULL, atfork_child);
@@ -203,12 +206,16 @@ shim_init(void)
 /*
  * Runs when the library loads.  Host libraries may call a wrapper from
  * their own constructors before this one runs; shim_init() covers that.
+ * glibc calls constructors with argc, argv and the environment.
  */
 __attribute__((constructor)) static void
-shim_ctor(void)
+shim_ctor(int argc, char **argv, char **envp)
 {
 	int saved = errno;
 
+	(void)argc;
+	(void)argv;
+	ctor_envp = envp;
 	shim_init();
 	errno = saved;
 }

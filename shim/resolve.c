@@ -264,10 +264,9 @@ system_object(const char *path)
 		"linux-vdso.so.", "linux-gate.so.", "libm.so.", "libdl.so.",
 		"libpthread.so.", "librt.so.", "libresolv.so.", "libgcc_s.so.",
 		"libcrypto.so.", NULL };
-	const char *base = strrchr(path, '/');
+	const char *base = str_base(path);
 	int i;
 
-	base = base != NULL ? base + 1 : path;
 	for (i = 0; stems[i] != NULL; i++)
 		if (str_prefix(base, stems[i]))
 			return 1;
@@ -287,7 +286,7 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		return 0;
 	if (info->dlpi_name != NULL &&
 	    (system_object(info->dlpi_name) ||
-		(sc->skip != NULL && strcmp(info->dlpi_name, sc->skip) == 0)))
+		(sc->skip != NULL && str_eq(info->dlpi_name, sc->skip))))
 		return 0;
 	if (sc->n >= MAX_SCAN || info->dlpi_name == NULL ||
 	    info->dlpi_name[0] == '\0')
