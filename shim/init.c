@@ -85,9 +85,10 @@ shim_debug(const char *fmt, ...)
  * load: getenv() walks the whole environment for each of the eight names
  * config_load() asks for (3,400 instructions in a small environment, more
  * in a large one).  The environment is the one glibc passes constructors
- * (reading environ would cost a relocation at load); when a host's
- * constructor called a wrapper before ours ran, or there are more than
- * ENV_MAX entries, getenv() answers.
+ * (reading environ would cost a relocation at load): a variable another
+ * library's constructor adds with setenv() before ours runs is not seen.
+ * When a host's constructor called a wrapper before ours ran, or there
+ * are more than ENV_MAX entries, getenv() answers.
  */
 #define ENV_MAX 16
 static char **ctor_envp;
