@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "str.h"
+
 const char *const config_pysource_names[3] = { "default", "env", "detected" };
 
 /* One decimal component of at most 3 digits; -1 if none. */
@@ -154,9 +156,9 @@ config_load(struct config *c, const char *(*get)(const char *name), int secure,
 		c->log_why = log_problem(v, sizeof(c->log));
 		if (c->log_why != NULL) {
 			rc = bad(err, errlen, "TLSDIAG_LOG", v);
-			snprintf(c->log_given, sizeof(c->log_given), "%s", v);
+			str_cat(c->log_given, sizeof(c->log_given), v, STR_END);
 		} else
-			snprintf(c->log, sizeof(c->log), "%s", v);
+			str_cat(c->log, sizeof(c->log), v, STR_END);
 	}
 	if ((v = get("TLSDIAG_PYTHON")) != NULL && *v != '\0') {
 		const char *end = NULL;
@@ -166,7 +168,7 @@ config_load(struct config *c, const char *(*get)(const char *name), int secure,
 			rc = bad(err, errlen, "TLSDIAG_PYTHON", v);
 		else {
 			c->pyver = pv;
-			snprintf(c->python, sizeof(c->python), "%s", v);
+			str_cat(c->python, sizeof(c->python), v, STR_END);
 			c->python_source = CONFIG_PY_ENV;
 		}
 	}

@@ -12,6 +12,7 @@
 
 #include "../common/logformat.h"
 #include "backtrace.h"
+#include "elfsym.h"
 #include "record.h"
 #include "shim.h"
 #include "str.h"
@@ -34,6 +35,8 @@ static const char *const other_tls[] = { "libgnutls.so", "libnss3.so",
 struct libscan {
 	char found[8][128];
 	int n;
+	struct dl_phdr_info exe; /* the first object reported */
+	int nseen;
 };
 
 static int
@@ -44,13 +47,13 @@ libscan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	int i;
 
 	(void)size;
+	if (ls->nseen++ == 0)
+		ls->exe = *info;
 	if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0')
 		return 0;
-	base = strrchr(info->dlpi_name, '/');
-	base = base != NULL ? base + 1 : info->dlpi_name;
+	base = str_base(info->dlpi_name);
 	for (i = 0; other_tls[i] != NULL; i++)
-		if (strncmp(base, other_tls[i], strlen(other_tls[i])) == 0 &&
-		    ls->n < 8)
+		if (str_prefix(base, other_tls[i]) && ls->n < 8)
 			snprintf(ls->found[ls->n++], sizeof(ls->found[0]), "%s",
 			    base);
 	return 0;
@@ -83,16 +86,23 @@ main_cb(struct dl_phdr_info *info, size_t size, void *arg)
 /*
  * 1 if the executable itself defines OpenSSL's API (a static OpenSSL, as
  * in the official node binary): its own calls never reach a preload.
+ * Read in its own symbol table (elfsym, exe as dl_iterate_phdr gave it);
+ * the loader is asked only when that table cannot be read.
  */
 static int
-static_openssl(void)
+static_openssl(const struct dl_phdr_info *exe)
 {
 	static const char *const marks[] = { "SSL_new", "OPENSSL_init_ssl",
 		"SSL_CTX_new", NULL };
-	void *h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
+	void *h;
 	struct span sp = { 0, 0 };
-	int i;
+	int i, r;
 
+	r = elfsym_defines_any(exe->dlpi_addr, exe->dlpi_phdr, exe->dlpi_phnum,
+	    marks);
+	if (r >= 0)
+		return r;
+	h = dlopen(NULL, RTLD_LAZY | RTLD_NOLOAD);
 	if (h == NULL)
 		return 0;
 	for (i = 0; marks[i] != NULL && !sp.in_main; i++) {
@@ -181,20 +191,22 @@ coverage_exit(void)
 	record_flush_suppressed();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
-	st = static_openssl();
+	st = static_openssl(&ls.exe);
 	/* a RAND failure or warning was recorded: its process is accounted */
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);
 	seen = tls || (rand & COVERAGE_RAND_FAILED) != 0;
+	global[0] = '\0';
 	if (!seen)
-		nloaded = resolve_loaded_libssl(loaded, 8);
+		nloaded =
+		    resolve_loaded_libssl(loaded, 8, global, sizeof(global));
 	if (!seen && !st && ls.n == 0 && nloaded == 0)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
 	internal_only = tls && !atomic_load(&shim.external_callers);
 	/* a libssl linked in but never called: the program made no TLS call */
 	if (!seen && !st)
-		unused = resolve_global_libssl(global, sizeof(global));
+		unused = global[0] != '\0';
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
 	if (internal_only)

@@ -80,10 +80,57 @@ shim_debug(const char *fmt, ...)
 	errno = saved;
 }
 
+/*
+ * The TLSDIAG_* entries of the environment, collected in one pass at
+ * load: getenv() walks the whole environment for each of the eight names
+ * config_load() asks for (3,400 instructions in a small environment, more
+ * in a large one).  The environment is the one glibc passes constructors
+ * (reading environ would cost a relocation at load): a variable another
+ * library's constructor adds with setenv() before ours runs is not seen.
+ * When a host's constructor called a wrapper before ours ran, or there
+ * are more than ENV_MAX entries, getenv() answers.
+ */
+#define ENV_MAX 16
+static char **ctor_envp;
+static const char *env_seen[ENV_MAX];
+static int env_n = -1; /* -1: ask getenv() */
+
+static void
+env_collect(void)
+{
+	char **e;
+
+	if (ctor_envp == NULL)
+		return;
+	env_n = 0;
+	for (e = ctor_envp; *e != NULL; e++) {
+		if ((*e)[0] != 'T' || !str_prefix(*e, "TLSDIAG_"))
+			continue;
+		if (env_n == ENV_MAX) {
+			env_n = -1;
+			return;
+		}
+		env_seen[env_n++] = *e;
+	}
+}
+
+/* getenv(name) for a TLSDIAG_* name: the first entry wins, as there. */
 static const char *
 env(const char *name)
 {
-	return getenv(name);
+	const char *p, *q;
+	int i;
+
+	if (env_n < 0)
+		return getenv(name);
+	for (i = 0; i < env_n; i++) {
+		for (p = env_seen[i], q = name; *q != '\0' && *p == *q;
+		     p++, q++)
+			;
+		if (*q == '\0' && *p == '=')
+			return p + 1;
+	}
+	return NULL;
 }
 
 /*
@@ -130,19 +177,17 @@ init_once(void)
 	char err[160];
 	struct utsname u;
 	ssize_t n;
-	const char *slash;
 
 	config_defaults(&shim.cfg);
 	shim.secure = getauxval(AT_SECURE) != 0;
+	env_collect();
 	if (config_load(&shim.cfg, env, shim.secure, err, sizeof(err)) < 0)
 		shim_debug("%s", err);
 	if (uname(&u) == 0)
 		str_cat(shim.host, sizeof(shim.host), u.nodename, STR_END);
 	n = readlink("/proc/self/exe", shim.exe, sizeof(shim.exe) - 1);
 	shim.exe[n > 0 ? n : 0] = '\0';
-	slash = strrchr(shim.exe, '/');
-	str_cat(shim.name, sizeof(shim.name),
-	    slash != NULL ? slash + 1 : shim.exe, STR_END);
+	str_cat(shim.name, sizeof(shim.name), str_base(shim.exe), STR_END);
 	if (shim.secure)
 		shim_debug("secure-execution process: environment ignored");
 	pthread_atfork(NULL, NULL, atfork_child);
@@ -162,12 +207,16 @@ shim_init(void)
 /*
  * Runs when the library loads.  Host libraries may call a wrapper from
  * their own constructors before this one runs; shim_init() covers that.
+ * glibc calls constructors with argc, argv and the environment.
  */
 __attribute__((constructor)) static void
-shim_ctor(void)
+shim_ctor(int argc, char **argv, char **envp)
 {
 	int saved = errno;
 
+	(void)argc;
+	(void)argv;
+	ctor_envp = envp;
 	shim_init();
 	errno = saved;
 }

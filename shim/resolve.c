@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "elfsym.h"
 #include "str.h"
 
 #define MAX_COPIES 8
@@ -232,6 +233,7 @@ copy_for(const char *path, uintptr_t base)
 
 struct scan {
 	char names[MAX_SCAN][256];
+	uintptr_t at[MAX_SCAN]; /* the marker, from elfsym; 0: ask dlsym */
 	int n;
 	uintptr_t self;	  /* our own load bias */
 	const char *skip; /* an object not to look at, or NULL */
@@ -262,12 +264,11 @@ system_object(const char *path)
 		"linux-vdso.so.", "linux-gate.so.", "libm.so.", "libdl.so.",
 		"libpthread.so.", "librt.so.", "libresolv.so.", "libgcc_s.so.",
 		"libcrypto.so.", NULL };
-	const char *base = strrchr(path, '/');
+	const char *base = str_base(path);
 	int i;
 
-	base = base != NULL ? base + 1 : path;
 	for (i = 0; stems[i] != NULL; i++)
-		if (strncmp(base, stems[i], strlen(stems[i])) == 0)
+		if (str_prefix(base, stems[i]))
 			return 1;
 	return 0;
 }
@@ -276,6 +277,8 @@ static int
 scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct scan *sc = arg;
+	uintptr_t at = 0;
+	int r;
 
 	(void)size;
 	/* never ourselves: we define no libssl, and need no dlopen */
@@ -283,12 +286,19 @@ scan_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		return 0;
 	if (info->dlpi_name != NULL &&
 	    (system_object(info->dlpi_name) ||
-		(sc->skip != NULL && strcmp(info->dlpi_name, sc->skip) == 0)))
+		(sc->skip != NULL && str_eq(info->dlpi_name, sc->skip))))
 		return 0;
-	if (sc->n < MAX_SCAN && info->dlpi_name != NULL &&
-	    info->dlpi_name[0] != '\0')
-		str_cat(sc->names[sc->n++], sizeof(sc->names[0]),
-		    info->dlpi_name, STR_END);
+	if (sc->n >= MAX_SCAN || info->dlpi_name == NULL ||
+	    info->dlpi_name[0] == '\0')
+		return 0;
+	/* the object's own symbol table says: no dlopen, no dlsym */
+	r = elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
+	    marker, &at);
+	if (r == 0)
+		return 0;
+	sc->at[sc->n] = r == 1 ? at : 0;
+	str_cat(sc->names[sc->n++], sizeof(sc->names[0]), info->dlpi_name,
+	    STR_END);
 	return 0;
 }
 
@@ -297,8 +307,10 @@ static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 /*
  * The loaded objects other than us that define libssl's API themselves,
  * in load order: the address of the marker in each, up to max, leaving
- * out the object named skip (if not NULL).  Names are collected inside
- * the dl_iterate_phdr callback; dlopen and dlsym run after it returns.
+ * out the object named skip (if not NULL).  Each object's own symbol
+ * table is read in the dl_iterate_phdr callback (elfsym); only one whose
+ * table cannot be read is looked at with dlopen and dlsym, after it
+ * returns.
  * Returns how many.
  */
 static int
@@ -315,6 +327,10 @@ scan_libssl(void **out, int max, const char *skip)
 	sc.skip = skip;
 	dl_iterate_phdr(scan_cb, &sc);
 	for (i = 0; i < sc.n && n < max; i++) {
+		if (sc.at[i] != 0) {
+			out[n++] = (void *)sc.at[i];
+			continue;
+		}
 		h = dlopen(sc.names[i], RTLD_NOLOAD | RTLD_LAZY);
 		if (h == NULL)
 			continue;
@@ -490,44 +506,29 @@ resolve_atfork_child(void)
  * at exit, when no call reached us, they tell that libssl was there all
  * the same (RTLD_DEEPBIND, calls through dlsym pointers).  A libssl in
  * the global scope is left out: had the program used it, its calls would
- * have reached the wrappers (nginx's master links libssl, never uses it).
- * Names are collected in the dl_iterate_phdr callback, looked up after.
+ * have reached the wrappers (nginx's master links libssl, never uses it);
+ * its path goes to global (cap bytes; "" if there is none), so that one
+ * dlsym serves both questions.
  */
 int
-resolve_loaded_libssl(char (*out)[256], int max)
+resolve_loaded_libssl(char (*out)[256], int max, char *global, size_t cap)
 {
-	void *found[8], *global;
+	void *found[8], *p;
 	Dl_info d, g;
 	int i, k, n = 0;
 
-	global = sym(RTLD_DEFAULT, marker);
-	if (global == NULL || object_at(global, &g) == 0) {
+	p = sym(RTLD_DEFAULT, marker);
+	if (p == NULL || object_at(p, &g) == 0) {
 		g.dli_fbase = NULL;
 		g.dli_fname = NULL;
 	}
-	/* the global one is left out anyway: no dlopen for it */
+	str_cat(global, cap, g.dli_fname != NULL ? g.dli_fname : "", STR_END);
+	/* the global one is left out anyway: no lookup for it */
 	k = scan_libssl(found, max < 8 ? max : 8, g.dli_fname);
 	for (i = 0; i < k; i++)
 		if (object_at(found[i], &d) != 0 && d.dli_fbase != g.dli_fbase)
 			str_cat(out[n++], sizeof(out[0]), d.dli_fname, STR_END);
 	return n;
-}
-
-/*
- * The libssl in the global scope, if any: at exit, a program that links
- * libssl but made no TLS call.  Returns 1 and its path in out.  (When the
- * executable itself defines libssl's API, the caller knows: static.)
- */
-int
-resolve_global_libssl(char *out, size_t cap)
-{
-	void *p = sym(RTLD_DEFAULT, marker);
-	Dl_info d;
-
-	if (p == NULL || object_at(p, &d) == 0 || d.dli_fname == NULL)
-		return 0;
-	str_cat(out, cap, d.dli_fname, STR_END);
-	return 1;
 }
 
 int

@@ -236,11 +236,12 @@ int resolve_copies(struct ossl **out, int max);
 /* In a forked child: reset the locks another thread may have held. */
 void resolve_atfork_child(void);
 
-/* The path of the libssl in the global scope; 0 if there is none. */
-int resolve_global_libssl(char *out, size_t cap);
-
-/* Paths of loaded libssl copies outside the global scope; how many. */
-int resolve_loaded_libssl(char (*out)[256], int max);
+/*
+ * Paths of loaded libssl copies outside the global scope; how many.  The
+ * path of the libssl in the global scope goes to global (cap bytes), ""
+ * if there is none.
+ */
+int resolve_loaded_libssl(char (*out)[256], int max, char *global, size_t cap);
 
 /* 1 if copy o has entry point c (it was bound). */
 int resolve_bound(const struct ossl *o, enum call c);

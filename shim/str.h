@@ -19,6 +19,45 @@ extern const char str_end[];
  */
 size_t str_cat(char *out, size_t cap, ...);
 
+/*
+ * 1 if s starts with prefix.  A loop in line: strncmp() with strlen() cost
+ * the exit scan about 30 instructions and two calls per name tried.
+ */
+static inline int
+str_prefix(const char *s, const char *prefix)
+{
+	for (; *prefix != '\0'; s++, prefix++)
+		if (*s != *prefix)
+			return 0;
+	return 1;
+}
+
+/* 1 if a and b are the same string (strcmp() == 0), in line as above. */
+static inline int
+str_eq(const char *a, const char *b)
+{
+	for (; *a == *b; a++, b++)
+		if (*a == '\0')
+			return 1;
+	return 0;
+}
+
+/*
+ * The last component of path: what follows its last '/', or path.  In
+ * line as above: start-up and exit use no libc string function, each of
+ * which costs its first caller about 800 instructions of lazy binding.
+ */
+static inline const char *
+str_base(const char *path)
+{
+	const char *base = path;
+
+	for (; *path != '\0'; path++)
+		if (*path == '/')
+			base = path + 1;
+	return base;
+}
+
 /* v in decimal into buf (at least 21 bytes); returns buf. */
 char *str_dec(char *buf, long long v);
 

@@ -50,3 +50,25 @@ Test(str, dec_matches_printf)
 		cr_expect_str_eq(str_dec(got, v[i]), want);
 	}
 }
+
+Test(str, prefix)
+{
+	cr_expect(str_prefix("libssl.so.3", "libssl.so"));
+	cr_expect(str_prefix("libssl.so.3", ""));
+	cr_expect(str_prefix("libc.so.", "libc.so."));
+	cr_expect(!str_prefix("libc.so", "libc.so."));
+	cr_expect(!str_prefix("libcrypto.so.3", "libc.so."));
+	cr_expect(!str_prefix("", "l"));
+}
+
+Test(str, eq_and_base)
+{
+	cr_expect(str_eq("", ""));
+	cr_expect(str_eq("libssl.so.3", "libssl.so.3"));
+	cr_expect(!str_eq("libssl.so.3", "libssl.so"));
+	cr_expect(!str_eq("libssl.so", "libssl.so.3"));
+	cr_expect_str_eq(str_base("/usr/lib/libssl.so.3"), "libssl.so.3");
+	cr_expect_str_eq(str_base("libssl.so.3"), "libssl.so.3");
+	cr_expect_str_eq(str_base("/usr/lib/"), "");
+	cr_expect_str_eq(str_base(""), "");
+}

@@ -1,0 +1,250 @@
+/*
+ * elfsym.c: a symbol lookup in a loaded object's GNU hash table, read in
+ * memory, for the exit scan: a dlopen(RTLD_NOLOAD) and a dlsym per loaded
+ * object cost about 1,000 instructions each, this about 100, and it never
+ * takes the loader's lock.  The layout is the one ld.so reads (the GNU
+ * hash section as described by Ulrich Drepper, "How To Write Shared
+ * Libraries", 1.5.3, and glibc's elf/dl-lookup.c).
+ */
+#include "elfsym.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* A bound on every walk: no real table comes near it. */
+#define ELFSYM_MAX_DYN 4096
+#define ELFSYM_MAX_CHAIN 65536
+
+struct image {
+	uintptr_t bias;
+	const ElfW(Phdr) * phdr;
+	size_t phnum;
+};
+
+/*
+ * The end of the PT_LOAD segment holding p; 0 if none does.  Each table
+ * is checked against it once, not each entry read.
+ */
+static uintptr_t
+seg_end(const struct image *im, uintptr_t p)
+{
+	size_t i;
+
+	for (i = 0; i < im->phnum; i++) {
+		const ElfW(Phdr) *ph = &im->phdr[i];
+		uintptr_t a = im->bias + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && p >= a && p - a < ph->p_memsz)
+			return a + ph->p_memsz;
+	}
+	return 0;
+}
+
+/* 1 if [p, p + len) lies inside one PT_LOAD segment of the object. */
+static int
+mapped(const struct image *im, uintptr_t p, size_t len)
+{
+	uintptr_t end = seg_end(im, p);
+
+	return end != 0 && len <= end - p;
+}
+
+/*
+ * A d_ptr of the dynamic section: glibc relocates them in place when it
+ * loads an object, but not in every case (the vDSO, some architectures):
+ * a value below the bias is still an offset.
+ */
+static uintptr_t
+dyn_addr(const struct image *im, ElfW(Addr) v)
+{
+	return v < im->bias ? im->bias + v : v;
+}
+
+static uint32_t
+gnu_hash(const char *s)
+{
+	uint32_t h = 5381;
+
+	for (; *s != '\0'; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+/*
+ * 1 if the string at strtab + off (inside strsz bytes) is name, 0 if not,
+ * -1 if it lies outside the table or the object.
+ */
+static int
+name_is(const struct image *im, uintptr_t strtab, size_t strsz, size_t off,
+    const char *name, size_t len)
+{
+	if (off >= strsz)
+		return -1;
+	/* shorter than name: cannot be it */
+	if (strsz - off < len + 1)
+		return 0;
+	if (!mapped(im, strtab + off, len + 1))
+		return -1;
+	return memcmp((const char *)(strtab + off), name, len + 1) == 0;
+}
+
+/* An object's dynamic tables, found once for several names. */
+struct tables {
+	struct image im;
+	uintptr_t symtab, strtab, bloom;
+	size_t strsz, nbuckets, symoffset, nbloom, shift;
+	const uint32_t *buckets, *chain;
+};
+
+/* Fill t from the object's PT_DYNAMIC; 0, or -1 if it cannot be read. */
+static int
+tables_find(struct tables *t, uintptr_t bias, const ElfW(Phdr) * phdr,
+    size_t phnum)
+{
+	const ElfW(Dyn) *dyn = NULL;
+	const uint32_t *h;
+	uintptr_t hash_p = 0;
+	size_t i, ndyn = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->im.bias = bias;
+	t->im.phdr = phdr;
+	t->im.phnum = phnum;
+	if (phdr == NULL)
+		return -1;
+	for (i = 0; i < phnum; i++)
+		if (phdr[i].p_type == PT_DYNAMIC) {
+			dyn = (const ElfW(Dyn) *)(bias + phdr[i].p_vaddr);
+			ndyn = phdr[i].p_memsz / sizeof(*dyn);
+		}
+	if (dyn == NULL)
+		return -1;
+	if (ndyn > ELFSYM_MAX_DYN)
+		ndyn = ELFSYM_MAX_DYN;
+	if (!mapped(&t->im, (uintptr_t)dyn, ndyn * sizeof(*dyn)))
+		return -1;
+	for (i = 0; i < ndyn; i++) {
+		if (dyn[i].d_tag == DT_NULL)
+			break;
+		switch (dyn[i].d_tag) {
+		case DT_GNU_HASH:
+			hash_p = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			break;
+		case DT_SYMTAB:
+			t->symtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			break;
+		case DT_STRTAB:
+			t->strtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			break;
+		case DT_STRSZ:
+			t->strsz = dyn[i].d_un.d_val;
+			break;
+		}
+	}
+	if (i == ndyn || hash_p == 0 || t->symtab == 0 || t->strtab == 0 ||
+	    hash_p % sizeof(ElfW(Addr)) != 0 ||
+	    t->symtab % sizeof(ElfW(Addr)) != 0)
+		return -1;
+	if (!mapped(&t->im, hash_p, 4 * sizeof(uint32_t)))
+		return -1;
+	h = (const uint32_t *)hash_p;
+	t->nbuckets = h[0];
+	t->symoffset = h[1];
+	t->nbloom = h[2];
+	t->shift = h[3];
+	t->bloom = hash_p + 4 * sizeof(uint32_t);
+	/* counts are 32 bits: these products cannot overflow a size_t */
+	if (t->nbuckets == 0 || t->nbloom == 0 ||
+	    !mapped(&t->im, t->bloom, t->nbloom * sizeof(ElfW(Addr))) ||
+	    !mapped(&t->im, t->bloom + t->nbloom * sizeof(ElfW(Addr)),
+		t->nbuckets * sizeof(uint32_t)))
+		return -1;
+	t->buckets =
+	    (const uint32_t *)(t->bloom + t->nbloom * sizeof(ElfW(Addr)));
+	t->chain = t->buckets + t->nbuckets;
+	return 0;
+}
+
+/* name in t: as elfsym_lookup() answers. */
+static int
+tables_lookup(const struct tables *t, const char *name, uintptr_t *addr)
+{
+	const struct image *im = &t->im;
+	const ElfW(Sym) * sym;
+	uintptr_t chain_end, sym_end;
+	size_t i, len = strlen(name);
+	uint32_t hv, ix, c;
+	int r;
+	ElfW(Addr) word, mask;
+	const unsigned bits = sizeof(ElfW(Addr)) * 8;
+
+	hv = gnu_hash(name);
+	word = ((const ElfW(Addr) *)t->bloom)[(hv / bits) % t->nbloom];
+	mask = ((ElfW(Addr))1 << (hv % bits)) |
+	    ((ElfW(Addr))1 << ((hv >> (t->shift % 32)) % bits));
+	if ((word & mask) != mask)
+		return 0;
+	ix = t->buckets[hv % t->nbuckets];
+	if (ix == 0)
+		return 0;
+	if (ix < t->symoffset)
+		return -1;
+	/* the chain and the symbols run to the ends of their segments */
+	chain_end = seg_end(im, (uintptr_t)&t->chain[ix - t->symoffset]);
+	sym_end = seg_end(im, t->symtab + (uintptr_t)ix * sizeof(ElfW(Sym)));
+	for (i = 0; i < ELFSYM_MAX_CHAIN; i++, ix++) {
+		if (chain_end < (uintptr_t)&t->chain[ix - t->symoffset + 1] ||
+		    sym_end <
+			t->symtab + ((uintptr_t)ix + 1) * sizeof(ElfW(Sym)))
+			return -1;
+		c = t->chain[ix - t->symoffset];
+		sym = (const ElfW(Sym) *)(t->symtab +
+		    (uintptr_t)ix * sizeof(ElfW(Sym)));
+		if ((c | 1) == (hv | 1) &&
+		    (r = name_is(im, t->strtab, t->strsz, sym->st_name, name,
+			 len)) != 0) {
+			if (r < 0)
+				return -1;
+			if (sym->st_shndx == SHN_UNDEF || sym->st_value == 0)
+				return 0;
+			/* a function of the object lies in the object */
+			if (!mapped(im, im->bias + sym->st_value, 1))
+				return -1;
+			if (addr != NULL)
+				*addr = im->bias + sym->st_value;
+			return 1;
+		}
+		if (c & 1)
+			return 0;
+	}
+	return -1;
+}
+
+int
+elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name, uintptr_t *addr)
+{
+	struct tables t;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0)
+		return -1;
+	return tables_lookup(&t, name, addr);
+}
+
+int
+elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names)
+{
+	struct tables t;
+	int r, unknown = 0;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0)
+		return -1;
+	for (; *names != NULL; names++) {
+		r = tables_lookup(&t, *names, NULL);
+		if (r == 1)
+			return 1;
+		unknown |= r < 0;
+	}
+	return unknown ? -1 : 0;
+}

@@ -1,0 +1,32 @@
+/* elfsym.h: does a loaded object define a symbol?  Read from memory. */
+#ifndef TLSDIAG_ELFSYM_H
+#define TLSDIAG_ELFSYM_H
+
+#include <link.h>
+#include <stdint.h>
+
+/*
+ * Look name up in the dynamic symbol table of the object loaded at bias
+ * with program headers phdr[0..phnum), as dl_iterate_phdr reports it,
+ * through its DT_GNU_HASH table, without dlopen or dlsym (the exit scan
+ * runs this over every loaded object).  Every address read is first
+ * checked to lie inside one of the object's PT_LOAD segments and every
+ * walk is bounded, so a damaged table gives -1, never a fault.
+ *
+ * Returns 1 and the symbol's address in *addr (if addr is not NULL) when
+ * the object itself defines name, 0 when it does not, -1 when it cannot
+ * tell (no PT_DYNAMIC, no DT_GNU_HASH, a table out of bounds): the
+ * caller then asks the loader.  Async-signal-safe; takes no lock.
+ */
+int elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name, uintptr_t *addr);
+
+/*
+ * 1 if the object defines any of names (a NULL-terminated list), 0 if it
+ * defines none, -1 if it cannot tell for one of them (and defines none of
+ * the others).  The tables are found once for all the names.
+ */
+int elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names);
+
+#endif
