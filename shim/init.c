@@ -84,14 +84,15 @@ shim_debug(const char *fmt, ...)
  * The TLSDIAG_* entries of the environment, collected in one pass at
  * load: getenv() walks the whole environment for each of the eight names
  * config_load() asks for (3,400 instructions in a small environment, more
- * in a large one).  The environment is the one glibc passes constructors
- * (reading environ would cost a relocation at load): a variable another
- * library's constructor adds with setenv() before ours runs is not seen.
- * When a host's constructor called a wrapper before ours ran, or there
- * are more than ENV_MAX entries, getenv() answers.
+ * in a large one).  It reads environ, not the array glibc passes
+ * constructors: a variable another library's constructor set with
+ * setenv() before ours ran is seen, as getenv() would see it (environ
+ * costs one relocation at load, about 800 instructions).  When a host's
+ * constructor called a wrapper before ours ran, or there are more than
+ * ENV_MAX entries, getenv() answers.
  */
 #define ENV_MAX 16
-static char **ctor_envp;
+static int in_ctor;
 static const char *env_seen[ENV_MAX];
 static int env_n = -1; /* -1: ask getenv() */
 
@@ -100,10 +101,10 @@ env_collect(void)
 {
 	char **e;
 
-	if (ctor_envp == NULL)
+	if (!in_ctor || environ == NULL)
 		return;
 	env_n = 0;
-	for (e = ctor_envp; *e != NULL; e++) {
+	for (e = environ; *e != NULL; e++) {
 		if ((*e)[0] != 'T' || !str_prefix(*e, "TLSDIAG_"))
 			continue;
 		if (env_n == ENV_MAX) {
@@ -207,16 +208,14 @@ shim_init(void)
 /*
  * Runs when the library loads.  Host libraries may call a wrapper from
  * their own constructors before this one runs; shim_init() covers that.
- * glibc calls constructors with argc, argv and the environment.
  */
 __attribute__((constructor)) static void
-shim_ctor(int argc, char **argv, char **envp)
+shim_ctor(void)
 {
 	int saved = errno;
 
-	(void)argc;
-	(void)argv;
-	ctor_envp = envp;
+	in_ctor = 1;
 	shim_init();
+	in_ctor = 0;
 	errno = saved;
 }
