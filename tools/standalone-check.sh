@@ -3,7 +3,8 @@
 # the checkout.  Two checks (.ci/run calls this):
 #
 #  1. A lint over the tracked sources, Makefile and scripts for paths that
-#     leave the tree: "../shared", "/work/", "$(abspath ..".  It sees what
+#     leave the tree: the workspace's shared folder beside the checkout
+#     (as a relative or absolute path) and "$(abspath ..".  It sees what
 #     only a rarely run test would read.
 #  2. The tracked files alone are copied into a fresh temporary directory
 #     with nothing beside them, and the build and the unit suite run there
@@ -21,7 +22,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-bad=$(git grep -nE '\.\./shared|/work/shared|\$\(abspath \.\.' -- \
+bad=$(git grep -nE '\.\./share[d]|/work/share[d]|\$\(abspath \.\.' -- \
     Makefile '*.c' '*.h' '*.sh' '*.py' '*.js' '*.rb' '.ci/*' \
     ':!tools/standalone-check.sh' || true)
 if [ -n "$bad" ]; then
