@@ -56,7 +56,8 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
     shim/record.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
-    shim/pydetect.c shim/wrap_rand.c shim/elfsym.c
+    shim/pydetect.c shim/wrap_rand.c shim/elfsym.c shim/attach.c \
+    shim/gotpatch.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
     $(B)/pic/gen/errnames.o
@@ -98,11 +99,12 @@ $(B)/gen/errnames.c: tools/gen-errnames.sh $(wildcard $(OPENSSL_INCDIR)/*err.h)
 ANALYZER_SRCS = $(wildcard analyzer/*.c)
 ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o) \
     $(COMMON_SRCS:%.c=$(B)/obj/%.o)
-ANALYZER_PKGS = libcjson zlib libdw
+ANALYZER_PKGS = libcjson zlib libdw libelf
 # The Debian package that ships each one's .pc file (tools/deps.sh).
 DEB_libcjson = libcjson-dev
 DEB_zlib = zlib1g-dev
 DEB_libdw = libdw-dev
+DEB_libelf = libelf-dev
 # Stop with the missing package's name instead of compile errors later.
 # Checked once per make run, and only when something needs the packages
 # (so not for clean or deps): up front for the goals below, else when a

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_attach.h"
 #include "cmd_report.h"
 #include "cmd_run.h"
 #include "exitcode.h"
@@ -16,6 +17,9 @@
 static const char main_usage[] =
     "usage: tlsdiag report [OPTIONS] [FILE | -] ...\n"
     "       tlsdiag run [-q] [-o FILE] [--] COMMAND [ARG ...]\n"
+    "       tlsdiag attach [-o LOG] [OPTIONS] PID ... | --all NAME\n"
+    "       tlsdiag detach PID ... | --all NAME\n"
+    "       tlsdiag status [PID ...]\n"
     "       tlsdiag --help | --version\n";
 
 /* Room for the command name quoted on standard error. */
@@ -28,6 +32,9 @@ static const struct {
 } commands[] = {
 	{ "report", cmd_report },
 	{ "run", cmd_run },
+	{ "attach", cmd_attach },
+	{ "detach", cmd_detach },
+	{ "status", cmd_status },
 };
 
 int

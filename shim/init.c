@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "backtrace.h"
 #include "coverage.h"
 #include "record.h"
@@ -182,7 +183,8 @@ init_once(void)
 	config_defaults(&shim.cfg);
 	shim.secure = getauxval(AT_SECURE) != 0;
 	env_collect();
-	if (config_load(&shim.cfg, env, shim.secure, err, sizeof(err)) < 0)
+	if (config_load(&shim.cfg, attach_get != NULL ? attach_get : env,
+		attach_get == NULL && shim.secure, err, sizeof(err)) < 0)
 		shim_debug("%s", err);
 	if (uname(&u) == 0)
 		str_cat(shim.host, sizeof(shim.host), u.nodename, STR_END);
@@ -194,6 +196,7 @@ init_once(void)
 	pthread_atfork(NULL, NULL, atfork_child);
 	atexit(shim_at_exit);
 	shim.ready = shim.cfg.enabled;
+	attach_publish();
 }
 
 void
@@ -201,6 +204,9 @@ shim_init(void)
 {
 	int saved = errno;
 
+	/* dlopen()ed by "tlsdiag attach": only its init call sets us up */
+	if (attach_get == NULL && attach_loaded_late())
+		return;
 	pthread_once(&once, init_once);
 	errno = saved;
 }
@@ -214,6 +220,10 @@ shim_ctor(void)
 {
 	int saved = errno;
 
+	if (attach_loaded_late()) {
+		errno = saved;
+		return;
+	}
 	in_ctor = 1;
 	shim_init();
 	in_ctor = 0;

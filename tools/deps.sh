@@ -4,7 +4,7 @@
 # Usage: tools/deps.sh [build|test|bench|all]   (default all)
 set -eu
 
-build="libssl-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc"
+build="libssl-dev libcjson-dev libdw-dev libelf-dev zlib1g-dev pkg-config make gcc"
 test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf"
 bench="valgrind ltrace"
 
