@@ -170,10 +170,12 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 # and sslclient is built a second time with -z now as znow_sslclient.
 PROG_NOLINK = $(wildcard tests/progs/nolink_*.c)
 PROG_LIBS = $(wildcard tests/progs/lib*.c)
-PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS), \
+PROG_STATIC = $(wildcard tests/progs/static_*.c)
+PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS) $(PROG_STATIC), \
     $(wildcard tests/progs/*.c))
 PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
+    $(PROG_STATIC:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
@@ -183,6 +185,11 @@ $(B)/progs/%: tests/progs/%.c
 $(B)/progs/nolink_%: tests/progs/nolink_%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -ldl
+
+# static_*.c: statically linked, without the sanitizers (t701).
+$(B)/progs/static_%: tests/progs/static_%.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) -std=c11 -O2 $(WARN) -static -o $@ $<
 
 $(B)/progs/lib%.so: tests/progs/lib%.c
 	@mkdir -p $(@D)
