@@ -39,8 +39,10 @@ http {
 END
 # nginx renamed, so that --all finds this one and no other
 cp "$(command -v nginx)" "$d/tlsdiag-t703-nginx"
+# under make asan the sanitized library needs its runtime loaded first:
+# RUN_ENV preloads it (the workers, forked, inherit it)
 # shellcheck disable=SC2016
-start_server ngx sh -c 'echo PORT "$0"; exec "$@"' "$port" \
+start_server ngx sh -c 'echo PORT "$0"; exec "$@"' "$port" env $RUN_ENV \
     "$d/tlsdiag-t703-nginx" -p "$d" -c "$d/nginx.conf" -g 'daemon off;'
 i=0
 until [ "$(pgrep -c -f "^nginx: worker process" -P "$ngx_pid" || :)" = 2 ]; do
