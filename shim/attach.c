@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "coverage.h"
 #include "gotpatch.h"
+#include "jsonw.h"
 #include "str.h"
 
 SHIM_EXPORT struct attachstate tlsdiag_state = {
@@ -27,6 +28,7 @@ SHIM_EXPORT struct attachstate tlsdiag_state = {
 const char *(*attach_get)(const char *name);
 
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+static int detaching;
 
 #define ARGS_MAX 8192
 #define IPS_MAX 512
@@ -185,9 +187,12 @@ tlsdiag_attach_fini(const char *a)
 	if (tlsdiag_state.mode != ATTACHSTATE_ATTACHED) {
 		rc = ATTACHSTATE_ERR_NOTATTACHED;
 	} else {
+		tlsdiag_state.slots = gotpatch_count();
 		rc = gotpatch_restore();
+		detaching = 1;
 		if (shim.ready)
 			coverage_exit();
+		detaching = 0;
 		shim.ready = 0;
 		tlsdiag_state.mode = ATTACHSTATE_DETACHED;
 		tlsdiag_state.slots = gotpatch_count();
@@ -195,4 +200,37 @@ tlsdiag_attach_fini(const char *a)
 	pthread_mutex_unlock(&attach_lock);
 	errno = saved;
 	return rc;
+}
+
+const char *
+attach_exit_verb(void)
+{
+	return detaching ? "detaching" : "exiting";
+}
+
+/* What GOT patching cannot reach, in the order docs/log-format.md says. */
+static const char *const unreachable[] = {
+	"dlsym",	  /* calls through pointers from dlsym() */
+	"static_openssl", /* OpenSSL linked into an object: no GOT slot */
+	"rpath_dlopen",	  /* objects dlopen()ed by one with RPATH/RUNPATH */
+	"exec",		  /* a program the process exec()s */
+	NULL,
+};
+
+void
+attach_coverage(struct jsonw *w)
+{
+	int i;
+
+	if (tlsdiag_state.mode != ATTACHSTATE_ATTACHED)
+		return;
+	jsonw_obj(w, "attach");
+	jsonw_uint(w, "slots",
+	    detaching ? tlsdiag_state.slots : gotpatch_count());
+	jsonw_uint(w, "foreign_slots", gotpatch_foreign());
+	jsonw_arr(w, "unreachable");
+	for (i = 0; unreachable[i] != NULL; i++)
+		jsonw_str(w, NULL, unreachable[i]);
+	jsonw_end(w);
+	jsonw_end(w);
 }

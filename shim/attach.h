@@ -36,4 +36,16 @@ void attach_publish(void);
  */
 size_t attach_thread_ips(uintptr_t *out, size_t max);
 
+struct jsonw;
+
+/* "exiting", or "detaching" while "tlsdiag detach" writes the record. */
+const char *attach_exit_verb(void);
+
+/*
+ * In the exit record's coverage, when attached: the "attach" member
+ * (slots patched, slots left to another interposer, what GOT patching
+ * cannot reach).  Writes nothing under LD_PRELOAD.
+ */
+void attach_coverage(struct jsonw *w);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/logformat.h"
+#include "attach.h"
 #include "backtrace.h"
 #include "elfsym.h"
 #include "record.h"
@@ -217,10 +218,10 @@ coverage_exit(void)
 		    shim.name);
 	else if (seen)
 		snprintf(msg, sizeof(msg),
-		    "%s exiting: %lu TLS failures "
+		    "%s %s: %lu TLS failures "
 		    "recorded, %lu dropped, %lu suppressed",
-		    shim.name, total, atomic_load(&shim.dropped),
-		    atomic_load(&shim.suppressed));
+		    shim.name, attach_exit_verb(), total,
+		    atomic_load(&shim.dropped), atomic_load(&shim.suppressed));
 	else if (nloaded > 0)
 		snprintf(msg, sizeof(msg),
 		    "%s loaded libssl privately but no "
@@ -291,6 +292,7 @@ coverage_exit(void)
 	for (i = 0; i < ls.n; i++)
 		jsonw_str(&w, NULL, ls.found[i]);
 	jsonw_end(&w);
+	attach_coverage(&w);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	record_write(&w);

@@ -4,7 +4,8 @@
 # are those the preload writes for the same failure (every field but the
 # times, the pid and the client's port); the client's own output does not
 # change; a second attach wraps nothing twice; after "detach" no record is added while it
-# keeps running, the exit record is written, and the GOT slots of _ssl
+# keeps running, the exit record is written (with what attaching cannot
+# reach), and the GOT slots of _ssl
 # hold their old values again (read from /proc/PID/mem).  "tlsdiag
 # status" before, during and after.
 . "$(dirname "$0")/lib.sh"
@@ -92,6 +93,13 @@ PY
     fail "detach: $(cat "$tmp/detach.out")"
 [ "$(jget "$log" -1 event.action)" = tlsdiag_exit ] ||
     problem "no exit record at the detach"
+jget "$log" -1 message | grep -q '^python3[.0-9]* detaching: [1-9]' ||
+    problem "exit record: $(jget "$log" -1 message)"
+[ "$(jget "$log" -1 tlsdiag.coverage.attach.unreachable)" = \
+    '["dlsym", "static_openssl", "rpath_dlopen", "exec"]' ] ||
+    problem "exit record: $(jget "$log" -1 tlsdiag.coverage.attach)"
+[ "$(jget "$log" -1 tlsdiag.coverage.attach.slots)" -gt 0 ] ||
+    problem "exit record: no slots"
 n=$(wc -l <"$log")
 lines=$(wc -l <"$tmp/loop.out")
 sleep 1
