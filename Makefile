@@ -206,6 +206,12 @@ $(B)/tlsbench: bench/tlsbench.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
 
+# The attach init made from inside the process, for callgrind (bench/shim.sh).
+$(B)/attachself.so: bench/attachself.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared -o $@ $< $(LDFLAGS) \
+	    -ldl
+
 # 'test' installs what is missing first, then runs everything in a fresh
 # make so that pkg-config sees the newly installed packages.
 test: deps
@@ -244,7 +250,8 @@ demo: deps
 
 bench:
 	@sh tools/deps.sh bench
-	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench
+	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench \
+	    $(B)/attachself.so
 	@sh bench/run.sh
 
 # ---------------------------------------------------------------------------

@@ -85,7 +85,14 @@ instr() {
 	mode=$1 work=$2 tr=$3 n=$4
 	shift 4
 	for k in "$n" $((2 * n)); do
-		if [ "$mode" = shim ]; then
+		if [ "$mode" = attach ]; then
+			env LD_PRELOAD="$TOP/build/attachself.so" \
+			    TLSDIAG_BENCH_SHIM="$SHIM" \
+			    TLSDIAG_BENCH_ARGS="TLSDIAG_LOG=$LOG" \
+			    valgrind --tool=callgrind \
+			    --callgrind-out-file=/dev/null "$BENCH" "$work" \
+			    "$tr" "$k" "$CERT" "$KEY" "$@" 2>&1
+		elif [ "$mode" = shim ]; then
 			env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" \
 			    TLSDIAG_RATE="${RATE:-100}" valgrind --tool=callgrind \
 			    --callgrind-out-file=/dev/null "$BENCH" "$work" \
@@ -268,4 +275,45 @@ b=$1 s=$2
 echo "failures among work (mixed/mem): bare $(awk -v x="$b" 'BEGIN { printf "%.0f", 1 / x }') \
 failures/s offered, each after two 64-byte records; throughput kept \
 $(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.1f%%", 100 * b / s }') (target >= 90%)"
+fi
+
+# tlsdiag attach (doc/tlsdiag-attach.1): the success path through patched
+# GOT slots against the preload's (the attach init made from inside the
+# process by build/attachself.so, so that callgrind can count), and the
+# pause of a busy process (tlsbench moving 64-byte records over sockets)
+# over 20 attaches and 20 detaches, as "tlsdiag attach" prints it.
+if [ "$ONLY" = all ] || [ "$ONLY" = attach ]; then
+echo "== attach: instructions per operation (bare, preload, attach) =="
+printf '%-26s %12s %12s %12s %9s %9s\n' workload bare preload attach \
+    attach/bare target
+while read -r work tr n target; do
+	b=$(instr bare "$work" "$tr" "$n")
+	s=$(instr shim "$work" "$tr" "$n")
+	a=$(instr attach "$work" "$tr" "$n")
+	printf '%-26s %12d %12d %12d %9s %9s\n' "$work/$tr (x$n)" "$b" "$s" \
+	    "$a" "$(ratio "$b" "$a")" "$target"
+done <<EOF_A
+small mem 20000 1.01
+small sock 20000 1.01
+EOF_A
+"$BENCH" small sock 100000000 "$CERT" "$KEY" >/dev/null &
+busy=$!
+sleep 0.5
+: >"$tmp/att" && : >"$tmp/det"
+i=0
+while [ "$i" -lt 20 ]; do
+	"$TOP/build/tlsdiag" attach -o "$LOG" "$busy" >>"$tmp/att"
+	"$TOP/build/tlsdiag" detach "$busy" >>"$tmp/det"
+	i=$((i + 1))
+done
+kill "$busy"
+wait "$busy" 2>/dev/null || :
+# pause FILE: "median MS, max MS" of the "stopped for N ms" lines
+pause() {
+	sed -n 's/.* stopped for \([0-9.]*\) ms$/\1/p' "$1" | sort -n |
+	    awk '{a[NR] = $1} END { printf "median %.2f ms, max %.2f ms (%d)",
+	    a[int((NR + 1) / 2)], a[NR], NR }'
+}
+echo "attach pause of a busy process: $(pause "$tmp/att") (target <= 50 ms)"
+echo "detach pause of a busy process: $(pause "$tmp/det") (target <= 50 ms)"
 fi
