@@ -167,7 +167,7 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 
 # Small programs the shim is preloaded into.  nolink_*.c are not linked
 # with libssl (they dlopen it), lib*.c become shared helpers (lib*.so),
-# and sslclient is built a second time with -z now as znow_sslclient.
+# and sslclient and latecall are built a second time with -z now (znow_*).
 PROG_NOLINK = $(wildcard tests/progs/nolink_*.c)
 PROG_LIBS = $(wildcard tests/progs/lib*.c)
 PROG_STATIC = $(wildcard tests/progs/static_*.c)
@@ -176,7 +176,8 @@ PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS) $(PROG_STATIC), \
 PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_STATIC:tests/progs/%.c=$(B)/progs/%) \
-    $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient
+    $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient \
+    $(B)/progs/znow_latecall
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \

@@ -14,6 +14,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -143,6 +144,13 @@ protect(struct pass *p, uintptr_t slot, int rw)
 static int
 store(struct pass *p, uintptr_t *slot, uintptr_t v, int relro)
 {
+#ifdef SHIM_FAULTS
+	/* test builds only: an mprotect a seccomp filter or an LSM refuses */
+	if (relro && getenv("TLSDIAG_FAULT_MPROTECT") != NULL) {
+		p->merr = EACCES;
+		return -1;
+	}
+#endif
 	if (relro && protect(p, (uintptr_t)slot, 1) != 0) {
 		p->merr = errno;
 		return -1;

@@ -5,7 +5,8 @@
 # process, another user's process, one another tracer holds (strace), a
 # static executable, one with no libssl, one already recording with the
 # preload, one under a seccomp filter, one whose mount namespace cannot
-# see the library.  "tlsdiag detach" refuses a process not attached.
+# see the library.  When mprotect is refused inside the process, the
+# slots are all put back (the library stays loaded, idle).  "tlsdiag detach" refuses a process not attached.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/attach.sh"
 require_shim
@@ -100,6 +101,26 @@ if unshare -m true 2>/dev/null; then
 	untouched "$nspid" namespace
 else
 	echo "SKIP part: other mount namespace (unshare -m not allowed)"
+fi
+# mprotect refused inside the process (the fault build refuses it for a
+# RELRO page): every slot patched so far goes back, the attach is refused
+if [ -x "$PROGS/znow_latecall" ] && [ -e "$BUILD/libtlsdiag-faults.so" ]; then
+	start_ready zn env TLSDIAG_FAULT_MPROTECT=1 "$PROGS/znow_latecall" \
+	    "$tmp/never" local "$PROGS/libtlshelper.so" 1 "$PKI/ca.pem"
+	"$HPY" "$SRCPROGS/gotslots.py" "$zn_pid" znow_latecall dlopen \
+	    OPENSSL_init_ssl >"$tmp/zn.before"
+	expect_refusal "mprotect" "refused: mprotect refused inside the process" \
+	    env TLSDIAG_SHIM="$BUILD/libtlsdiag-faults.so" "$TLSDIAG" attach \
+	    "$zn_pid"
+	"$HPY" "$SRCPROGS/gotslots.py" "$zn_pid" znow_latecall dlopen \
+	    OPENSSL_init_ssl >"$tmp/zn.after"
+	diff -u "$tmp/zn.before" "$tmp/zn.after" ||
+	    problem "mprotect: slots changed"
+	kill -0 "$zn_pid" || problem "mprotect: the process died"
+	"$TLSDIAG" status "$zn_pid" | grep -q "	loaded	" ||
+	    problem "mprotect: status: $("$TLSDIAG" status "$zn_pid")"
+else
+	fail "build/progs/znow_latecall or libtlsdiag-faults.so missing"
 fi
 untouched "$pid" "the first"
 finish
