@@ -295,14 +295,20 @@ patch_slot(struct pass *p, const struct dyn *d, uintptr_t bias, uintptr_t *slot,
 	return 0;
 }
 
-/* 1 if the object is a libssl or a libcrypto (or cannot tell). */
+/*
+ * 1 if the object is a libssl or a libcrypto: it defines their API, or
+ * its table cannot be read (no DT_GNU_HASH) and its name says so.
+ */
 static int
-is_openssl(const struct dl_phdr_info *info)
+is_openssl(const struct dl_phdr_info *info, const char *base)
 {
 	static const char *const marks[] = { "SSL_new", "RAND_bytes", NULL };
+	int r = elfsym_defines_any(info->dlpi_addr, info->dlpi_phdr,
+	    info->dlpi_phnum, marks);
 
-	return elfsym_defines_any(info->dlpi_addr, info->dlpi_phdr,
-		   info->dlpi_phnum, marks) != 0;
+	if (r >= 0)
+		return r;
+	return str_prefix(base, "libssl") || str_prefix(base, "libcrypto");
 }
 
 static int
@@ -321,7 +327,7 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	if (str_prefix(base, "ld-linux") || str_prefix(base, "linux-vdso") ||
 	    str_prefix(base, "libc.so.") || read_dyn(info, &d) < 0)
 		return 0;
-	ossl = is_openssl(info);
+	ossl = is_openssl(info, base);
 	for (k = 0; k < 2; k++) {
 		if (d.rela[k] == NULL)
 			continue;
