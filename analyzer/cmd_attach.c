@@ -494,6 +494,47 @@ cmd_detach(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The log of pid: the template in st with %p, %u (its effective uid) and
+ * %h expanded as the library does (a '/' or a leading '.' of the host
+ * name as '_'), into out.
+ */
+static void
+log_of(pid_t pid, const struct attachstate *st, char *out, size_t cap)
+{
+	char uid[64] = "0";
+	const char *p;
+	size_t o = 0;
+
+	if (procmap_status(pid, "Uid", uid, sizeof(uid)) == 0)
+		(void)sscanf(uid, "%*s %63s", uid);
+	for (p = st->log; *p != '\0' && o + 1 < cap; p++) {
+		const char *h;
+		int n = 0;
+
+		if (*p != '%' || p[1] == '\0') {
+			out[o++] = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'p')
+			n = snprintf(out + o, cap - o, "%ld", (long)pid);
+		else if (*p == 'u')
+			n = snprintf(out + o, cap - o, "%s", uid);
+		else if (*p == 'h')
+			for (h = st->host; *h != '\0' && o + 1 < cap; h++)
+				out[o++] =
+				    *h == '/' || (h == st->host && *h == '.') ?
+				    '_' :
+				    *h;
+		else
+			out[o++] = *p;
+		if (n > 0)
+			o += (size_t)n < cap - o ? (size_t)n : cap - o - 1;
+	}
+	out[o] = '\0';
+}
+
 static const char *const mode_names[] = { "loaded", "preload", "attached",
 	"detached" };
 
@@ -501,7 +542,7 @@ static const char *const mode_names[] = { "loaded", "preload", "attached",
 static int
 status_one(pid_t pid, int quiet)
 {
-	char name[256], sb[SAFE_LEN];
+	char name[256], sb[SAFE_LEN], log[1100];
 	struct attachstate st;
 	struct procmap_obj lib;
 	unsigned long rec = 0, drop = 0;
@@ -517,9 +558,11 @@ status_one(pid_t pid, int quiet)
 	(void)procmap_read(pid, (uintptr_t)st.records_addr, &rec, sizeof(rec));
 	(void)procmap_read(pid, (uintptr_t)st.dropped_addr, &drop,
 	    sizeof(drop));
+	st.host[sizeof(st.host) - 1] = '\0';
+	log_of(pid, &st, log, sizeof(log));
 	printf("%ld\t%s\t%s\tlog=%s\trecords=%lu\tdropped=%lu\tslots=%u\n",
 	    (long)pid, esc(name, sb), st.mode < 4 ? mode_names[st.mode] : "?",
-	    st.log, rec, drop, st.slots);
+	    log, rec, drop, st.slots);
 	return 1;
 }
 

@@ -44,6 +44,7 @@ struct attachstate {
 	uint32_t attaches;	  /* how many times attached */
 	uint32_t mprotect_errno;  /* errno of a refused mprotect, else 0 */
 	char log[1024];		  /* the log template, as configured */
+	char host[256];		  /* the host name %h stands for */
 };
 
 #endif

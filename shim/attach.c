@@ -113,6 +113,8 @@ attach_publish(void)
 	tlsdiag_state.suppressed_addr = (uint64_t)(uintptr_t)&shim.suppressed;
 	str_cat(tlsdiag_state.log, sizeof(tlsdiag_state.log), shim.cfg.log,
 	    STR_END);
+	str_cat(tlsdiag_state.host, sizeof(tlsdiag_state.host), shim.host,
+	    STR_END);
 	if (attach_get == NULL && shim.ready)
 		tlsdiag_state.mode = ATTACHSTATE_PRELOAD;
 }

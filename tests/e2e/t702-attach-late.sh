@@ -38,6 +38,9 @@ for mode in $modes; do
 	[ -n "$child" ] || problem "$mode: no log from the forked child"
 	[ -z "$child" ] || [ "$(jcount "$child")" = 1 ] ||
 	    problem "$mode: the child's log has $(jcount "$child") records"
+	# status names the log with %p expanded
+	"$TLSDIAG" status "$pid" | grep -q "	log=$tmp/$mode.$pid.jsonl	" ||
+	    problem "$mode: status: $("$TLSDIAG" status "$pid")"
 	"$TLSDIAG" detach "$pid" >/dev/null || problem "$mode: detach failed"
 done
 finish
