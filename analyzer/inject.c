@@ -396,6 +396,7 @@ inject_call(pid_t pid, const char *lib, int dlflags, const char *fn,
 	struct user_regs_struct regs, r;
 	struct iovec iov = { xs, sizeof(xs) };
 	struct libc_syms ls;
+	uintptr_t ld_lo, ld_hi;
 	double t0;
 	char *full = NULL;
 	int i, have_xs, rc = INJECT_FAILED;
@@ -411,6 +412,8 @@ inject_call(pid_t pid, const char *lib, int dlflags, const char *fn,
 		detach_all(&t);
 		return INJECT_REFUSED;
 	}
+	if (procmap_span(pid, "ld-linux", &ld_lo, &ld_hi) != 1)
+		ld_lo = ld_hi = 0;
 	t0 = now_ms();
 	stop_all(&t);
 	t.call = -1;
@@ -421,12 +424,17 @@ inject_call(pid_t pid, const char *lib, int dlflags, const char *fn,
 			continue;
 		}
 		t.t[i].ip = r.rip;
+		/* never a thread inside the loader: dlopen() within dlopen() */
+		if (r.rip >= ld_lo && r.rip < ld_hi)
+			continue;
 		if (t.call < 0 || t.t[i].tid == pid)
 			t.call = i;
 	}
 	res->threads = t.n;
 	if (t.call < 0) {
-		snprintf(err, errsz, "no thread could be stopped");
+		snprintf(err, errsz,
+		    "no thread could be stopped outside the dynamic loader "
+		    "(try again)");
 		detach_all(&t);
 		return INJECT_REFUSED;
 	}

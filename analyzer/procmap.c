@@ -50,6 +50,40 @@ procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
 	return found;
 }
 
+int
+procmap_span(pid_t pid, const char *stem, uintptr_t *lo, uintptr_t *hi)
+{
+	char path[64], line[PROCMAP_PATH + 128];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/maps", (long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long a, b;
+		char *p;
+		int n = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s%n", &a, &b, &n) < 2)
+			continue;
+		p = line + n;
+		while (*p == ' ')
+			p++;
+		p[strcspn(p, "\n")] = '\0';
+		if (*p != '/' || strncmp(path_base(p), stem, strlen(stem)) != 0)
+			continue;
+		if (!found || a < *lo)
+			*lo = a;
+		if (!found || b > *hi)
+			*hi = b;
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
 /* The symbol's value in the ELF file fd: 0, or -1 (message in err). */
 static int
 elf_lookup(int fd, const char *name, uintptr_t *value, uintptr_t *first_load,

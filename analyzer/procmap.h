@@ -25,6 +25,13 @@ struct procmap_obj {
 int procmap_find(pid_t pid, const char *stem, struct procmap_obj *o);
 
 /*
+ * The lowest and highest address of every mapping of the object of pid
+ * whose file name starts with stem, in *lo and *hi.  Returns 1, 0 when
+ * there is none, -1 when /proc/PID/maps cannot be read.
+ */
+int procmap_span(pid_t pid, const char *stem, uintptr_t *lo, uintptr_t *hi);
+
+/*
  * The run-time address of the dynamic symbol name (its default version)
  * of the object o of pid, read from the file through /proc/PID/root.
  * Returns 0 and *addr, or -1 with a message in err.
