@@ -1,6 +1,7 @@
 #!/bin/sh
 # t540-manpages: the SYNOPSIS of doc/tlsdiag.1 matches "tlsdiag --help" and
-# that of doc/tlsdiag-run.1 matches "tlsdiag run --help", word for word (on
+# that of doc/tlsdiag-run.1 matches "tlsdiag run --help" (tlsdiag-attach.1:
+# "tlsdiag attach --help"), word for word (on
 # the mdoc source, and on the rendered page when groff is installed, as
 # t450 does for tlsdiag-report.1); every TLSDIAG_* variable the shim reads
 # is documented in libtlsdiag(7) and in README.md; the pages render
@@ -67,6 +68,7 @@ check_page() {
 
 check_page tlsdiag.1 "$TLSDIAG" --help
 check_page tlsdiag-run.1 "$TLSDIAG" run --help
+check_page tlsdiag-attach.1 "$TLSDIAG" attach --help
 [ "$("$TLSDIAG" -h)" = "$("$TLSDIAG" --help)" ] || problem "-h differs from --help"
 "$TLSDIAG" --version | grep -qx 'tlsdiag [0-9][0-9.]*' ||
     problem "--version: $("$TLSDIAG" --version)"
@@ -86,7 +88,7 @@ grep -q '^\.It Ev TLSDIAG_SHIM$' "$TOP/doc/tlsdiag-run.1" ||
     problem "tlsdiag-run.1 does not document TLSDIAG_SHIM"
 
 if command -v groff >/dev/null 2>&1; then
-	for p in tlsdiag.1 tlsdiag-run.1 libtlsdiag.7; do
+	for p in tlsdiag.1 tlsdiag-run.1 tlsdiag-attach.1 libtlsdiag.7; do
 		groff -mdoc -Tascii -ww -z "$TOP/doc/$p" 2>"$tmp/warn"
 		[ ! -s "$tmp/warn" ] || problem "$p: groff: $(cat "$tmp/warn")"
 	done
