@@ -6,6 +6,18 @@
 
 #include "config.h"
 
+/* Failure kinds counted for the exit record (coverage.c). */
+enum shim_kind {
+	KIND_EOF,
+	KIND_CERT,
+	KIND_ZERO_RETURN,
+	KIND_SYSCALL,
+	KIND_OSERROR,
+	KIND_SSL,
+	KIND_VERIFY_IGNORED,
+	KIND__COUNT
+};
+
 /* The whole mutable state of the shim, in one place (init.c). */
 struct shim_state {
 	struct config cfg;
@@ -18,10 +30,10 @@ struct shim_state {
 	_Atomic unsigned long dropped; /* records that could not be written */
 	_Atomic unsigned long
 	    suppressed; /* records held back by the rate limit */
-	_Atomic unsigned long failures[8]; /* by enum shim_kind (coverage.h) */
-	_Atomic unsigned long followups;   /* failures after a recorded one */
-	_Atomic int tls_seen;		   /* some wrapper ran */
-	_Atomic int external_callers; /* a caller outside libssl was bound */
+	_Atomic unsigned long failures[KIND__COUNT]; /* by enum shim_kind */
+	_Atomic unsigned long followups; /* failures after a recorded one */
+	_Atomic int tls_seen;		 /* some wrapper ran */
+	_Atomic int external_callers;	 /* a caller outside libssl was bound */
 };
 extern struct shim_state shim;
 
