@@ -82,13 +82,13 @@ kind_of(const struct classify_out *k)
 {
 	if (k->oserror)
 		return KIND_OSERROR;
-	if (strcmp(k->type, "SSLEOFError") == 0)
+	if (k->type == EXC_SSL_EOF)
 		return KIND_EOF;
 	if (k->cert)
 		return KIND_CERT;
-	if (strcmp(k->type, "SSLZeroReturnError") == 0)
+	if (k->type == EXC_SSL_ZERO_RETURN)
 		return KIND_ZERO_RETURN;
-	if (strcmp(k->type, "SSLSyscallError") == 0)
+	if (k->type == EXC_SSL_SYSCALL)
 		return KIND_SYSCALL;
 	return KIND_SSL;
 }
@@ -225,7 +225,7 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 
 	record_begin(w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
 	jsonw_obj(w, "error");
-	jsonw_str(w, "type", k->type);
+	jsonw_str(w, "type", classify_type_names[k->type]);
 	jsonw_str(w, "message", k->message);
 	jsonw_end(w);
 
@@ -291,21 +291,23 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	long len;
 
 	if (f->eof_masked)
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
 		    "): abrupt EOF reported as "
 		    "a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
 		    STR_END);
 	else if (f->stale)
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): ", shortmsg,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
+		    "): ", shortmsg,
 		    " (stale "
 		    "error left on the queue before the call; the call only "
 		    "needed to be retried)",
 		    STR_END);
 	else
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): ", shortmsg,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
+		    "): ", shortmsg,
 		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 && k->cert ?
 			" (ignored by the program)" :
 			"",
