@@ -13,6 +13,7 @@
 #include "../common/logformat.h"
 #include "backtrace.h"
 #include "elfsym.h"
+#include "ratelimit.h"
 #include "record.h"
 #include "shim.h"
 #include "str.h"
@@ -188,7 +189,7 @@ coverage_exit(void)
 	unsigned long total = 0;
 	unsigned rand;
 
-	record_flush_suppressed();
+	ratelimit_flush();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
 	st = static_openssl(&ls.exe);

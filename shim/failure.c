@@ -18,6 +18,7 @@
 #include "coverage.h"
 #include "errnames.h"
 #include "pydetect.h"
+#include "ratelimit.h"
 #include "record.h"
 #include "str.h"
 
@@ -376,7 +377,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 			else
 				return;
 		}
-		if (!record_admit())
+		if (!ratelimit_admit())
 			return;
 	}
 
@@ -452,7 +453,7 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 		goto out;
 	}
 	/* In a storm, a held-back failure costs no more than this. */
-	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit()) {
+	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !ratelimit_admit()) {
 		held_back(o, s, &f, flags);
 		goto out;
 	}
@@ -482,7 +483,7 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	if (conn_flags(o, s) & FLAG_VERIFY_RECORDED)
 		goto out;
 	conn_set_flags(o, s, conn_flags(o, s) | FLAG_VERIFY_RECORDED);
-	if (!record_admit())
+	if (!ratelimit_admit())
 		goto out;
 	context_gather(o, s, &cn);
 	memset(&f, 0, sizeof(f));

@@ -17,6 +17,7 @@
 
 #include "backtrace.h"
 #include "coverage.h"
+#include "ratelimit.h"
 #include "record.h"
 #include "str.h"
 
@@ -163,6 +164,7 @@ atfork_child(void)
 	resolve_atfork_child();
 	backtrace_atfork_child();
 	record_atfork_child();
+	ratelimit_atfork_child();
 	/* the child's exit record counts the child's records only */
 	atomic_store(&shim.records, 0);
 	atomic_store(&shim.dropped, 0);

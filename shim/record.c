@@ -369,79 +369,10 @@ record_fit_again(struct record_fit *f, const struct jsonw *w)
 	return 1;
 }
 
-/* The tlsdiag_suppressed record: held failures were not written. */
-static void
-write_suppressed(unsigned long held)
-{
-	char buf[RECORD_MAX], msg[128];
-	struct jsonw w;
-
-	snprintf(msg, sizeof(msg),
-	    "%lu failure records suppressed by the "
-	    "rate limit (TLSDIAG_RATE=%u)",
-	    held, shim.cfg.rate);
-	record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
-	    LOGFORMAT_ACTION_SUPPRESSED, msg);
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_uint(&w, "suppressed", held);
-	jsonw_end(&w);
-	record_write(&w);
-}
-
-/*
- * A window of one second, lock-free: a failure storm in many threads must
- * not serialize on us.  Races at a window's edge let a record or two more
- * through; none is lost from the counts.
- */
-static _Atomic long long rate_second;
-static _Atomic unsigned rate_count;
-static _Atomic unsigned long rate_held;
-
-int
-record_admit(void)
-{
-	struct timespec ts;
-	unsigned long held = 0;
-	long long cur;
-	int ok;
-
-	if (shim.cfg.rate == 0)
-		return 1;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	cur = atomic_load_explicit(&rate_second, memory_order_relaxed);
-	if (ts.tv_sec != cur &&
-	    atomic_compare_exchange_strong(&rate_second, &cur,
-		(long long)ts.tv_sec)) {
-		atomic_store(&rate_count, 0);
-		held = atomic_exchange(&rate_held, 0);
-	}
-	ok = atomic_fetch_add_explicit(&rate_count, 1, memory_order_relaxed) <
-	    shim.cfg.rate;
-	if (!ok) {
-		atomic_fetch_add_explicit(&rate_held, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&shim.suppressed, 1,
-		    memory_order_relaxed);
-	}
-	if (held > 0)
-		write_suppressed(held);
-	return ok;
-}
-
-void
-record_flush_suppressed(void)
-{
-	unsigned long held = atomic_exchange(&rate_held, 0);
-
-	if (held > 0)
-		write_suppressed(held);
-}
-
 void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
 	logw_atfork_child();
-	atomic_store(&rate_held, 0);
 	stackset_atfork_child();
 }

@@ -101,16 +101,6 @@ long record_seal(struct jsonw *w);
  */
 int record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp);
 
-/*
- * Rate limit: 1 if a failure record may be written now.  When records were
- * held back in an earlier second, writes a tlsdiag_suppressed record first.
- */
-int record_admit(void);
-
-/* Write a tlsdiag_suppressed record for what is held back, if anything
- * (at exit, so a burst followed by silence is still reported). */
-void record_flush_suppressed(void);
-
 /* In a forked child: reset what another thread may have held. */
 void record_atfork_child(void);
 

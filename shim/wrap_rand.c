@@ -25,6 +25,7 @@
 #include "coverage.h"
 #include "errnames.h"
 #include "observe.h"
+#include "ratelimit.h"
 #include "record.h"
 #include "str.h"
 
@@ -194,7 +195,7 @@ rand_failure(const struct randlib *l, const char *call, int ret, int status)
 	atomic_fetch_or(&coverage_rand, COVERAGE_RAND_FAILED);
 	if (!status)
 		atomic_fetch_add(&shim.failures[KIND_SSL], 1);
-	if (!record_admit())
+	if (!ratelimit_admit())
 		goto out;
 	if (l->fn[RF_PEEK] != NULL)
 		e = ((peek_fn)l->fn[RF_PEEK])();
