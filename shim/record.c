@@ -373,6 +373,4 @@ void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
-	logw_atfork_child();
-	stackset_atfork_child();
 }

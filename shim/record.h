@@ -101,7 +101,7 @@ long record_seal(struct jsonw *w);
  */
 int record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp);
 
-/* In a forked child: reset what another thread may have held. */
+/* In a forked child: reset the log path's lock another thread may hold. */
 void record_atfork_child(void);
 
 /* Format t (UTC) as RFC 3339 with exactly 6 fractional digits and Z. */
