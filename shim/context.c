@@ -15,7 +15,7 @@
 #include "../common/civil.h"
 #include "../common/hex.h"
 #include "observe.h"
-#include "record.h"
+#include "recordout.h"
 #include "str.h"
 
 #define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)

@@ -14,7 +14,7 @@
 #include "backtrace.h"
 #include "elfsym.h"
 #include "ratelimit.h"
-#include "record.h"
+#include "recordout.h"
 #include "shim.h"
 #include "str.h"
 

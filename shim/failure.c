@@ -19,7 +19,7 @@
 #include "errnames.h"
 #include "pydetect.h"
 #include "ratelimit.h"
-#include "record.h"
+#include "recordout.h"
 #include "str.h"
 
 /*
@@ -276,7 +276,7 @@ build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
 
 /*
  * Build and write the record for facts f about s.  A record that does
- * not fit is built again with its largest parts shortened (record.h).
+ * not fit is built again with its largest parts shortened (recordout.h).
  */
 static void
 emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,

@@ -19,7 +19,7 @@
 #include "coverage.h"
 #include "logw.h"
 #include "ratelimit.h"
-#include "record.h"
+#include "recordout.h"
 #include "stackset.h"
 #include "str.h"
 

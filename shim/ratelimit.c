@@ -9,7 +9,7 @@
 
 #include "../common/logformat.h"
 #include "jsonw.h"
-#include "record.h"
+#include "recordout.h"
 #include "shim.h"
 
 /* The tlsdiag_suppressed record: held failures were not written. */

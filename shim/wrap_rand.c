@@ -26,7 +26,7 @@
 #include "errnames.h"
 #include "observe.h"
 #include "ratelimit.h"
-#include "record.h"
+#include "recordout.h"
 #include "str.h"
 
 enum {

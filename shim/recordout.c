@@ -1,9 +1,9 @@
 /*
- * record.c: what every record carries, the rate limit, and the hand-off
+ * recordout.c: what every record carries, and its way out: the hand-off
  * to logw.  Times are formatted here without gmtime_r() so no libc lock or
  * time zone file is touched inside the host.
  */
-#include "record.h"
+#include "recordout.h"
 
 #include <errno.h>
 #include <pthread.h>

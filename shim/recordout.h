@@ -1,6 +1,6 @@
-/* record.h: the frame every log record shares, and writing it out. */
-#ifndef TLSDIAG_RECORD_H
-#define TLSDIAG_RECORD_H
+/* recordout.h: the frame every log record shares, and writing it out. */
+#ifndef TLSDIAG_RECORDOUT_H
+#define TLSDIAG_RECORDOUT_H
 
 #include "jsonw.h"
 
