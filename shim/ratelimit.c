@@ -7,29 +7,20 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "../common/logformat.h"
-#include "jsonw.h"
-#include "recordout.h"
+#include "emit.h"
 #include "shim.h"
 
 /* The tlsdiag_suppressed record: held failures were not written. */
 static void
 write_suppressed(unsigned long held)
 {
-	char buf[RECORD_MAX], msg[128];
-	struct jsonw w;
+	char msg[128];
 
 	snprintf(msg, sizeof(msg),
 	    "%lu failure records suppressed by the "
 	    "rate limit (TLSDIAG_RATE=%u)",
 	    held, shim.cfg.rate);
-	record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
-	    LOGFORMAT_ACTION_SUPPRESSED, msg);
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_uint(&w, "suppressed", held);
-	jsonw_end(&w);
-	record_write(&w);
+	emit_suppressed(held, msg);
 }
 
 /*

@@ -9,13 +9,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../common/civil.h"
 #include "../common/logformat.h"
 #include "backtrace.h"
+#include "emit.h"
 #include "logw.h"
 #include "shim.h"
 #include "stackset.h"
@@ -54,27 +54,6 @@ record_time(char *out, size_t cap, long long sec, long usec)
 	digits(out + 14, rem / 60 % 60, 2);
 	digits(out + 17, rem % 60, 2);
 	digits(out + 20, usec, 6);
-}
-
-void
-record_begin(struct jsonw *w, char *buf, const char *level, const char *action,
-    const char *message)
-{
-	struct timespec ts;
-	char when[40];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	record_time(when, sizeof(when), (long long)ts.tv_sec,
-	    ts.tv_nsec / 1000);
-	jsonw_init(w, buf, RECORD_MAX);
-	jsonw_obj(w, NULL);
-	jsonw_str(w, "@timestamp", when);
-	jsonw_str(w, "log.level", level);
-	jsonw_str(w, "message", message);
-	jsonw_str(w, "ecs.version", LOGFORMAT_ECS_VERSION);
-	jsonw_obj(w, "event");
-	jsonw_str(w, "action", action);
-	jsonw_end(w);
 }
 
 /*
@@ -121,25 +100,20 @@ log_path(pid_t pid, char *out, size_t cap, const char **why)
 static _Atomic int fallback_written;
 static _Thread_local int fallback_in_record;
 
-void
-record_tlsdiag_schema(struct jsonw *w)
+int
+record_fallback_due(const char **given, const char **why)
 {
 	char path[CONFIG_PATH_MAX];
-	const char *why, *given;
 
-	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
 	fallback_in_record = 0;
 	if (atomic_load_explicit(&fallback_written, memory_order_relaxed) ||
-	    log_path(getpid(), path, sizeof(path), &why) < 0 || why == NULL)
-		return;
+	    log_path(getpid(), path, sizeof(path), why) < 0 || *why == NULL)
+		return 0;
 	/* the given value, not the expansion: it may hold a host's name */
-	given =
+	*given =
 	    shim.cfg.log_given[0] != '\0' ? shim.cfg.log_given : shim.cfg.log;
-	jsonw_obj(w, LOGFORMAT_LOG_FALLBACK);
-	jsonw_strn(w, "given", given, strnlen(given, CONFIG_GIVEN_MAX - 1));
-	jsonw_str(w, "reason", why);
-	jsonw_end(w);
 	fallback_in_record = 1;
+	return 1;
 }
 
 /* Took the frames at sp out of buf[0..*len): the stack id stays. */
@@ -156,27 +130,10 @@ elide_frames(char *buf, long *len, const struct bt_span *sp)
 	*len -= (long)(sp->end - sp->start - n);
 }
 
-long
-record_seal(struct jsonw *w)
-{
-	jsonw_obj(w, "process");
-	jsonw_int(w, "pid", getpid());
-	jsonw_obj(w, "thread");
-	jsonw_int(w, "id", (long long)syscall(SYS_gettid));
-	jsonw_end(w);
-	jsonw_str(w, "executable", shim.exe);
-	jsonw_str(w, "name", shim.name);
-	jsonw_end(w);
-	jsonw_obj(w, "host");
-	jsonw_str(w, "hostname", shim.host);
-	jsonw_end(w);
-	return jsonw_finish(w);
-}
-
 int
 record_write_frames(struct jsonw *w, const struct bt_span *sp)
 {
-	return record_write_sealed(w, record_seal(w), sp);
+	return record_write_sealed(w, emit_seal(w), sp);
 }
 
 int
@@ -272,30 +229,13 @@ static const char *const part_names[RECORD_NPARTS] = { "tlsdiag.verify_subject",
 	".x509.subject.distinguished_name", ".x509.issuer.distinguished_name",
 	".x509.alternative_names" };
 
-static void
-part_name(const struct record_fit *f, int p, char *out, size_t cap)
+void
+record_part_name(const struct record_fit *f, int p, char *out, size_t cap)
 {
 	if (part_names[p][0] == '.')
 		str_cat(out, cap, "tls.", f->peer, part_names[p], STR_END);
 	else
 		str_cat(out, cap, part_names[p], STR_END);
-}
-
-void
-record_fit_marker(struct jsonw *w, const struct record_fit *f)
-{
-	char name[64];
-	int i;
-
-	if (f->said == 0)
-		return;
-	jsonw_arr(w, "truncated");
-	for (i = 0; i < RECORD_NPARTS; i++)
-		if (f->said & (1u << i)) {
-			part_name(f, i, name, sizeof(name));
-			jsonw_str(w, NULL, name);
-		}
-	jsonw_end(w);
 }
 
 /* The most the marker can take: every part named. */
@@ -307,7 +247,7 @@ marker_max(const struct record_fit *f)
 	int i;
 
 	for (i = 0; i < RECORD_NPARTS; i++) {
-		part_name(f, i, name, sizeof(name));
+		record_part_name(f, i, name, sizeof(name));
 		n += strlen(name) + 3; /* quotes and a comma */
 	}
 	return n;
