@@ -24,15 +24,22 @@
 #include "pydetect.h"
 #include "shim.h"
 
-static const char *const kind_names[KIND__COUNT] = {
-	"SSLEOFError",
-	"SSLCertVerificationError",
-	"SSLZeroReturnError",
-	"SSLSyscallError",
-	"OSError",
-	"SSLError",
-	"verify_ignored",
-};
+/* The member of tlsdiag.coverage.failures that counts each kind. */
+static const char *
+kind_name(enum shim_kind k)
+{
+	static const enum exc_type type[KIND__COUNT] = {
+		[KIND_EOF] = EXC_SSL_EOF,
+		[KIND_CERT] = EXC_SSL_CERT_VERIFICATION,
+		[KIND_ZERO_RETURN] = EXC_SSL_ZERO_RETURN,
+		[KIND_SYSCALL] = EXC_SSL_SYSCALL,
+		[KIND_OSERROR] = EXC_OSERROR,
+		[KIND_SSL] = EXC_SSL_ERROR,
+	};
+
+	return k == KIND_VERIFY_IGNORED ? LOGFORMAT_M_VERIFY_IGNORED :
+					  classify_type_names[type[k]];
+}
 
 static const char *const rand_names[COVERAGE_RAND__COUNT] = {
 	"RAND_bytes",
@@ -52,28 +59,28 @@ emit_begin(struct jsonw *w, char *buf, const char *level, const char *action,
 	    ts.tv_nsec / 1000);
 	jsonw_init(w, buf, RECORD_MAX);
 	jsonw_obj(w, NULL);
-	jsonw_str(w, "@timestamp", when);
-	jsonw_str(w, "log.level", level);
-	jsonw_str(w, "message", message);
-	jsonw_str(w, "ecs.version", LOGFORMAT_ECS_VERSION);
-	jsonw_obj(w, "event");
-	jsonw_str(w, "action", action);
+	jsonw_str(w, LOGFORMAT_M_TIMESTAMP, when);
+	jsonw_str(w, LOGFORMAT_M_LEVEL, level);
+	jsonw_str(w, LOGFORMAT_M_MESSAGE, message);
+	jsonw_str(w, LOGFORMAT_M_ECS_VERSION, LOGFORMAT_ECS_VERSION);
+	jsonw_obj(w, LOGFORMAT_M_EVENT);
+	jsonw_str(w, LOGFORMAT_M_ACTION, action);
 	jsonw_end(w);
 }
 
 long
 emit_seal(struct jsonw *w)
 {
-	jsonw_obj(w, "process");
-	jsonw_int(w, "pid", getpid());
-	jsonw_obj(w, "thread");
-	jsonw_int(w, "id", (long long)syscall(SYS_gettid));
+	jsonw_obj(w, LOGFORMAT_M_PROCESS);
+	jsonw_int(w, LOGFORMAT_M_PID, getpid());
+	jsonw_obj(w, LOGFORMAT_M_THREAD);
+	jsonw_int(w, LOGFORMAT_M_THREAD_ID, (long long)syscall(SYS_gettid));
 	jsonw_end(w);
-	jsonw_str(w, "executable", shim.exe);
-	jsonw_str(w, "name", shim.name);
+	jsonw_str(w, LOGFORMAT_M_EXECUTABLE, shim.exe);
+	jsonw_str(w, LOGFORMAT_M_NAME, shim.name);
 	jsonw_end(w);
-	jsonw_obj(w, "host");
-	jsonw_str(w, "hostname", shim.host);
+	jsonw_obj(w, LOGFORMAT_M_HOST);
+	jsonw_str(w, LOGFORMAT_M_HOSTNAME, shim.host);
 	jsonw_end(w);
 	return jsonw_finish(w);
 }
@@ -86,7 +93,7 @@ emit_fit_marker(struct jsonw *w, const struct record_fit *f)
 
 	if (f->said == 0)
 		return;
-	jsonw_arr(w, "truncated");
+	jsonw_arr(w, LOGFORMAT_M_TRUNCATED);
 	for (i = 0; i < RECORD_NPARTS; i++)
 		if (f->said & (1u << i)) {
 			record_part_name(f, i, name, sizeof(name));
@@ -100,12 +107,13 @@ emit_schema(struct jsonw *w)
 {
 	const char *why, *given;
 
-	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
+	jsonw_int(w, LOGFORMAT_M_SCHEMA, LOGFORMAT_SCHEMA);
 	if (!record_fallback_due(&given, &why))
 		return;
 	jsonw_obj(w, LOGFORMAT_LOG_FALLBACK);
-	jsonw_strn(w, "given", given, strnlen(given, CONFIG_GIVEN_MAX - 1));
-	jsonw_str(w, "reason", why);
+	jsonw_strn(w, LOGFORMAT_M_GIVEN, given,
+	    strnlen(given, CONFIG_GIVEN_MAX - 1));
+	jsonw_str(w, LOGFORMAT_M_REASON, why);
 	jsonw_end(w);
 }
 
@@ -115,26 +123,29 @@ conn_tlsdiag(struct jsonw *w, const struct conn *c)
 	static const char *const tn[] = { "socket", "memory", "custom", "fd",
 		"none" };
 
-	jsonw_str(w, "role", c->server ? "server" : "client");
-	jsonw_str(w, "transport", tn[c->transport]);
-	jsonw_str(w, "peer_source", c->peer_source);
+	jsonw_str(w, LOGFORMAT_M_ROLE,
+	    c->server ? LOGFORMAT_ROLE_SERVER : LOGFORMAT_M_CLIENT);
+	jsonw_str(w, LOGFORMAT_M_TRANSPORT, tn[c->transport]);
+	jsonw_str(w, LOGFORMAT_M_PEER_SOURCE, c->peer_source);
 	if (c->bio[0] != '\0')
-		jsonw_str(w, "bio", c->bio);
+		jsonw_str(w, LOGFORMAT_M_BIO, c->bio);
 	if (c->check_host[0] != '\0') {
-		jsonw_str(w, "check_host", c->check_host);
-		jsonw_str(w, "check_host_source", c->check_host_source);
+		jsonw_str(w, LOGFORMAT_M_CHECK_HOST, c->check_host);
+		jsonw_str(w, LOGFORMAT_M_CHECK_HOST_SOURCE,
+		    c->check_host_source);
 	}
-	jsonw_obj(w, "shutdown");
-	jsonw_bool(w, "sent", (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
-	jsonw_bool(w, "received", (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);
+	jsonw_obj(w, LOGFORMAT_M_SHUTDOWN);
+	jsonw_bool(w, LOGFORMAT_M_SENT, (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
+	jsonw_bool(w, LOGFORMAT_M_RECEIVED,
+	    (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);
 	jsonw_end(w);
-	jsonw_bool(w, "ignore_unexpected_eof", c->ignore_eof);
-	jsonw_obj(w, "bytes");
-	jsonw_uint(w, "read", c->bytes_read);
-	jsonw_uint(w, "written", c->bytes_written);
+	jsonw_bool(w, LOGFORMAT_M_IGNORE_EOF, c->ignore_eof);
+	jsonw_obj(w, LOGFORMAT_M_BYTES);
+	jsonw_uint(w, LOGFORMAT_M_READ, c->bytes_read);
+	jsonw_uint(w, LOGFORMAT_M_WRITTEN, c->bytes_written);
 	jsonw_end(w);
 	if (c->age_s >= 0)
-		jsonw_int(w, "age_s", c->age_s);
+		jsonw_int(w, LOGFORMAT_M_AGE_S, c->age_s);
 }
 
 static void
@@ -149,10 +160,10 @@ write_addr(struct jsonw *w, const char *key, const struct sockaddr_storage *ss,
 	context_addr_text(ss, len, text, sizeof(text), ip, sizeof(ip), &port);
 	jsonw_obj(w, key);
 	if (ip[0] != '\0') {
-		jsonw_str(w, "ip", ip);
-		jsonw_int(w, "port", port);
+		jsonw_str(w, LOGFORMAT_M_IP, ip);
+		jsonw_int(w, LOGFORMAT_M_PORT, port);
 	} else
-		jsonw_str(w, "address", text);
+		jsonw_str(w, LOGFORMAT_M_ADDRESS, text);
 	jsonw_end(w);
 }
 
@@ -182,8 +193,8 @@ write_name(struct jsonw *w, struct ossl *o, const char *key,
 			cut = o->BIO_ctrl(b, BIO_CTRL_PENDING, 0, NULL) > 0;
 			jsonw_mark(w, &m);
 			jsonw_obj(w, key);
-			cut |= jsonw_strn_fit(w, "distinguished_name", buf,
-			    (size_t)n, limit == SIZE_MAX ? limit : limit - 1);
+			cut |= jsonw_strn_fit(w, LOGFORMAT_M_DN, buf, (size_t)n,
+			    limit == SIZE_MAX ? limit : limit - 1);
 			jsonw_end(w);
 			if (jsonw_need(w) > limit) {
 				jsonw_rollback(w, &m);
@@ -228,7 +239,7 @@ write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
 	if (gens == NULL)
 		return 0;
 	jsonw_mark(w, &all);
-	jsonw_arr(w, "alternative_names");
+	jsonw_arr(w, LOGFORMAT_M_ALT_NAMES);
 	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)gens);
 	cut = n > 64;
 	if (jsonw_need(w) + 1 > limit) {
@@ -307,17 +318,17 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 	char hexbuf[2 * 64 + 1];
 	ASN1_INTEGER *serial;
 
-	jsonw_obj(w, "x509");
+	jsonw_obj(w, LOGFORMAT_M_X509);
 	record_part_begin(fit, RECORD_PART_SUBJECT, w);
 	record_part_end(fit, RECORD_PART_SUBJECT, w,
-	    write_name(w, o, "subject", o->X509_get_subject_name(x),
+	    write_name(w, o, LOGFORMAT_M_SUBJECT, o->X509_get_subject_name(x),
 		record_part_limit(fit, RECORD_PART_SUBJECT)));
 	record_part_begin(fit, RECORD_PART_ISSUER, w);
 	record_part_end(fit, RECORD_PART_ISSUER, w,
-	    write_name(w, o, "issuer", o->X509_get_issuer_name(x),
+	    write_name(w, o, LOGFORMAT_M_ISSUER, o->X509_get_issuer_name(x),
 		record_part_limit(fit, RECORD_PART_ISSUER)));
-	write_time(w, o, "not_before", o->X509_get0_notBefore(x));
-	write_time(w, o, "not_after", o->X509_get0_notAfter(x));
+	write_time(w, o, LOGFORMAT_M_NOT_BEFORE, o->X509_get0_notBefore(x));
+	write_time(w, o, LOGFORMAT_M_NOT_AFTER, o->X509_get0_notAfter(x));
 	serial = o->X509_get_serialNumber(x);
 	if (serial != NULL) {
 		int len = o->ASN1_STRING_length(serial);
@@ -325,7 +336,8 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 
 		if (len > 0 && len <= 64) {
 			hex_encode(hexbuf, p, (size_t)len, 1);
-			jsonw_strn(w, "serial_number", hexbuf, 2 * (size_t)len);
+			jsonw_strn(w, LOGFORMAT_M_SERIAL, hexbuf,
+			    2 * (size_t)len);
 		}
 	}
 	record_part_begin(fit, RECORD_PART_SANS, w);
@@ -335,8 +347,8 @@ write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
 	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
 	    mdlen <= 64) {
 		hex_encode(hexbuf, md, mdlen, 1);
-		jsonw_obj(w, "hash");
-		jsonw_strn(w, "sha256", hexbuf, 2 * (size_t)mdlen);
+		jsonw_obj(w, LOGFORMAT_M_HASH);
+		jsonw_strn(w, LOGFORMAT_M_SHA256, hexbuf, 2 * (size_t)mdlen);
 		jsonw_end(w);
 	}
 }
@@ -348,37 +360,38 @@ conn_top(struct jsonw *w, struct ossl *o, SSL *s, const struct conn *c,
 	X509 *x;
 	int owned;
 
-	jsonw_obj(w, "tls");
+	jsonw_obj(w, LOGFORMAT_M_TLS);
 	if (c->version != NULL)
-		jsonw_str(w, "version", c->version);
-	jsonw_str(w, "version_protocol", "tls");
+		jsonw_str(w, LOGFORMAT_M_VERSION, c->version);
+	jsonw_str(w, LOGFORMAT_M_VERSION_PROTOCOL, "tls");
 	if (c->cipher != NULL)
-		jsonw_str(w, "cipher", c->cipher);
-	jsonw_bool(w, "resumed", c->resumed);
+		jsonw_str(w, LOGFORMAT_M_CIPHER, c->cipher);
+	jsonw_bool(w, LOGFORMAT_M_RESUMED, c->resumed);
 	if (c->sni[0] != '\0' && !c->server) {
-		jsonw_obj(w, "client");
-		jsonw_str(w, "server_name", c->sni);
+		jsonw_obj(w, LOGFORMAT_M_CLIENT);
+		jsonw_str(w, LOGFORMAT_M_SERVER_NAME, c->sni);
 		jsonw_end(w);
 	}
 	x = context_peer_cert(o, s, c, &owned);
 	if (x != NULL) {
-		jsonw_obj(w, c->server ? "client" : "server");
+		jsonw_obj(w,
+		    c->server ? LOGFORMAT_M_CLIENT : LOGFORMAT_M_SERVER);
 		if (c->server && c->sni[0] != '\0')
-			jsonw_str(w, "server_name", c->sni);
+			jsonw_str(w, LOGFORMAT_M_SERVER_NAME, c->sni);
 		write_cert(w, o, x, fit);
 		jsonw_end(w);
 		if (owned)
 			o->X509_free(x);
 	} else if (c->server && c->sni[0] != '\0') {
-		jsonw_obj(w, "client");
-		jsonw_str(w, "server_name", c->sni);
+		jsonw_obj(w, LOGFORMAT_M_CLIENT);
+		jsonw_str(w, LOGFORMAT_M_SERVER_NAME, c->sni);
 		jsonw_end(w);
 	}
 	jsonw_end(w);
 	/* ECS: source is the initiator, destination the acceptor */
-	write_addr(w, "source", c->server ? &c->peer : &c->local,
+	write_addr(w, LOGFORMAT_M_SOURCE, c->server ? &c->peer : &c->local,
 	    c->server ? c->peerlen : c->locallen);
-	write_addr(w, "destination", c->server ? &c->local : &c->peer,
+	write_addr(w, LOGFORMAT_M_DESTINATION, c->server ? &c->local : &c->peer,
 	    c->server ? c->locallen : c->peerlen);
 }
 
@@ -391,10 +404,10 @@ write_error_entry(struct jsonw *w, unsigned long e, enum err_layout layout,
 	int reason = classify_err_reason(e, layout);
 
 	jsonw_obj(w, NULL);
-	jsonw_uint(w, "code", e);
-	jsonw_str(w, "library", errnames_lib(lib));
-	jsonw_str(w, "reason", errnames_reason(lib, reason));
-	jsonw_str(w, "text", text);
+	jsonw_uint(w, LOGFORMAT_M_CODE, e);
+	jsonw_str(w, LOGFORMAT_M_LIBRARY, errnames_lib(lib));
+	jsonw_str(w, LOGFORMAT_M_REASON, errnames_reason(lib, reason));
+	jsonw_str(w, LOGFORMAT_M_TEXT, text);
 	jsonw_end(w);
 }
 
@@ -428,10 +441,10 @@ emit_backtrace(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		return 0;
 	/* the id goes before the frames: write frames after a placeholder */
 	jsonw_mark(w, &all);
-	jsonw_str(w, "stack_id", "0000000000000000");
+	jsonw_str(w, LOGFORMAT_M_STACK_ID, "0000000000000000");
 	mark = w->len - 17; /* the 16 hex digits and the closing quote */
 	sp->start = w->len; /* the comma before "backtrace" */
-	jsonw_arr(w, "backtrace");
+	jsonw_arr(w, LOGFORMAT_M_BACKTRACE);
 	if (jsonw_need(w) + 1 > limit) {
 		/* not even an empty list fits: no stack at all */
 		jsonw_rollback(w, &all);
@@ -459,12 +472,12 @@ emit_backtrace(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		jsonw_mark(w, &frame);
 		jsonw_obj(w, NULL);
 		if (known) {
-			jsonw_str(w, "module", mi.path);
+			jsonw_str(w, LOGFORMAT_M_MODULE, mi.path);
 			if (mi.build_id[0] != '\0')
-				jsonw_str(w, "build_id", mi.build_id);
+				jsonw_str(w, LOGFORMAT_M_BUILD_ID, mi.build_id);
 			cut |= mi.path_cut;
 		}
-		jsonw_uint(w, "offset", off);
+		jsonw_uint(w, LOGFORMAT_M_OFFSET, off);
 		jsonw_end(w);
 		if (jsonw_need(w) + 1 > limit) {
 			jsonw_rollback(w, &frame);
@@ -497,7 +510,7 @@ write_errors(struct jsonw *w, struct ossl *o, const struct fail_facts *f,
 	if (f->last != f->first)
 		e[n++] = f->last;
 	jsonw_mark(w, &m);
-	jsonw_arr(w, "errors");
+	jsonw_arr(w, LOGFORMAT_M_ERRORS);
 	for (i = 0; i < n && !cut; i++) {
 		struct jsonw_mark one;
 
@@ -528,7 +541,7 @@ write_verify_subject(struct jsonw *w, const struct verify_where *vw,
 
 	record_part_begin(fit, RECORD_PART_VERIFY_SUBJECT, w);
 	jsonw_mark(w, &m);
-	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
+	cut = jsonw_strn_fit(w, LOGFORMAT_M_VERIFY_SUBJECT, vw->subject,
 		  strlen(vw->subject), limit) ||
 	    vw->cut;
 	if (jsonw_need(w) > limit) {
@@ -551,44 +564,45 @@ emit_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
 	const struct pymodel *pm = pydetect_model(&shim.cfg);
 
 	emit_begin(w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
-	jsonw_obj(w, "error");
-	jsonw_str(w, "type", classify_type_names[k->type]);
-	jsonw_str(w, "message", k->message);
+	jsonw_obj(w, LOGFORMAT_M_ERROR);
+	jsonw_str(w, LOGFORMAT_M_ERROR_TYPE, classify_type_names[k->type]);
+	jsonw_str(w, LOGFORMAT_M_MESSAGE, k->message);
 	jsonw_end(w);
 
-	jsonw_obj(w, "tlsdiag");
+	jsonw_obj(w, LOGFORMAT_M_TLSDIAG);
 	emit_schema(w);
-	jsonw_str(w, "call", classify_call_names[f->call]);
-	jsonw_int(w, "ret", f->ret);
+	jsonw_str(w, LOGFORMAT_M_CALL, classify_call_names[f->call]);
+	jsonw_int(w, LOGFORMAT_M_RET, f->ret);
 	if (f->ssl_error >= 0)
-		jsonw_str(w, "ssl_error",
+		jsonw_str(w, LOGFORMAT_M_SSL_ERROR,
 		    classify_ssl_error_name(f->ssl_error));
 	else
-		jsonw_str(w, "after", classify_call_names[f->after]);
-	jsonw_int(w, "errno", f->sys_errno);
-	jsonw_int(w, "exc_errno", k->code);
-	jsonw_str(w, "library", k->library);
-	jsonw_str(w, "reason", k->reason);
+		jsonw_str(w, LOGFORMAT_M_AFTER, classify_call_names[f->after]);
+	jsonw_int(w, LOGFORMAT_M_ERRNO, f->sys_errno);
+	jsonw_int(w, LOGFORMAT_M_EXC_ERRNO, k->code);
+	jsonw_str(w, LOGFORMAT_M_LIBRARY, k->library);
+	jsonw_str(w, LOGFORMAT_M_REASON, k->reason);
 	if (k->cert) {
-		jsonw_int(w, "verify_code", k->verify_code);
-		jsonw_str(w, "verify_message", k->verify_message);
+		jsonw_int(w, LOGFORMAT_M_VERIFY_CODE, k->verify_code);
+		jsonw_str(w, LOGFORMAT_M_VERIFY_MESSAGE, k->verify_message);
 		if (vw->depth >= 0) {
-			jsonw_int(w, "verify_depth", vw->depth);
+			jsonw_int(w, LOGFORMAT_M_VERIFY_DEPTH, vw->depth);
 			if (vw->subject[0] != '\0')
 				write_verify_subject(w, vw, fit);
 		}
 	}
-	jsonw_str(w, "phase", f->phase);
-	jsonw_str(w, "python_model", pm->name);
-	jsonw_str(w, "python_model_source", config_pysource_names[pm->source]);
+	jsonw_str(w, LOGFORMAT_M_PHASE, f->phase);
+	jsonw_str(w, LOGFORMAT_M_PYTHON_MODEL, pm->name);
+	jsonw_str(w, LOGFORMAT_M_PYTHON_MODEL_SOURCE,
+	    config_pysource_names[pm->source]);
 	conn_tlsdiag(w, cn);
-	jsonw_bool(w, "stale_queue", f->stale);
-	jsonw_bool(w, "eof_masked", f->eof_masked);
+	jsonw_bool(w, LOGFORMAT_M_STALE_QUEUE, f->stale);
+	jsonw_bool(w, LOGFORMAT_M_EOF_MASKED, f->eof_masked);
 	if (f->first != 0)
 		write_errors(w, o, f, fit);
-	jsonw_obj(w, "openssl");
-	jsonw_str(w, "version", o->version);
-	jsonw_str(w, "path", o->path);
+	jsonw_obj(w, LOGFORMAT_M_OPENSSL);
+	jsonw_str(w, LOGFORMAT_M_VERSION, o->version);
+	jsonw_str(w, LOGFORMAT_M_PATH, o->path);
 	jsonw_end(w);
 	emit_fit_marker(w, fit);
 	record_part_begin(fit, RECORD_PART_BACKTRACE, w);
@@ -611,18 +625,19 @@ write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded, int nprivate)
 	struct ossl *c[8];
 	int i, n = resolve_copies(c, 8);
 
-	jsonw_arr(w, "libraries");
+	jsonw_arr(w, LOGFORMAT_M_LIBRARIES);
 	for (i = 0; i < n; i++) {
 		jsonw_obj(w, NULL);
-		jsonw_str(w, "path", c[i]->path);
-		jsonw_str(w, "version", c[i]->version);
+		jsonw_str(w, LOGFORMAT_M_PATH, c[i]->path);
+		jsonw_str(w, LOGFORMAT_M_VERSION, c[i]->version);
 		jsonw_end(w);
 	}
 	for (i = 0; n == 0 && i < nloaded; i++) {
 		jsonw_obj(w, NULL);
-		jsonw_str(w, "path", loaded[i]);
-		jsonw_bool(w, "bound", 0);
-		jsonw_str(w, "scope", i < nprivate ? "private" : "global");
+		jsonw_str(w, LOGFORMAT_M_PATH, loaded[i]);
+		jsonw_bool(w, LOGFORMAT_M_BOUND, 0);
+		jsonw_str(w, LOGFORMAT_M_SCOPE,
+		    i < nprivate ? "private" : LOGFORMAT_SCOPE_GLOBAL);
 		jsonw_end(w);
 	}
 	jsonw_end(w);
@@ -636,9 +651,9 @@ emit_suppressed(unsigned long held, const char *msg)
 
 	emit_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
 	    LOGFORMAT_ACTION_SUPPRESSED, msg);
-	jsonw_obj(&w, "tlsdiag");
+	jsonw_obj(&w, LOGFORMAT_M_TLSDIAG);
 	emit_schema(&w);
-	jsonw_uint(&w, "suppressed", held);
+	jsonw_uint(&w, LOGFORMAT_M_SUPPRESSED, held);
 	jsonw_end(&w);
 	record_write(&w);
 }
@@ -650,9 +665,9 @@ emit_start(const char *msg)
 	struct jsonw w;
 
 	emit_begin(&w, buf, LOGFORMAT_LEVEL_INFO, LOGFORMAT_ACTION_START, msg);
-	jsonw_obj(&w, "tlsdiag");
+	jsonw_obj(&w, LOGFORMAT_M_TLSDIAG);
 	emit_schema(&w);
-	jsonw_obj(&w, "coverage");
+	jsonw_obj(&w, LOGFORMAT_M_COVERAGE);
 	write_libraries(&w, NULL, 0, 0);
 	jsonw_end(&w);
 	jsonw_end(&w);
@@ -668,20 +683,20 @@ emit_exit(const struct cov_exit *ce)
 	int i, k, n;
 
 	emit_begin(&w, buf, ce->level, LOGFORMAT_ACTION_EXIT, ce->msg);
-	jsonw_obj(&w, "tlsdiag");
+	jsonw_obj(&w, LOGFORMAT_M_TLSDIAG);
 	emit_schema(&w);
-	jsonw_obj(&w, "coverage");
-	jsonw_bool(&w, "tls_seen", ce->seen);
-	jsonw_bool(&w, "static_openssl", ce->static_openssl);
-	jsonw_bool(&w, "internal_callers_only", ce->internal_only);
+	jsonw_obj(&w, LOGFORMAT_M_COVERAGE);
+	jsonw_bool(&w, LOGFORMAT_M_TLS_SEEN, ce->seen);
+	jsonw_bool(&w, LOGFORMAT_M_STATIC_OPENSSL, ce->static_openssl);
+	jsonw_bool(&w, LOGFORMAT_M_INTERNAL_ONLY, ce->internal_only);
 	write_libraries(&w, ce->loaded, ce->nloaded, ce->nprivate);
 	n = resolve_copies(c, 8);
-	jsonw_arr(&w, "bound");
+	jsonw_arr(&w, LOGFORMAT_M_BOUND);
 	for (k = 0; k < CALL__COUNT && n > 0; k++)
 		if (resolve_bound(c[0], (enum call)k))
 			jsonw_str(&w, NULL, classify_call_names[k]);
 	jsonw_end(&w);
-	jsonw_arr(&w, "called");
+	jsonw_arr(&w, LOGFORMAT_M_CALLED);
 	for (k = 0; k < CALL__COUNT; k++) {
 		unsigned bits = 0;
 
@@ -694,17 +709,17 @@ emit_exit(const struct cov_exit *ce)
 		if (ce->rand & (1u << k))
 			jsonw_str(&w, NULL, rand_names[k]);
 	jsonw_end(&w);
-	jsonw_obj(&w, "failures");
+	jsonw_obj(&w, LOGFORMAT_M_FAILURES);
 	for (k = 0; k < KIND__COUNT; k++)
 		if (atomic_load(&shim.failures[k]) > 0)
-			jsonw_uint(&w, kind_names[k],
+			jsonw_uint(&w, kind_name((enum shim_kind)k),
 			    atomic_load(&shim.failures[k]));
 	jsonw_end(&w);
-	jsonw_uint(&w, "records", atomic_load(&shim.records));
-	jsonw_uint(&w, "dropped", atomic_load(&shim.dropped));
-	jsonw_uint(&w, "followups", atomic_load(&shim.followups));
-	jsonw_uint(&w, "suppressed", atomic_load(&shim.suppressed));
-	jsonw_arr(&w, "other_tls");
+	jsonw_uint(&w, LOGFORMAT_M_RECORDS, atomic_load(&shim.records));
+	jsonw_uint(&w, LOGFORMAT_M_DROPPED, atomic_load(&shim.dropped));
+	jsonw_uint(&w, LOGFORMAT_M_FOLLOWUPS, atomic_load(&shim.followups));
+	jsonw_uint(&w, LOGFORMAT_M_SUPPRESSED, atomic_load(&shim.suppressed));
+	jsonw_arr(&w, LOGFORMAT_M_OTHER_TLS);
 	for (i = 0; i < ce->nother; i++)
 		jsonw_str(&w, NULL, ce->other[i]);
 	jsonw_end(&w);
@@ -726,27 +741,29 @@ emit_rand(const char *msg, int status, const char *call, int ret, int sys_errno,
 	    status ? LOGFORMAT_LEVEL_WARNING : LOGFORMAT_LEVEL_ERROR,
 	    LOGFORMAT_ACTION_FAILURE, msg);
 	if (!status) {
-		jsonw_obj(&w, "error");
-		jsonw_str(&w, "type", classify_type_names[EXC_SSL_ERROR]);
-		jsonw_str(&w, "message", message);
+		jsonw_obj(&w, LOGFORMAT_M_ERROR);
+		jsonw_str(&w, LOGFORMAT_M_ERROR_TYPE,
+		    classify_type_names[EXC_SSL_ERROR]);
+		jsonw_str(&w, LOGFORMAT_M_MESSAGE, message);
 		jsonw_end(&w);
 	}
-	jsonw_obj(&w, "tlsdiag");
+	jsonw_obj(&w, LOGFORMAT_M_TLSDIAG);
 	emit_schema(&w);
-	jsonw_str(&w, "call", call);
-	jsonw_int(&w, "ret", ret);
-	jsonw_int(&w, "errno", sys_errno);
+	jsonw_str(&w, LOGFORMAT_M_CALL, call);
+	jsonw_int(&w, LOGFORMAT_M_RET, ret);
+	jsonw_int(&w, LOGFORMAT_M_ERRNO, sys_errno);
 	if (!status)
-		jsonw_uint(&w, "exc_errno", e);
+		jsonw_uint(&w, LOGFORMAT_M_EXC_ERRNO, e);
 	if (e != 0) {
-		jsonw_arr(&w, "errors");
+		jsonw_arr(&w, LOGFORMAT_M_ERRORS);
 		write_error_entry(&w, e, layout, err_text);
 		jsonw_end(&w);
 	}
 	/* frames end in the first half: the other half has room for the rest */
 	if (emit_backtrace(&w, shim.cfg.depth, &bt, RECORD_MAX / 2)) {
-		jsonw_arr(&w, "truncated");
-		jsonw_str(&w, NULL, "tlsdiag.backtrace");
+		jsonw_arr(&w, LOGFORMAT_M_TRUNCATED);
+		jsonw_str(&w, NULL,
+		    LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_BACKTRACE);
 		jsonw_end(&w);
 	}
 	jsonw_end(&w);

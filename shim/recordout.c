@@ -120,7 +120,8 @@ record_fallback_due(const char **given, const char **why)
 static void
 elide_frames(char *buf, long *len, const struct bt_span *sp)
 {
-	static const char repeat[] = ",\"backtrace_repeat\":true";
+	static const char repeat[] =
+	    ",\"" LOGFORMAT_M_BACKTRACE_REPEAT "\":true";
 	size_t n = sizeof(repeat) - 1;
 
 	if (sp->end - sp->start < n || sp->end > (size_t)*len)
@@ -224,16 +225,21 @@ record_part_end(struct record_fit *f, enum record_part p, const struct jsonw *w,
 }
 
 /* The member names of the parts, tls.PEER ones after the peer. */
-static const char *const part_names[RECORD_NPARTS] = { "tlsdiag.verify_subject",
-	"tlsdiag.errors", "tlsdiag.backtrace",
-	".x509.subject.distinguished_name", ".x509.issuer.distinguished_name",
-	".x509.alternative_names" };
+static const char *const part_names[RECORD_NPARTS] = {
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_VERIFY_SUBJECT,
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_ERRORS,
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_BACKTRACE,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_SUBJECT "." LOGFORMAT_M_DN,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_ISSUER "." LOGFORMAT_M_DN,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_ALT_NAMES,
+};
 
 void
 record_part_name(const struct record_fit *f, int p, char *out, size_t cap)
 {
 	if (part_names[p][0] == '.')
-		str_cat(out, cap, "tls.", f->peer, part_names[p], STR_END);
+		str_cat(out, cap, LOGFORMAT_M_TLS ".", f->peer, part_names[p],
+		    STR_END);
 	else
 		str_cat(out, cap, part_names[p], STR_END);
 }
@@ -243,7 +249,7 @@ static size_t
 marker_max(const struct record_fit *f)
 {
 	char name[64];
-	size_t n = sizeof(",\"truncated\":[]") - 1;
+	size_t n = sizeof(",\"" LOGFORMAT_M_TRUNCATED "\":[]") - 1;
 	int i;
 
 	for (i = 0; i < RECORD_NPARTS; i++) {

@@ -86,7 +86,7 @@ int record_fit_again(struct record_fit *f, const struct jsonw *w);
 
 /*
  * record_write_frames() for a record already sealed (len from
- * record_seal).
+ * emit_seal).
  */
 int record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp);
 
