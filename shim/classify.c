@@ -291,6 +291,52 @@ classify_rules(unsigned v, struct pyrules *r)
 	r->eof_294 = v >= PYVER(3, 11, 3);
 }
 
+/*
+ * CPython's fill_and_set_sslerror: out for an SSLError of class type,
+ * errno code, its text (NULL: the queued error's reason string), and
+ * for a certificate error the verify result; the library and reason
+ * names always come from the queued error, (lib, reason) (§4.1).
+ */
+static void
+fill_sslerror(const struct classify_in *in, struct classify_out *out,
+    enum exc_type type, int code, const char *text, int cert, int lib,
+    int reason)
+{
+	size_t n;
+
+	if (in->err != 0) {
+		out->library = errnames_lib(lib);
+		out->reason = errnames_reason(lib, reason);
+		if (text == NULL)
+			text = in->reason_text;
+	}
+	if (text == NULL)
+		text = "unknown error";
+	out->type = type;
+	out->code = code;
+	if (cert) {
+		out->cert = 1;
+		out->verify_code = in->verify_result;
+		verify_message(in, out->verify_message,
+		    sizeof(out->verify_message));
+	}
+	if (out->library != NULL && out->reason != NULL)
+		n = str_cat(out->message, sizeof(out->message), "[",
+		    out->library, ": ", out->reason, "] ", STR_END);
+	else if (out->library != NULL)
+		n = str_cat(out->message, sizeof(out->message), "[",
+		    out->library, "] ", STR_END);
+	else
+		n = 0;
+	out->text = out->message + n;
+	if (cert)
+		str_cat(out->message + n, sizeof(out->message) - n, text, ": ",
+		    out->verify_message, STR_END);
+	else
+		str_cat(out->message + n, sizeof(out->message) - n, text,
+		    STR_END);
+}
+
 enum exc_type
 classify(const struct classify_in *in, struct classify_out *out)
 {
@@ -299,7 +345,6 @@ classify(const struct classify_in *in, struct classify_out *out)
 	int code = 0, lib = 0, reason = 0, cert = 0;
 	int ret = in->ret;
 	unsigned long e = in->err;
-	size_t n;
 	struct pyrules r;
 
 	memset(out, 0, sizeof(*out));
@@ -394,37 +439,6 @@ queued:
 		break;
 	}
 
-	/* fill_and_set_sslerror: names always come from e (§4.1). */
-	if (e != 0) {
-		out->library = errnames_lib(lib);
-		out->reason = errnames_reason(lib, reason);
-		if (text == NULL)
-			text = in->reason_text;
-	}
-	if (text == NULL)
-		text = "unknown error";
-	out->type = type;
-	out->code = code;
-	if (cert) {
-		out->cert = 1;
-		out->verify_code = in->verify_result;
-		verify_message(in, out->verify_message,
-		    sizeof(out->verify_message));
-	}
-	if (out->library != NULL && out->reason != NULL)
-		n = str_cat(out->message, sizeof(out->message), "[",
-		    out->library, ": ", out->reason, "] ", STR_END);
-	else if (out->library != NULL)
-		n = str_cat(out->message, sizeof(out->message), "[",
-		    out->library, "] ", STR_END);
-	else
-		n = 0;
-	out->text = out->message + n;
-	if (cert)
-		str_cat(out->message + n, sizeof(out->message) - n, text, ": ",
-		    out->verify_message, STR_END);
-	else
-		str_cat(out->message + n, sizeof(out->message) - n, text,
-		    STR_END);
+	fill_sslerror(in, out, type, code, text, cert, lib, reason);
 	return type;
 }
