@@ -141,20 +141,13 @@ peer_behind_bio(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
 	memcpy(c->peer_text, keep, sizeof(keep));
 }
 
-void
-context_gather(struct ossl *o, SSL *s, struct conn *c)
+/* Whether and what the handshake negotiated, and whether it resumed. */
+static void
+gather_session(struct ossl *o, SSL *s, struct conn *c)
 {
-	const char *v, *sni;
 	const SSL_CIPHER *ci;
-	X509_VERIFY_PARAM *param;
-	SSL_SESSION *sess;
-	BIO *rb, *wb;
-	int fd;
+	const char *v;
 
-	memset(c, 0, sizeof(*c));
-	c->age_s = -1;
-	c->server = o->SSL_is_server(s);
-	c->init_finished = o->SSL_is_init_finished(s);
 	/*
 	 * A fatal error puts the state machine back "in init", so ask
 	 * whether both Finished messages were exchanged instead.
@@ -189,6 +182,15 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			c->cipher = o->SSL_CIPHER_get_name(ci);
 	}
 	c->resumed = o->SSL_session_reused(s);
+}
+
+/* The name the client sent (SNI) and the host it asked to verify. */
+static void
+gather_names(struct ossl *o, SSL *s, struct conn *c)
+{
+	X509_VERIFY_PARAM *param;
+	const char *sni;
+
 	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
 	if (sni != NULL)
 		str_cat(c->sni, sizeof(c->sni), sni, STR_END);
@@ -211,21 +213,13 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		if (c->check_host[0] != '\0')
 			c->check_host_source = "verify_param";
 	}
-	c->shutdown = o->SSL_get_shutdown(s);
-	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
-	rb = o->SSL_get_rbio(s);
-	wb = o->SSL_get_wbio(s);
-	if (rb != NULL)
-		c->bytes_read = o->BIO_number_read(rb);
-	if (wb != NULL)
-		c->bytes_written = o->BIO_number_written(wb);
-	sess = o->SSL_get_session(s);
-	if (sess != NULL) {
-		long t = o->SSL_SESSION_get_time(sess);
+}
 
-		if (t > 0)
-			c->age_s = (long long)time(NULL) - t;
-	}
+/* What carries the bytes under s (read BIO rb), and who the peer is. */
+static void
+gather_transport(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
+{
+	int fd;
 
 	c->peer_source = PEER_NONE;
 	fd = o->SSL_get_rfd(s);
@@ -275,6 +269,37 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 	/* BIO_eof on a socket BIO: the peer's FIN was read */
 	if (rb != NULL && c->transport == TRANSPORT_SOCKET)
 		c->rbio_eof = o->BIO_ctrl(rb, BIO_CTRL_EOF, 0, NULL) > 0;
+}
+
+void
+context_gather(struct ossl *o, SSL *s, struct conn *c)
+{
+	SSL_SESSION *sess;
+	BIO *rb, *wb;
+
+	memset(c, 0, sizeof(*c));
+	c->age_s = -1;
+	c->server = o->SSL_is_server(s);
+	c->init_finished = o->SSL_is_init_finished(s);
+	gather_session(o, s, c);
+	gather_names(o, s, c);
+	c->shutdown = o->SSL_get_shutdown(s);
+	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
+	rb = o->SSL_get_rbio(s);
+	wb = o->SSL_get_wbio(s);
+	if (rb != NULL)
+		c->bytes_read = o->BIO_number_read(rb);
+	if (wb != NULL)
+		c->bytes_written = o->BIO_number_written(wb);
+	sess = o->SSL_get_session(s);
+	if (sess != NULL) {
+		long t = o->SSL_SESSION_get_time(sess);
+
+		if (t > 0)
+			c->age_s = (long long)time(NULL) - t;
+	}
+
+	gather_transport(o, s, rb, c);
 }
 
 void
