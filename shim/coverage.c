@@ -123,6 +123,55 @@ coverage_copy_seen(const struct ossl *o)
 	emit_start(msg);
 }
 
+/*
+ * The exit record's message, in msg (cap bytes), for what ce says, the
+ * nloaded libssl copies loaded but not bound, a libssl linked in but
+ * unused, and other, the first other TLS library loaded.
+ */
+static void
+exit_message(char *msg, size_t cap, const struct cov_exit *ce, int nloaded,
+    int unused, const char *other)
+{
+	unsigned long total = 0;
+	int k;
+
+	for (k = 0; k < KIND__COUNT; k++)
+		total += atomic_load(&shim.failures[k]);
+	if (ce->internal_only)
+		snprintf(msg, cap,
+		    "%s: calls reached tlsdiag only from "
+		    "inside libssl (the program calls OpenSSL through dlsym "
+		    "pointers or BIO_f_ssl): its own failures may be unseen",
+		    shim.name);
+	else if (ce->seen)
+		snprintf(msg, cap,
+		    "%s exiting: %lu TLS failures "
+		    "recorded, %lu dropped, %lu suppressed",
+		    shim.name, total, atomic_load(&shim.dropped),
+		    atomic_load(&shim.suppressed));
+	else if (nloaded > 0)
+		snprintf(msg, cap,
+		    "%s loaded libssl privately but no "
+		    "TLS call reached tlsdiag: it made none, or it bypasses "
+		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
+		    shim.name);
+	else if (ce->static_openssl)
+		snprintf(msg, cap,
+		    "%s links OpenSSL statically: "
+		    "nothing could be hooked",
+		    shim.name);
+	else if (unused)
+		snprintf(msg, cap,
+		    "%s made no OpenSSL TLS call; it "
+		    "also loads %s, which tlsdiag does not cover",
+		    shim.name, other);
+	else
+		snprintf(msg, cap,
+		    "%s uses %s, which tlsdiag does "
+		    "not cover: nothing was hooked",
+		    shim.name, other);
+}
+
 void
 coverage_exit(void)
 {
@@ -131,7 +180,6 @@ coverage_exit(void)
 	struct cov_exit ce;
 	char loaded[8][256], global[256];
 	int k, st, seen, tls, nloaded = 0, internal_only, unused = 0;
-	unsigned long total = 0;
 	unsigned rand;
 
 	ratelimit_flush();
@@ -153,49 +201,15 @@ coverage_exit(void)
 	/* a libssl linked in but never called: the program made no TLS call */
 	if (!seen && !st)
 		unused = global[0] != '\0';
-	for (k = 0; k < KIND__COUNT; k++)
-		total += atomic_load(&shim.failures[k]);
-	if (internal_only)
-		snprintf(msg, sizeof(msg),
-		    "%s: calls reached tlsdiag only from "
-		    "inside libssl (the program calls OpenSSL through dlsym "
-		    "pointers or BIO_f_ssl): its own failures may be unseen",
-		    shim.name);
-	else if (seen)
-		snprintf(msg, sizeof(msg),
-		    "%s exiting: %lu TLS failures "
-		    "recorded, %lu dropped, %lu suppressed",
-		    shim.name, total, atomic_load(&shim.dropped),
-		    atomic_load(&shim.suppressed));
-	else if (nloaded > 0)
-		snprintf(msg, sizeof(msg),
-		    "%s loaded libssl privately but no "
-		    "TLS call reached tlsdiag: it made none, or it bypasses "
-		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
-		    shim.name);
-	else if (st)
-		snprintf(msg, sizeof(msg),
-		    "%s links OpenSSL statically: "
-		    "nothing could be hooked",
-		    shim.name);
-	else if (unused)
-		snprintf(msg, sizeof(msg),
-		    "%s made no OpenSSL TLS call; it "
-		    "also loads %s, which tlsdiag does not cover",
-		    shim.name, ls.found[0]);
-	else
-		snprintf(msg, sizeof(msg),
-		    "%s uses %s, which tlsdiag does "
-		    "not cover: nothing was hooked",
-		    shim.name, ls.found[0]);
 	ce.level = (seen && !internal_only) ||
 		(!seen && !st && (ls.n == 0 || unused)) ?
 	    LOGFORMAT_LEVEL_INFO :
 	    LOGFORMAT_LEVEL_WARNING;
-	ce.msg = msg;
 	ce.seen = seen;
 	ce.static_openssl = st;
 	ce.internal_only = internal_only;
+	exit_message(msg, sizeof(msg), &ce, nloaded, unused, ls.found[0]);
+	ce.msg = msg;
 	k = nloaded;
 	if (unused && k < 8)
 		snprintf(loaded[k++], sizeof(loaded[0]), "%s", global);
