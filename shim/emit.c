@@ -395,7 +395,7 @@ conn_top(struct jsonw *w, struct ossl *o, SSL *s, const struct conn *c,
 	    c->server ? c->locallen : c->peerlen);
 }
 
-/* One entry of tlsdiag.errors: packed error e of a libssl with layout. */
+/* One entry of tlsdiag.errors: packed error e of a copy with layout. */
 static void
 write_error_entry(struct jsonw *w, unsigned long e, enum err_layout layout,
     const char *text)

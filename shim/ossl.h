@@ -15,6 +15,10 @@
 #undef SSL_get_peer_certificate
 
 /*
+ * A "copy" is one loaded libssl with its libcrypto: a process may hold
+ * several (a private one dlopen()ed RTLD_LOCAL, another soname), and the
+ * code and the docs call each one a copy.
+ *
  * Everything the shim calls in one libssl/libcrypto copy, resolved from
  * that copy only, so a process with two copies never mixes them.  Entries
  * marked optional may be NULL (absent in some versions).
@@ -121,7 +125,7 @@
 	X(BIO *, BIO_next, (BIO *))
 
 struct ossl {
-	uintptr_t base;	  /* load address of this libssl */
+	uintptr_t base;	  /* load address of this copy */
 	char path[256];	  /* its file */
 	char version[64]; /* OpenSSL_version(OPENSSL_VERSION) */
 	unsigned long version_num;

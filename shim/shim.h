@@ -22,7 +22,7 @@ struct ossl *resolve_slow(const void *ra);
 #define RESOLVE_BITS 9
 struct resolve_site {
 	_Atomic uintptr_t addr;
-	struct ossl *lib;
+	struct ossl *copy; /* the libssl copy this caller uses */
 };
 extern struct resolve_site resolve_sites[1 << RESOLVE_BITS];
 
@@ -39,7 +39,7 @@ resolve_caller(const void *ra)
 
 	if (atomic_load_explicit(&s->addr, memory_order_acquire) ==
 	    (uintptr_t)ra)
-		return s->lib;
+		return s->copy;
 	return resolve_slow(ra);
 }
 
@@ -47,7 +47,7 @@ resolve_caller(const void *ra)
  * Look up the failure path's functions of copy o (OSSL_HELPERS,
  * OSSL_OPTIONAL) if not done yet: once per copy, lock-free afterwards,
  * thread- and fork-safe.  Keeps errno.  Returns 0 when they are there,
- * -1 when this libssl lacks one (its failures then go unrecorded).
+ * -1 when this copy lacks one (its failures then go unrecorded).
  */
 int resolve_failure_path(struct ossl *o);
 
