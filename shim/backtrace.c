@@ -33,7 +33,6 @@
 
 #include "../common/hex.h"
 
-#define SHIM_FRAMES 16 /* more than the shim's own frames above a wrapper */
 #define MAX_MODCACHE 32
 
 static struct bt_module modcache[MAX_MODCACHE];
@@ -182,32 +181,18 @@ in_shim(uintptr_t ip)
 }
 
 int
-backtrace_capture(void **ips, int depth)
+backtrace_skip(void **ips, int n)
 {
-	void *all[BT_MAX_FRAMES];
-	int n, first;
+	int first;
 
-	if (depth <= 0)
-		return 0;
-	backtrace_warmup();
-	/* the shim's own frames first, then at most depth of the caller's */
-	n = backtrace(all,
-	    depth < BT_MAX_FRAMES - SHIM_FRAMES ? depth + SHIM_FRAMES :
-						  BT_MAX_FRAMES);
 	/* frames of whoever interposes backtrace() (ASan), then our own */
-	for (first = 0; first < n && !in_shim((uintptr_t)all[first]); first++)
+	for (first = 0; first < n && !in_shim((uintptr_t)ips[first]); first++)
 		;
 	if (first == n)
 		first = 0;
-	for (; first < n && in_shim((uintptr_t)all[first]); first++)
+	for (; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
-	if (first >= n)
-		return 0;
-	n -= first;
-	if (n > depth)
-		n = depth;
-	memcpy(ips, all + first, (size_t)n * sizeof(*ips));
-	return n;
+	return first;
 }
 
 void

@@ -33,10 +33,16 @@ struct bt_module {
 int backtrace_module(uintptr_t ip, struct bt_module *out);
 
 /*
- * The return addresses of the current stack above the shim's own frames,
- * at most depth (<= BT_MAX_FRAMES) of them, into ips; how many.
+ * How many of the n return addresses backtrace() put in ips are the
+ * shim's own (and those of whoever interposes backtrace(), as ASan
+ * does): the caller's frames start at that index (n when there are none).
+ * The caller calls backtrace() itself, with BT_SHIM_FRAMES more than the
+ * frames it wants, so that no frame of a helper is added to the stack.
  */
-int backtrace_capture(void **ips, int depth);
+int backtrace_skip(void **ips, int n);
+
+/* More than the shim's own frames above a wrapper. */
+#define BT_SHIM_FRAMES 16
 
 /* Where emit_backtrace() put the frames, so they can be taken out. */
 struct bt_span {

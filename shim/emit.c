@@ -8,6 +8,7 @@
 #include "emit.h"
 
 #include <arpa/inet.h>
+#include <execinfo.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -431,13 +432,20 @@ emit_backtrace(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 	struct jsonw_mark all, frame;
 	uint64_t id = 14695981039346656037ULL; /* FNV-1a */
 	char idhex[17];
-	int n, i, cut = 0;
+	int n, i, first, kept, cut = 0;
 	size_t mark;
 
 	sp->id = 0;
 	sp->start = sp->end = 0;
-	n = backtrace_capture(ips, depth);
-	if (n == 0)
+	if (depth <= 0)
+		return 0;
+	backtrace_warmup();
+	/* the shim's own frames first, then at most depth of the caller's */
+	n = backtrace(ips,
+	    depth < BT_MAX_FRAMES - BT_SHIM_FRAMES ? depth + BT_SHIM_FRAMES :
+						     BT_MAX_FRAMES);
+	first = backtrace_skip(ips, n);
+	if (first >= n)
 		return 0;
 	/* the id goes before the frames: write frames after a placeholder */
 	jsonw_mark(w, &all);
@@ -452,7 +460,7 @@ emit_backtrace(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		return 1;
 	}
 	/* the id covers every frame, also those cut for room */
-	for (i = 0; i < n; i++) {
+	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
 		uintptr_t ip = (uintptr_t)ips[i];
 		uintptr_t off = ip;
 		int known = backtrace_module(ip, &mi);
