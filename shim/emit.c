@@ -563,8 +563,8 @@ write_verify_subject(struct jsonw *w, const struct verify_where *vw,
  * One pass at the record for facts f about s into w (buf): the parts
  * that fit may shorten are measured in, and limited by, fit.
  */
-void
-emit_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
+static void
+build_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
     SSL *s, const struct fail_facts *f, const struct conn *cn,
     const struct classify_out *k, const struct verify_where *vw,
     struct record_fit *fit, struct bt_span *bt)
@@ -620,6 +620,25 @@ emit_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
 	jsonw_end(w);
 
 	conn_top(w, o, s, cn, fit);
+}
+
+void
+emit_failure(const char *msg, struct ossl *o, SSL *s, struct fail_facts *f,
+    const struct conn *cn, const struct classify_out *k,
+    const struct verify_where *vw)
+{
+	char buf[RECORD_MAX];
+	struct jsonw w;
+	struct bt_span bt;
+	struct record_fit fit;
+	long len;
+
+	record_fit_init(&fit, cn->server ? "client" : "server");
+	do {
+		build_failure(&w, buf, msg, o, s, f, cn, k, vw, &fit, &bt);
+		len = emit_seal(&w);
+	} while (record_fit_again(&fit, &w));
+	record_write_sealed(&w, len, &bt);
 }
 
 /*

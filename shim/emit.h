@@ -24,15 +24,13 @@ struct fail_facts {
 };
 
 /*
- * One pass at the failure record for facts f about s into w (buf, of
- * RECORD_MAX bytes), unsealed: the parts that fit may shorten are
- * measured in, and limited by, fit; *bt says where the frames went.
- * The caller seals it (emit_seal) and asks record_fit_again().
+ * Build and write the failure record for facts f about s (message msg,
+ * vw for a certificate error).  A record that does not fit is built
+ * again with its largest parts shortened (recordout.h).
  */
-void emit_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
-    SSL *s, const struct fail_facts *f, const struct conn *cn,
-    const struct classify_out *k, const struct verify_where *vw,
-    struct record_fit *fit, struct bt_span *bt);
+void emit_failure(const char *msg, struct ossl *o, SSL *s, struct fail_facts *f,
+    const struct conn *cn, const struct classify_out *k,
+    const struct verify_where *vw);
 
 /* Add process and host and close the record: jsonw_finish()'s result. */
 long emit_seal(struct jsonw *w);

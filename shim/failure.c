@@ -140,14 +140,10 @@ static void
 write_failure(struct ossl *o, SSL *s, struct fail_facts *f,
     const struct conn *cn, const struct classify_out *k)
 {
-	char buf[RECORD_MAX], msg[2048];
-	struct jsonw w;
-	struct bt_span bt;
+	char msg[2048];
 	struct verify_where vw;
-	struct record_fit fit;
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
 	const char *call = classify_call_names[f->call];
-	long len;
 
 	if (f->eof_masked)
 		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
@@ -176,12 +172,7 @@ write_failure(struct ossl *o, SSL *s, struct fail_facts *f,
 	if (k->cert)
 		context_verify_where(o, s, k->verify_code, &vw);
 	f->phase = phase_of(f->call, cn);
-	record_fit_init(&fit, cn->server ? "client" : "server");
-	do {
-		emit_failure(&w, buf, msg, o, s, f, cn, k, &vw, &fit, &bt);
-		len = emit_seal(&w);
-	} while (record_fit_again(&fit, &w));
-	record_write_sealed(&w, len, &bt);
+	emit_failure(msg, o, s, f, cn, k, &vw);
 }
 
 #ifdef SHIM_FAULTS
