@@ -136,19 +136,29 @@ read_state(pid_t pid, struct attachstate *st, struct procmap_obj *lib)
 static const char *
 refusal(pid_t pid, const char *shim, char *why, size_t cap)
 {
-	char v[256], path[PATH_MAX + 64];
+	char v[256], state[64], path[PATH_MAX + 64];
 	struct procmap_obj o;
 	struct stat a, b;
 	FILE *f;
 	int scope = 0;
 
-	if (procmap_status(pid, "State", v, sizeof(v)) < 0) {
+	if (procmap_status(pid, "State", state, sizeof(state)) < 0) {
 		snprintf(why, cap, "no such process");
 		return why;
 	}
-	if (v[0] == 'T' || v[0] == 't' || v[0] == 'Z') {
+	/* before the state: a traced process is often in "tracing stop" */
+	if (procmap_status(pid, "TracerPid", v, sizeof(v)) == 0 &&
+	    atol(v) != 0) {
+		char tn[256];
+
+		proc_name((pid_t)atol(v), tn, sizeof(tn));
+		snprintf(why, cap, "already traced by pid %ld (%.64s)", atol(v),
+		    tn);
+		return why;
+	}
+	if (state[0] == 'T' || state[0] == 't' || state[0] == 'Z') {
 		snprintf(why, cap, "it is stopped or a zombie (state %.20s)",
-		    v);
+		    state);
 		return why;
 	}
 	if (procmap_status(pid, "Uid", v, sizeof(v)) == 0 && geteuid() != 0 &&
@@ -170,15 +180,6 @@ refusal(pid_t pid, const char *shim, char *why, size_t cap)
 		    "no permission: Yama ptrace_scope is %d (see "
 		    "/proc/sys/kernel/yama/ptrace_scope)",
 		    scope);
-		return why;
-	}
-	if (procmap_status(pid, "TracerPid", v, sizeof(v)) == 0 &&
-	    atol(v) != 0) {
-		char tn[256];
-
-		proc_name((pid_t)atol(v), tn, sizeof(tn));
-		snprintf(why, cap, "already traced by pid %ld (%.64s)", atol(v),
-		    tn);
 		return why;
 	}
 	if (procmap_status(pid, "Seccomp", v, sizeof(v)) == 0 && atol(v) != 0) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../common/attachstate.h"
+#include "../common/logformat.h"
 #include "attach.h"
 #include "coverage.h"
 #include "gotpatch.h"
@@ -226,11 +227,11 @@ attach_coverage(struct jsonw *w)
 
 	if (tlsdiag_state.mode != ATTACHSTATE_ATTACHED)
 		return;
-	jsonw_obj(w, "attach");
-	jsonw_uint(w, "slots",
+	jsonw_obj(w, LOGFORMAT_M_ATTACH);
+	jsonw_uint(w, LOGFORMAT_M_ATTACH_SLOTS,
 	    detaching ? tlsdiag_state.slots : gotpatch_count());
-	jsonw_uint(w, "foreign_slots", gotpatch_foreign());
-	jsonw_arr(w, "unreachable");
+	jsonw_uint(w, LOGFORMAT_M_ATTACH_FOREIGN, gotpatch_foreign());
+	jsonw_arr(w, LOGFORMAT_M_ATTACH_UNREACHABLE);
 	for (i = 0; unreachable[i] != NULL; i++)
 		jsonw_str(w, NULL, unreachable[i]);
 	jsonw_end(w);
