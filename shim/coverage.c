@@ -13,6 +13,7 @@
 #include "../common/logformat.h"
 #include "backtrace.h"
 #include "elfsym.h"
+#include "entryhook.h"
 #include "record.h"
 #include "shim.h"
 #include "str.h"
@@ -227,6 +228,11 @@ coverage_exit(void)
 		    "TLS call reached tlsdiag: it made none, or it bypasses "
 		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
 		    shim.name);
+	else if (st && entryhook_hooked() > 0)
+		snprintf(msg, sizeof(msg),
+		    "%s links OpenSSL statically: %d of its entry points "
+		    "hooked, no TLS call reached them",
+		    shim.name, entryhook_hooked());
 	else if (st)
 		snprintf(msg, sizeof(msg),
 		    "%s links OpenSSL statically: "
@@ -244,7 +250,8 @@ coverage_exit(void)
 		    shim.name, ls.found[0]);
 	record_begin(&w, buf,
 	    (seen && !internal_only) ||
-		    (!seen && !st && (ls.n == 0 || unused)) ?
+		    (!seen && !st && (ls.n == 0 || unused)) ||
+		    (!seen && st && entryhook_hooked() > 0) ?
 		LOGFORMAT_LEVEL_INFO :
 		LOGFORMAT_LEVEL_WARNING,
 	    LOGFORMAT_ACTION_EXIT, msg);
@@ -291,6 +298,7 @@ coverage_exit(void)
 	for (i = 0; i < ls.n; i++)
 		jsonw_str(&w, NULL, ls.found[i]);
 	jsonw_end(&w);
+	entryhook_write(&w);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	record_write(&w);

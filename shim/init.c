@@ -17,6 +17,7 @@
 
 #include "backtrace.h"
 #include "coverage.h"
+#include "entryhook.h"
 #include "record.h"
 #include "str.h"
 
@@ -217,5 +218,7 @@ shim_ctor(void)
 	in_ctor = 1;
 	shim_init();
 	in_ctor = 0;
+	if (shim.ready)
+		(void)entryhook_install(NULL, 0);
 	errno = saved;
 }

@@ -133,6 +133,7 @@ struct ossl {
 	_Atomic int ex_index;	 /* per-SSL flags slot, -1 until needed */
 	_Atomic unsigned called; /* bit per enum call seen at least once */
 	void *handle;		 /* dlopen(RTLD_NOLOAD) reference, kept */
+	int entry; /* a program's own OpenSSL, hooked at its entries */
 #define X(ret, name, args) ret(*name) args;
 	OSSL_WRAPPED(X)
 	OSSL_FIRST_CALL(X)
@@ -229,6 +230,12 @@ int resolve_in_self(const void *p);
  * name and base in *d (other members zero).  0 when p is in no object.
  */
 int resolve_object_at(const void *p, Dl_info *d);
+
+/*
+ * Add copy o (built by entryhook.c, entry set) to the copies: callers in
+ * its object then find it.  Returns it, or NULL when the table is full.
+ */
+struct ossl *resolve_add_copy(const struct ossl *o);
 
 /* All libssl copies seen so far (for the coverage record). */
 int resolve_copies(struct ossl **out, int max);
