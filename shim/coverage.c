@@ -185,14 +185,18 @@ coverage_exit(void)
 	struct libscan ls;
 	struct ossl *c[8];
 	char loaded[8][256], global[256];
-	int i, k, n, st, seen, tls, nloaded = 0, internal_only, unused = 0;
+	int i, k, n, st, st_raw, hooked, seen, tls, nloaded = 0, internal_only,
+						    unused = 0;
 	unsigned long total = 0;
 	unsigned rand;
 
 	record_flush_suppressed();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
-	st = static_openssl(&ls.exe);
+	st_raw = static_openssl(&ls.exe);
+	/* calls into it reach the wrappers through the entry hooks */
+	hooked = st_raw ? entryhook_hooked() : 0;
+	st = st_raw && hooked == 0;
 	/* a RAND failure or warning was recorded: its process is accounted */
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);
@@ -201,12 +205,12 @@ coverage_exit(void)
 	if (!seen)
 		nloaded =
 		    resolve_loaded_libssl(loaded, 8, global, sizeof(global));
-	if (!seen && !st && ls.n == 0 && nloaded == 0)
+	if (!seen && !st_raw && ls.n == 0 && nloaded == 0)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
 	internal_only = tls && !atomic_load(&shim.external_callers);
 	/* a libssl linked in but never called: the program made no TLS call */
-	if (!seen && !st)
+	if (!seen && !st_raw)
 		unused = global[0] != '\0';
 	for (k = 0; k < KIND__COUNT; k++)
 		total += atomic_load(&shim.failures[k]);
@@ -228,11 +232,11 @@ coverage_exit(void)
 		    "TLS call reached tlsdiag: it made none, or it bypasses "
 		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
 		    shim.name);
-	else if (st && entryhook_hooked() > 0)
+	else if (hooked > 0)
 		snprintf(msg, sizeof(msg),
 		    "%s links OpenSSL statically: %d of its entry points "
 		    "hooked, no TLS call reached them",
-		    shim.name, entryhook_hooked());
+		    shim.name, hooked);
 	else if (st)
 		snprintf(msg, sizeof(msg),
 		    "%s links OpenSSL statically: "
@@ -251,7 +255,7 @@ coverage_exit(void)
 	record_begin(&w, buf,
 	    (seen && !internal_only) ||
 		    (!seen && !st && (ls.n == 0 || unused)) ||
-		    (!seen && st && entryhook_hooked() > 0) ?
+		    (!seen && hooked > 0) ?
 		LOGFORMAT_LEVEL_INFO :
 		LOGFORMAT_LEVEL_WARNING,
 	    LOGFORMAT_ACTION_EXIT, msg);
