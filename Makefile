@@ -225,10 +225,16 @@ $(B)/progs/nowx: tests/progs/nowx.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lseccomp
 
-# The benchmark workload driver (bench/README.md).
+# The benchmark workload driver (bench/README.md), and the same with
+# OpenSSL linked in and exported, for the entry hooks (bench/entry.sh).
 $(B)/tlsbench: bench/tlsbench.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
+
+$(B)/tlsbench-static: bench/tlsbench.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    $(OSSL_STATIC) -ldl -pthread
 
 # 'test' installs what is missing first, then runs everything in a fresh
 # make so that pkg-config sees the newly installed packages.
@@ -268,7 +274,8 @@ demo: deps
 
 bench:
 	@sh tools/deps.sh bench
-	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench
+	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench \
+	    $(B)/tlsbench-static
 	@sh bench/run.sh
 
 # ---------------------------------------------------------------------------
