@@ -134,16 +134,20 @@ static void
 write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded, int nprivate)
 {
 	struct ossl *c[8];
-	int i, n = resolve_copies(c, 8);
+	int i, k = 0, n = resolve_copies(c, 8);
 
 	jsonw_arr(w, "libraries");
 	for (i = 0; i < n; i++) {
+		/* a program's own copy, hooked at its entries, never called */
+		if (c[i]->entry && atomic_load(&c[i]->called) == 0)
+			continue;
+		k++;
 		jsonw_obj(w, NULL);
 		jsonw_str(w, "path", c[i]->path);
 		jsonw_str(w, "version", c[i]->version);
 		jsonw_end(w);
 	}
-	for (i = 0; n == 0 && i < nloaded; i++) {
+	for (i = 0; k == 0 && i < nloaded; i++) {
 		jsonw_obj(w, NULL);
 		jsonw_str(w, "path", loaded[i]);
 		jsonw_bool(w, "bound", 0);
