@@ -22,6 +22,7 @@
 #include <link.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -282,10 +283,21 @@ make_copy(struct ossl *o)
 	atomic_init(&o->ex_index, -1);
 	atomic_init(&o->failure_path, 0);
 	str_cat(o->path, sizeof(o->path), eh.path, STR_END);
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < CALL__COUNT; k++) {
 		*fn[k] = eh.fn[k].slot != NULL ?
 		    (void *)(eh.fn[k].slot + STUB) :
 		    (void *)eh.fn[k].addr;
+		/* the handshake wrappers call these without a NULL check,
+		 * as resolve.c's load_copy requires them */
+		if (*fn[k] == NULL && k != CALL_SSL_READ_EX &&
+		    k != CALL_SSL_PEEK && k != CALL_SSL_PEEK_EX &&
+		    k != CALL_SSL_WRITE_EX) {
+			str_cat(missing, sizeof(missing),
+			    "function not exported: ", classify_call_names[k],
+			    STR_END);
+			return -1;
+		}
+	}
 #define X(ret, name, args)                                                     \
 	*(void **)&o->name = entryhook_sym(eh.base, #name);                    \
 	if (o->name == NULL) {                                                 \
@@ -373,6 +385,27 @@ refuse_all(const char *what)
 			set_why(&eh.fn[k], what);
 }
 
+/*
+ * 1 unless the executable, found from the auxiliary vector, is known not
+ * to define SSL_read: the common case costs one look-up in its table and
+ * no loader call (dl_iterate_phdr, _dl_find_object: their first calls
+ * bind through the PLT, some 2,000 instructions in every process).
+ */
+static int
+maybe_candidate(void)
+{
+	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	size_t i, n = getauxval(AT_PHNUM);
+
+	if (ph == NULL || n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (ph[i].p_type == PT_PHDR)
+			return elfsym_lookup((uintptr_t)ph - ph[i].p_vaddr, ph,
+				   n, "SSL_read", NULL) != 0;
+	return 1;
+}
+
 int
 entryhook_install(const uintptr_t *thread_ips, size_t nips)
 {
@@ -385,8 +418,12 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 	uint8_t *page;
 	int k, saved = errno, n = 0;
 
+	if (!shim.ready || !maybe_candidate()) {
+		errno = saved;
+		return eh.hooked;
+	}
 	pthread_mutex_lock(&once);
-	if (eh.examined || !shim.ready)
+	if (eh.examined)
 		goto out;
 	memset(&f, 0, sizeof(f));
 	f.self_bias = self_bias();
