@@ -182,7 +182,8 @@ PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS), \
 PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient \
-    $(B)/progs/static_sslclient $(B)/progs/hidden_sslclient
+    $(B)/progs/static_sslclient $(B)/progs/hidden_sslclient \
+    $(B)/progs/threaded_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
@@ -220,6 +221,15 @@ $(B)/progs/hidden_sslclient: tests/progs/sslclient.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \
 	    $(OSSL_STATIC) -ldl -pthread
+
+# ... and with a library whose constructor starts a thread first.
+$(B)/progs/threaded_sslclient: tests/progs/sslclient.c \
+    $(B)/progs/libctorthread.so
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    -Wl,--no-as-needed $(B)/progs/libctorthread.so -Wl,--as-needed \
+	    -Wl,-rpath,'$$ORIGIN' $(OSSL_STATIC) \
+	    -ldl -pthread
 
 $(B)/progs/nowx: tests/progs/nowx.c
 	@mkdir -p $(@D)

@@ -19,8 +19,10 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -406,6 +408,28 @@ maybe_candidate(void)
 	return 1;
 }
 
+/*
+ * Threads in this process, from /proc/self/status; 0 when it cannot be
+ * read.  The descriptor is closed before returning.
+ */
+static int
+threads(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nThreads:");
+	return p != NULL ? atoi(p + 9) : 0;
+}
+
 int
 entryhook_install(const uintptr_t *thread_ips, size_t nips)
 {
@@ -419,6 +443,13 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 	int k, saved = errno, n = 0;
 
 	if (!shim.ready || !maybe_candidate()) {
+		errno = saved;
+		return eh.hooked;
+	}
+	/* loaded into a running process (attach): not without their IPs */
+	if (thread_ips == NULL && threads() != 1) {
+		shim_debug("other threads run: entry hooks left to the caller "
+			   "that stops them");
 		errno = saved;
 		return eh.hooked;
 	}

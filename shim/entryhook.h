@@ -20,7 +20,12 @@ struct jsonw;
  * threads, all stopped while this runs (tlsdiag attach): a function
  * whose replaced bytes hold one of them is left alone.  The preload
  * constructor passes none (NULL, 0): before main() no other thread runs
- * our target's code.  Call once, after shim_init(), only when recording.
+ * our target's code.  With NULL, it does nothing in a process that
+ * already runs more than one thread (or whose /proc/self/status cannot
+ * be read): a library loaded by attach, whose caller must call again with
+ * the stopped threads' IPs.  Only the first call that gets that far
+ * examines and patches; later ones return its count.  Call after
+ * shim_init(); it does nothing unless recording.
  *
  * Fails closed: a function that cannot be moved safely, a process that
  * refuses writable code (seccomp, W^X), a missing disassembler, each

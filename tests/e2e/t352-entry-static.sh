@@ -12,7 +12,7 @@
 . "$(dirname "$0")/compat.sh"
 require_shim
 make_pki
-for p in static_sslclient hidden_sslclient nowx; do
+for p in static_sslclient hidden_sslclient threaded_sslclient nowx; do
 	[ -x "$PROGS/$p" ] || fail "build/progs/$p not built"
 done
 nm -D "$PROGS/static_sslclient" | grep -q ' T SSL_read$' ||
@@ -111,6 +111,19 @@ for prog in static_sslclient hidden_sslclient; do
 	    problem "run $prog does not warn: $(cat "$tmp/run-$prog.err")" ;;
 	esac
 done
+
+# Another thread runs when the constructor does (a library's constructor
+# started it; as in a process tlsdiag attach loads the shim into): no
+# patch without its instruction pointer, the caller that stops the
+# threads must ask.  Nothing hooked, nothing recorded, the program as bare.
+prog=threaded_sslclient
+SAME_FILTER='/^shim: /d' same_run "$prog-exp" env TLSDIAG_DEBUG=1 \
+    "$PROGS/$prog" "$exp_port" "$PKI/ca.pem"
+grep -q '^shim: other threads run: entry hooks left to the caller' \
+    "$tmp/$prog-exp.err" || problem "$prog: $(cat "$tmp/$prog-exp.err")"
+want_records "$prog-exp" "$tmp/$prog-exp.log" error.type </dev/null
+want_coverage "$prog-exp" "$tmp/$prog-exp.log" static_openssl true
+want_coverage "$prog-exp" "$tmp/$prog-exp.log" entry_hooks null
 
 # Writable code refused: no hook, the program unharmed, the reason said.
 prog=static_sslclient
