@@ -499,6 +499,9 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 	}
 	if (make_copy(&copy) < 0 || resolve_add_copy(&copy) == NULL) {
 		refuse_all(missing[0] != '\0' ? missing : "too many copies");
+		munmap(page, PAGE_SZ); /* nothing jumps there yet */
+		for (k = 0; k < CALL__COUNT; k++)
+			eh.fn[k].slot = NULL;
 		goto out;
 	}
 	for (k = 0; k < CALL__COUNT; k++)
