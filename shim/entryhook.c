@@ -28,6 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../common/logformat.h"
 #include "elfsym.h"
 #include "jsonw.h"
 #include "reloc.h"
@@ -523,21 +524,21 @@ entryhook_write(struct jsonw *w)
 
 	if (!eh.examined)
 		return;
-	jsonw_arr(w, "entry_hooks");
+	jsonw_arr(w, LOGFORMAT_M_ENTRY_HOOKS);
 	jsonw_obj(w, NULL);
-	jsonw_str(w, "path", eh.path);
-	jsonw_arr(w, "hooked");
+	jsonw_str(w, LOGFORMAT_M_PATH, eh.path);
+	jsonw_arr(w, LOGFORMAT_M_HOOKED);
 	for (k = 0; k < CALL__COUNT; k++)
 		if (eh.fn[k].hooked)
 			jsonw_str(w, NULL, classify_call_names[k]);
 	jsonw_end(w);
-	jsonw_arr(w, "not_hooked");
+	jsonw_arr(w, LOGFORMAT_M_NOT_HOOKED);
 	for (k = 0; k < CALL__COUNT; k++) {
 		if (eh.fn[k].hooked)
 			continue;
 		jsonw_obj(w, NULL);
-		jsonw_str(w, "function", classify_call_names[k]);
-		jsonw_str(w, "reason",
+		jsonw_str(w, LOGFORMAT_M_FUNCTION, classify_call_names[k]);
+		jsonw_str(w, LOGFORMAT_M_REASON,
 		    eh.fn[k].addr == 0	     ? "not exported" :
 			eh.fn[k].why != NULL ? eh.fn[k].why :
 					       "?");
