@@ -57,13 +57,17 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/recordout.c shim/emit.c shim/ratelimit.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
     shim/pydetect.c shim/wrap_rand.c shim/elfsym.c shim/attach.c \
-    shim/gotpatch.c
+    shim/gotpatch.c shim/entryhook.c shim/reloc.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
     $(B)/pic/gen/errnames.o
 SHIM_CFLAGS = -D_GNU_SOURCE -fPIC -fvisibility=hidden -Ishim -Icommon \
     -ftls-model=initial-exec
 SHIM_LIBS = -ldl -pthread
+# Zydis (the entry hooks' disassembler) ships no .pc file in Debian 12:
+# its header is checked with the packages above.  The shim opens it with
+# dlopen, only in a program that needs it; the unit tests link it.
+ZYDIS_LIBS = -lZydis
 
 $(B)/libtlsdiag.so: $(SHIM_OBJS)
 	$(Q_LD)$(CC) -shared -Wl,-z,defs -o $@ $(SHIM_OBJS) $(LDFLAGS) \
@@ -115,7 +119,10 @@ pkg_check_all = $(if $(shell $(PKG_CONFIG) --version 2>/dev/null),,$(error \
     'make deps' or tools/deps.sh))$(foreach p,$(ANALYZER_PKGS),$(if \
     $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo y),,$(error \
     pkg-config cannot find '$(p)' (Debian: $(DEB_$(p))); run \
-    'make deps' or tools/deps.sh)))
+    'make deps' or tools/deps.sh)))$(if $(shell printf '\043include \
+    <Zydis/Zydis.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo y),,$(error \
+    cannot find the header Zydis/Zydis.h (Debian: libzydis-dev); run \
+    'make deps' or tools/deps.sh))
 ANALYZER_CFLAGS = $(PKG_CHECK)-D_GNU_SOURCE -Ianalyzer -Icommon \
     $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
 ANALYZER_LIBS = $(PKG_CHECK)$(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) \
@@ -143,6 +150,7 @@ $(B)/obj/common/%.o: common/%.c
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
+    $(B)/obj/shim/reloc.o \
     $(B)/obj/shim/pydetect.o $(B)/obj/shim/elfsym.o \
     $(B)/obj/shim/str.o $(B)/obj/shim/stackset.o $(B)/obj/shim/logw.o \
     $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
@@ -163,7 +171,7 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ANALYZER_CFLAGS) -o $@ $< \
 	    $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS) $(LDFLAGS) -lcriterion \
-	    $(ANALYZER_LIBS)
+	    $(ANALYZER_LIBS) $(ZYDIS_LIBS)
 
 # Small programs the shim is preloaded into.  nolink_*.c are not linked
 # with libssl (they dlopen it), lib*.c become shared helpers (lib*.so),
@@ -177,7 +185,9 @@ PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_STATIC:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient \
-    $(B)/progs/znow_latecall
+    $(B)/progs/znow_latecall \
+    $(B)/progs/static_sslclient $(B)/progs/hidden_sslclient \
+    $(B)/progs/threaded_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
@@ -202,7 +212,40 @@ $(B)/progs/znow_%: tests/progs/%.c
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -Wl,-z,now \
 	    -lssl -lcrypto -ldl -pthread
 
-# The benchmark workload driver (bench/README.md).
+# sslclient with OpenSSL linked in from libssl.a/libcrypto.a, as node
+# carries it: exported (-rdynamic, hooked at the entries: t352) and not
+# (hidden_sslclient: the honest "cannot hook").  nowx runs a program under
+# a seccomp filter that refuses writable code (libseccomp).
+# All of both archives, as node links them: the shim needs OpenSSL's
+# helpers too (SSL_get_error, ERR_*, X509_*), which the client alone
+# would not pull in.
+OSSL_STATIC = -Wl,-Bstatic -Wl,--whole-archive -lssl -lcrypto \
+    -Wl,--no-whole-archive -Wl,-Bdynamic
+$(B)/progs/static_sslclient: tests/progs/sslclient.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    $(OSSL_STATIC) -ldl -pthread
+
+$(B)/progs/hidden_sslclient: tests/progs/sslclient.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \
+	    $(OSSL_STATIC) -ldl -pthread
+
+# ... and with a library whose constructor starts a thread first.
+$(B)/progs/threaded_sslclient: tests/progs/sslclient.c \
+    $(B)/progs/libctorthread.so
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    -Wl,--no-as-needed $(B)/progs/libctorthread.so -Wl,--as-needed \
+	    -Wl,-rpath,'$$ORIGIN' $(OSSL_STATIC) \
+	    -ldl -pthread
+
+$(B)/progs/nowx: tests/progs/nowx.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lseccomp
+
+# The benchmark workload driver (bench/README.md), and the same with
+# OpenSSL linked in and exported, for the entry hooks (bench/entry.sh).
 $(B)/tlsbench: bench/tlsbench.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto
@@ -212,6 +255,11 @@ $(B)/attachself.so: bench/attachself.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared -o $@ $< $(LDFLAGS) \
 	    -ldl
+
+$(B)/tlsbench-static: bench/tlsbench.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    $(OSSL_STATIC) -ldl -pthread
 
 # 'test' installs what is missing first, then runs everything in a fresh
 # make so that pkg-config sees the newly installed packages.
@@ -252,7 +300,7 @@ demo: deps
 bench:
 	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory all $(PROG_BINS) $(B)/tlsbench \
-	    $(B)/attachself.so
+	    $(B)/attachself.so $(B)/tlsbench-static
 	@sh bench/run.sh
 
 # ---------------------------------------------------------------------------

@@ -87,7 +87,8 @@ warn_blind(const char *path)
 		      "LD_PRELOAD there (secure-execution), nothing can be "
 		      "recorded from it",
 		    sp);
-	if (p.static_openssl)
+	/* exported, its entry points are hooked (the exit record says) */
+	if (p.static_openssl && !p.exports_ssl)
 		warnx("warning: '%s' carries its own OpenSSL (statically "
 		      "linked): its TLS calls never reach the shim",
 		    sp);

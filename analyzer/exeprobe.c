@@ -78,7 +78,8 @@ has_openssl_version(const char *p, size_t n)
 }
 
 static void
-scan_dynsym(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, int *marks)
+scan_dynsym(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, int *marks,
+    struct exeprobe *p)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	GElf_Sym sym;
@@ -99,6 +100,10 @@ scan_dynsym(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, int *marks)
 		for (k = 0; openssl_marks[k] != NULL; k++)
 			if (strcmp(name, openssl_marks[k]) == 0)
 				(*marks)++;
+		/* what the shim's entry hooks look for (shim/entryhook.c) */
+		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+		    strcmp(name, "SSL_read") == 0)
+			p->exports_ssl = 1;
 	}
 }
 
@@ -172,7 +177,7 @@ exeprobe_elf(int fd, struct exeprobe *p)
 		if (gelf_getshdr(scn, &sh) == NULL)
 			continue;
 		if (sh.sh_type == SHT_DYNSYM)
-			scan_dynsym(e, scn, &sh, &marks);
+			scan_dynsym(e, scn, &sh, &marks, p);
 		else if (sh.sh_type == SHT_DYNAMIC)
 			scan_dynamic(e, scn, &sh, p);
 	}
@@ -186,6 +191,7 @@ exeprobe_elf(int fd, struct exeprobe *p)
 			marks = 1;
 	}
 	p->static_openssl = marks != 0 && !p->needs_libssl;
+	p->exports_ssl = p->exports_ssl && p->static_openssl;
 	elf_end(e);
 }
 

@@ -13,6 +13,7 @@ struct exeprobe {
 	int elf;	    /* an ELF file (else a script or unknown) */
 	int static_exe;	    /* no program interpreter: no preload */
 	int static_openssl; /* defines OpenSSL, needs no libssl */
+	int exports_ssl;    /* and exports SSL_read: the shim hooks it */
 	int needs_libssl;   /* libssl is in DT_NEEDED */
 	int setid;	    /* setuid/setgid that changes our ids */
 	int caps;	    /* file capabilities that make exec secure */

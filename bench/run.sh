@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 echo "### the shim: what a program pays (bench/shim.sh)"
 sh bench/shim.sh
 echo
+echo "### entry hooks: OpenSSL linked into the program (bench/entry.sh)"
+sh bench/entry.sh
+echo
 echo "### the analyzer: tlsdiag report on large logs (bench/analyzer.sh)"
 sh bench/analyzer.sh

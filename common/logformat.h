@@ -136,6 +136,14 @@
 #define LOGFORMAT_M_ATTACH_SLOTS "slots"
 #define LOGFORMAT_M_ATTACH_FOREIGN "foreign_slots"
 #define LOGFORMAT_M_ATTACH_UNREACHABLE "unreachable"
+#define LOGFORMAT_M_OTHER_TLS "other_tls"     /* tlsdiag.coverage.other_tls */
+#define LOGFORMAT_M_ENTRY_HOOKS "entry_hooks" /* tlsdiag.coverage.entry_hooks */
+#define LOGFORMAT_M_HOOKED "hooked" /* tlsdiag.coverage.entry_hooks[].hooked */
+#define LOGFORMAT_M_NOT_HOOKED                                                 \
+	"not_hooked" /* tlsdiag.coverage.entry_hooks[].not_hooked */
+#define LOGFORMAT_M_FUNCTION                                                   \
+	"function" /* ...entry_hooks[].not_hooked[].function; .reason is       \
+		      LOGFORMAT_M_REASON */
 #define LOGFORMAT_M_RECORDS "records"	  /* tlsdiag.coverage.records */
 #define LOGFORMAT_M_DROPPED "dropped"	  /* tlsdiag.coverage.dropped */
 #define LOGFORMAT_M_FOLLOWUPS "followups" /* tlsdiag.coverage.followups */

@@ -13,6 +13,7 @@
 #include "../common/logformat.h"
 #include "attach.h"
 #include "elfsym.h"
+#include "entryhook.h"
 #include "emit.h"
 #include "ratelimit.h"
 #include "shim.h"
@@ -156,6 +157,11 @@ exit_message(char *msg, size_t cap, const struct cov_exit *ce, int nloaded,
 		    "TLS call reached tlsdiag: it made none, or it bypasses "
 		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
 		    shim.name);
+	else if (entryhook_hooked() > 0)
+		snprintf(msg, cap,
+		    "%s links OpenSSL statically: %d of its entry points "
+		    "hooked, no TLS call reached them",
+		    shim.name, entryhook_hooked());
 	else if (ce->static_openssl)
 		snprintf(msg, cap,
 		    "%s links OpenSSL statically: "
@@ -180,13 +186,17 @@ coverage_exit(void)
 	struct libscan ls;
 	struct cov_exit ce;
 	char loaded[8][256], global[256];
-	int k, st, seen, tls, nloaded = 0, internal_only, unused = 0;
+	int k, st, st_raw, hooked, seen, tls, nloaded = 0, internal_only,
+					      unused = 0;
 	unsigned rand;
 
 	ratelimit_flush();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
-	st = static_openssl(&ls.exe);
+	st_raw = static_openssl(&ls.exe);
+	/* calls into it reach the wrappers through the entry hooks */
+	hooked = st_raw ? entryhook_hooked() : 0;
+	st = st_raw && hooked == 0;
 	/* a RAND failure or warning was recorded: its process is accounted */
 	tls = atomic_load(&shim.tls_seen);
 	rand = atomic_load(&coverage_rand);
@@ -195,15 +205,16 @@ coverage_exit(void)
 	if (!seen)
 		nloaded =
 		    resolve_loaded_libssl(loaded, 8, global, sizeof(global));
-	if (!seen && !st && ls.n == 0 && nloaded == 0)
+	if (!seen && !st_raw && ls.n == 0 && nloaded == 0)
 		return;
 	/* every call came from inside libssl: the program's own are hidden */
 	internal_only = tls && !atomic_load(&shim.external_callers);
 	/* a libssl linked in but never called: the program made no TLS call */
-	if (!seen && !st)
+	if (!seen && !st_raw)
 		unused = global[0] != '\0';
 	ce.level = (seen && !internal_only) ||
-		(!seen && !st && (ls.n == 0 || unused)) ?
+		(!seen && !st && (ls.n == 0 || unused)) ||
+		(!seen && hooked > 0) ?
 	    LOGFORMAT_LEVEL_INFO :
 	    LOGFORMAT_LEVEL_WARNING;
 	ce.seen = seen;

@@ -167,7 +167,8 @@ tables_find(struct tables *t, uintptr_t bias, const ElfW(Phdr) * phdr,
 
 /* name in t: as elfsym_lookup() answers. */
 static int
-tables_lookup(const struct tables *t, const char *name, uintptr_t *addr)
+tables_lookup(const struct tables *t, const char *name, uintptr_t *addr,
+    size_t *size)
 {
 	const struct image *im = &t->im;
 	const ElfW(Sym) * sym;
@@ -212,6 +213,8 @@ tables_lookup(const struct tables *t, const char *name, uintptr_t *addr)
 				return -1;
 			if (addr != NULL)
 				*addr = im->bias + sym->st_value;
+			if (size != NULL)
+				*size = sym->st_size;
 			return 1;
 		}
 		if (c & 1)
@@ -228,7 +231,18 @@ elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 
 	if (tables_find(&t, bias, phdr, phnum) < 0)
 		return -1;
-	return tables_lookup(&t, name, addr);
+	return tables_lookup(&t, name, addr, NULL);
+}
+
+int
+elfsym_lookup_size(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name, uintptr_t *addr, size_t *size)
+{
+	struct tables t;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0)
+		return -1;
+	return tables_lookup(&t, name, addr, size);
 }
 
 int
@@ -241,7 +255,7 @@ elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 	if (tables_find(&t, bias, phdr, phnum) < 0)
 		return -1;
 	for (; *names != NULL; names++) {
-		r = tables_lookup(&t, *names, NULL);
+		r = tables_lookup(&t, *names, NULL, NULL);
 		if (r == 1)
 			return 1;
 		unknown |= r < 0;

@@ -22,6 +22,13 @@ int elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *name, uintptr_t *addr);
 
 /*
+ * elfsym_lookup(), and the symbol's size (st_size: a function's length
+ * in bytes, 0 if unknown) in *size.
+ */
+int elfsym_lookup_size(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name, uintptr_t *addr, size_t *size);
+
+/*
  * 1 if the object defines any of names (a NULL-terminated list), 0 if it
  * defines none, -1 if it cannot tell for one of them (and defines none of
  * the others).  The tables are found once for all the names.

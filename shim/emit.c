@@ -22,6 +22,7 @@
 #include "attach.h"
 #include "backtrace.h"
 #include "coverage.h"
+#include "entryhook.h"
 #include "errnames.h"
 #include "pydetect.h"
 #include "shim.h"
@@ -651,16 +652,20 @@ static void
 write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded, int nprivate)
 {
 	struct ossl *c[8];
-	int i, n = resolve_copies(c, 8);
+	int i, k = 0, n = resolve_copies(c, 8);
 
 	jsonw_arr(w, LOGFORMAT_M_LIBRARIES);
 	for (i = 0; i < n; i++) {
+		/* a program's own copy, hooked at its entries, never called */
+		if (c[i]->entry && atomic_load(&c[i]->called) == 0)
+			continue;
+		k++;
 		jsonw_obj(w, NULL);
 		jsonw_str(w, LOGFORMAT_M_PATH, c[i]->path);
 		jsonw_str(w, LOGFORMAT_M_VERSION, c[i]->version);
 		jsonw_end(w);
 	}
-	for (i = 0; n == 0 && i < nloaded; i++) {
+	for (i = 0; k == 0 && i < nloaded; i++) {
 		jsonw_obj(w, NULL);
 		jsonw_str(w, LOGFORMAT_M_PATH, loaded[i]);
 		jsonw_bool(w, LOGFORMAT_M_BOUND, 0);
@@ -752,6 +757,7 @@ emit_exit(const struct cov_exit *ce)
 		jsonw_str(&w, NULL, ce->other[i]);
 	jsonw_end(&w);
 	attach_coverage(&w);
+	entryhook_write(&w);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	record_write(&w);

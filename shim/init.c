@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "backtrace.h"
 #include "coverage.h"
+#include "entryhook.h"
 #include "logw.h"
 #include "ratelimit.h"
 #include "recordout.h"
@@ -247,5 +248,7 @@ shim_ctor(void)
 	in_ctor = 1;
 	shim_init();
 	in_ctor = 0;
+	if (shim.ready)
+		(void)entryhook_install(NULL, 0);
 	errno = saved;
 }

@@ -133,6 +133,7 @@ struct ossl {
 	_Atomic int ex_index;	 /* per-SSL flags slot, -1 until needed */
 	_Atomic unsigned called; /* bit per enum call seen at least once */
 	void *handle;		 /* dlopen(RTLD_NOLOAD) reference, kept */
+	int entry; /* a program's own OpenSSL, hooked at its entries */
 #define X(ret, name, args) ret(*name) args;
 	OSSL_WRAPPED(X)
 	OSSL_FIRST_CALL(X)

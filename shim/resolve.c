@@ -19,6 +19,7 @@
 
 #include "coverage.h"
 #include "elfsym.h"
+#include "entryhook.h"
 #include "str.h"
 
 #define MAX_COPIES 8
@@ -162,7 +163,9 @@ resolve_failure_path(struct ossl *o)
 	/* dlsym outside the lock (see the file comment); losers drop theirs */
 	saved = errno;
 	i = 0;
-#define X(ret, name, args) fn[i++] = sym(o->handle, #name);
+#define X(ret, name, args)                                                     \
+	fn[i++] =                                                              \
+	    o->entry ? entryhook_sym(o->base, #name) : sym(o->handle, #name);
 	OSSL_HELPERS(X)
 	OSSL_OPTIONAL(X)
 #undef X
@@ -206,6 +209,8 @@ copy_for(const char *path, uintptr_t base)
 		if (copies[i].base == base)
 			o = &copies[i];
 	pthread_mutex_unlock(&lock);
+	if (o != NULL && o->entry)
+		coverage_copy_seen(o); /* registered before any call */
 	if (o != NULL)
 		return o;
 
@@ -461,6 +466,23 @@ resolve_slow(const void *ra)
 	}
 	pthread_mutex_unlock(&lock);
 	errno = saved;
+	return o;
+}
+
+struct ossl *
+resolve_add_copy(const struct ossl *tmpl)
+{
+	struct ossl *o = NULL;
+	int n;
+
+	pthread_mutex_lock(&lock);
+	n = atomic_load(&ncopies);
+	if (n < MAX_COPIES) {
+		copies[n] = *tmpl;
+		o = &copies[n];
+		atomic_store(&ncopies, n + 1);
+	}
+	pthread_mutex_unlock(&lock);
 	return o;
 }
 

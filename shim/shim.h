@@ -60,6 +60,12 @@ int resolve_in_self(const void *p);
  */
 int resolve_object_at(const void *p, Dl_info *d);
 
+/*
+ * Add copy o (built by entryhook.c, entry set) to the copies: callers in
+ * its object then find it.  Returns it, or NULL when the table is full.
+ */
+struct ossl *resolve_add_copy(const struct ossl *o);
+
 /* All libssl copies seen so far (for the coverage record). */
 int resolve_copies(struct ossl **out, int max);
 

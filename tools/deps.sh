@@ -4,8 +4,8 @@
 # Usage: tools/deps.sh [build|test|bench|all]   (default all)
 set -eu
 
-build="libssl-dev libcjson-dev libdw-dev libelf-dev zlib1g-dev pkg-config make gcc"
-test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf"
+build="libssl-dev libcjson-dev libdw-dev libelf-dev zlib1g-dev libzydis-dev pkg-config make gcc"
+test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf libseccomp-dev"
 bench="valgrind ltrace"
 
 case "${1:-all}" in

@@ -5,8 +5,8 @@
 # counted itself, for each client kind of the end-to-end suite.  A
 # certificate failure is seen twice by the shim (the failing handshake,
 # then the program's SSL_get_verify_result); it was counted twice when
-# suppressed (issue 12, item 5).  Node.js carries its own OpenSSL here
-# (t350), so none of its failures can be seen: it is not in this test.
+# suppressed (issue 12, item 5).  Node.js carries its own OpenSSL here,
+# hooked at its entry points (t350): it is not in this test.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/hostile.sh"
 require_shim

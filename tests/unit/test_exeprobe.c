@@ -84,6 +84,7 @@ Test(exeprobe, dynamic_openssl)
 	cr_expect_eq(p.elf, 1);
 	cr_expect_eq(p.needs_libssl, 1);
 	cr_expect_eq(p.static_openssl, 0);
+	cr_expect_eq(p.exports_ssl, 0, "libssl's SSL_read, not its own");
 	cr_expect_eq(p.static_exe, 0);
 }
 
@@ -108,6 +109,8 @@ Test(exeprobe, node_static_openssl)
 	cr_expect_eq(p.elf, 1);
 	cr_expect_eq(p.static_openssl, 1);
 	cr_expect_eq(p.needs_libssl, 0);
+	/* exported: the shim hooks its entry points, run does not warn */
+	cr_expect_eq(p.exports_ssl, 1);
 }
 
 static const struct {
@@ -140,6 +143,7 @@ Test(exeprobe, version_string)
 		cr_expect_eq(p.elf, 1, "case %zu", i);
 		cr_expect_eq(p.static_openssl, version_cases[i].want,
 		    "case %zu: '%s'", i, version_cases[i].tail);
+		cr_expect_eq(p.exports_ssl, 0, "case %zu: nothing exported", i);
 	}
 }
 

@@ -1,0 +1,54 @@
+/* entryhook.h: hooks on the entry of OpenSSL functions linked into a program. */
+#ifndef TLSDIAG_ENTRYHOOK_H
+#define TLSDIAG_ENTRYHOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct jsonw;
+
+/*
+ * When the executable defines the wrapped OpenSSL functions itself and
+ * exports them (the official node binary, a program linked with
+ * libssl.a and -rdynamic), its calls to them are direct and never reach
+ * a preload: patch each one's entry with a jump to our wrapper, whose
+ * copy (struct ossl, entry set) calls a trampoline holding the moved
+ * first instructions.  A libssl.so is never patched: its callers reach
+ * the wrappers through their GOT already (one mechanism per call path).
+ *
+ * thread_ips[0..n) are the instruction pointers of the process's other
+ * threads, all stopped while this runs (tlsdiag attach): a function
+ * whose replaced bytes hold one of them is left alone.  The preload
+ * constructor passes none (NULL, 0): before main() no other thread runs
+ * our target's code.  With NULL, it does nothing in a process that
+ * already runs more than one thread (or whose /proc/self/status cannot
+ * be read): a library loaded by attach, whose caller must call again with
+ * the stopped threads' IPs.  Only the first call that gets that far
+ * examines and patches; later ones return its count.  Call after
+ * shim_init(); it does nothing unless recording.
+ *
+ * Fails closed: a function that cannot be moved safely, a process that
+ * refuses writable code (seccomp, W^X), a missing disassembler, each
+ * leaves the function exactly as it was and is noted for the exit
+ * record.  Keeps errno.  Returns the number of functions hooked.
+ */
+int entryhook_install(const uintptr_t *thread_ips, size_t n);
+
+/*
+ * The address of name in the hooked object whose copy has base base
+ * (struct ossl), read in that object's own dynamic symbol table; NULL
+ * when it lacks it.
+ */
+void *entryhook_sym(uintptr_t base, const char *name);
+
+/* How many functions entryhook_install() hooked (0 if it never ran). */
+int entryhook_hooked(void);
+
+/*
+ * For the exit record: "entry_hooks", per object examined, the
+ * functions hooked and those not, each with its reason.  Writes nothing
+ * when no object carried exported OpenSSL functions.
+ */
+void entryhook_write(struct jsonw *w);
+
+#endif
