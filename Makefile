@@ -56,7 +56,7 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
     shim/record.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
-    shim/pydetect.c shim/wrap_rand.c shim/elfsym.c
+    shim/pydetect.c shim/wrap_rand.c shim/elfsym.c shim/sink_syslog.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
     $(B)/pic/gen/errnames.o
@@ -143,7 +143,8 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
     $(B)/obj/shim/pydetect.o $(B)/obj/shim/elfsym.o \
     $(B)/obj/shim/str.o $(B)/obj/shim/stackset.o $(B)/obj/shim/logw.o \
-    $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
+    $(B)/obj/shim/config.o $(B)/obj/shim/sink_syslog.o \
+    $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
 UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
     -DDATA_DIR='"$(CURDIR)/tests/unit/data"' -DTOP_DIR='"$(CURDIR)"' \
