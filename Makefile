@@ -125,6 +125,10 @@ ifneq ($(filter $(PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 PKG_CHECKED := $(PKG_CHECK)
 endif
 
+# "tlsdiag run" also looks in PREFIX/lib/<triplet>/tlsdiag (the package).
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+ANALYZER_CFLAGS += -DRUN_MULTIARCH='"$(MULTIARCH)"'
+
 $(B)/tlsdiag: $(ANALYZER_OBJS)
 	$(Q_LD)$(CC) -o $@ $(ANALYZER_OBJS) $(LDFLAGS) $(ANALYZER_LIBS)
 
