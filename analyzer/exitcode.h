@@ -12,6 +12,7 @@ enum tlsdiag_exit {
 	TLSDIAG_EXIT_USAGE = 2,	    /* bad command line */
 	TLSDIAG_EXIT_INPUT = 3,	    /* an input could not be read */
 	TLSDIAG_EXIT_SOFTWARE = 4,  /* out of memory, or write error */
+	TLSDIAG_EXIT_REFUSED = 5,   /* enable: the unit cannot be traced */
 	/* "tlsdiag run"'s own failures, as env(1) and timeout(1) use them */
 	TLSDIAG_EXIT_RUN_SELF = 125,	/* tlsdiag run itself failed */
 	TLSDIAG_EXIT_RUN_NOEXEC = 126,	/* found but could not be executed */

@@ -1,6 +1,7 @@
 /*
  * main.c: the tlsdiag command line.  It only dispatches subcommands (one
- * file each: cmd_report.c, cmd_run.c) and answers --help and --version.
+ * file each: cmd_report.c, cmd_run.c, cmd_unit.c) and answers --help and
+ * --version.
  */
 #include <err.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "cmd_report.h"
 #include "cmd_run.h"
+#include "cmd_unit.h"
 #include "exitcode.h"
 #include "termsafe.h"
 
@@ -16,6 +18,8 @@
 static const char main_usage[] =
     "usage: tlsdiag report [OPTIONS] [FILE | -] ...\n"
     "       tlsdiag run [-q] [-o FILE] [--] COMMAND [ARG ...]\n"
+    "       tlsdiag enable [--root DIR] [--log TEMPLATE] UNIT\n"
+    "       tlsdiag disable [--root DIR] UNIT\n"
     "       tlsdiag --help | --version\n";
 
 /* Room for the command name quoted on standard error. */
@@ -28,6 +32,8 @@ static const struct {
 } commands[] = {
 	{ "report", cmd_report },
 	{ "run", cmd_run },
+	{ "enable", cmd_enable },
+	{ "disable", cmd_disable },
 };
 
 int
