@@ -12,7 +12,7 @@
 #                         per file, "CC shim/init.c"; errors show in full)
 #
 # Targets: all (default), deps, test (alias check), demo, bench, install,
-# uninstall, clean, hdr-check, style, style-check, asan.
+# deb, uninstall, clean, hdr-check, style, style-check, asan.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -42,7 +42,7 @@ OPT = -O2 -g
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 
 .PHONY: all deps test check unit e2e demo bench install uninstall clean \
-    hdr-check style style-check asan fuzz
+    hdr-check style style-check asan fuzz deb
 all: $(B)/libtlsdiag.so $(B)/tlsdiag
 
 # ---------------------------------------------------------------------------
@@ -253,6 +253,11 @@ install: all
 	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; fi; done
 	for m in doc/*.7; do if [ -f "$$m" ]; then \
 	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || exit 1; fi; done
+
+# The Debian package, build/deb/tlsdiag_VERSION_ARCH.deb (debian/).
+deb:
+	@sh tools/deps.sh deb
+	@sh tools/deb.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tlsdiag

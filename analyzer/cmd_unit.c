@@ -27,10 +27,9 @@
 #define UNIT_FILE_MAX (1 << 20)
 #define SAFE_LEN 512
 
-static const char enable_usage[] =
-    "usage: tlsdiag enable [--root DIR] [--log TEMPLATE] UNIT\n";
-static const char disable_usage[] =
-    "usage: tlsdiag disable [--root DIR] UNIT\n";
+static const char unit_usage[] =
+    "usage: tlsdiag enable [--root DIR] [--log TEMPLATE] UNIT\n"
+    "       tlsdiag disable [--root DIR] UNIT\n";
 
 /* Unit directories, in systemd's order of precedence. */
 static const char *const unit_dirs[] = { "/etc/systemd/system",
@@ -310,7 +309,7 @@ cmd_enable(int argc, char **argv)
 	ssize_t n;
 	int len, rc;
 
-	rc = parse(argc, argv, enable_usage, 1, &root, &log, unit);
+	rc = parse(argc, argv, unit_usage, 1, &root, &log, unit);
 	if (rc != 0)
 		return rc > 0 ? TLSDIAG_EXIT_OK : TLSDIAG_EXIT_USAGE;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -373,7 +372,7 @@ cmd_disable(int argc, char **argv)
 	const char *root = "", *log = NULL;
 	int rc;
 
-	rc = parse(argc, argv, disable_usage, 0, &root, &log, unit);
+	rc = parse(argc, argv, unit_usage, 0, &root, &log, unit);
 	if (rc != 0)
 		return rc > 0 ? TLSDIAG_EXIT_OK : TLSDIAG_EXIT_USAGE;
 	if (pathf(dir, sizeof(dir), "%s%s/%s.d", root, UNIT_DROPIN_DIR, unit) <
