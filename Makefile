@@ -301,4 +301,5 @@ asan: deps
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' unit e2e
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f \
+    -print 2>/dev/null)
