@@ -103,15 +103,14 @@ stamp(struct cur *c)
 	return token(c) == 0 && token(c) == 0 ? 0 : -1;
 }
 
-/* "TAG:" as one token, e.g. "curl[812]:". */
+/*
+ * The TAG, one token: "curl[812]:" (RFC 3164), or "curl[812]" as rsyslog
+ * writes a tag it made of an RFC 5424 APP-NAME and PROCID.
+ */
 static int
 tag(struct cur *c)
 {
-	const char *s = c->p;
-
-	if (token(c) < 0 || c->p - s < 3 || c->p[-2] != ':')
-		return -1;
-	return 0;
+	return token(c);
 }
 
 /* MSG: optional BOM, spaces, "@cee:", spaces; then it must be '{'. */
@@ -131,11 +130,27 @@ msg(struct cur *c, const char *line)
 	return at(c, '{') ? (size_t)(c->p - line) : 0;
 }
 
+/* After "<PRI>1 ": TIMESTAMP HOST APP PROCID MSGID SD MSG. */
+static size_t
+rfc5424_rest(struct cur *c, const char *line)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (token(c) < 0)
+			return 0;
+	if (sd(c) < 0 || !at(c, ' '))
+		return 0;
+	c->p++;
+	return msg(c, line);
+}
+
 size_t
 syslogline_json(const char *line, size_t len)
 {
 	struct cur c = { line, line + len };
-	int i;
+	const char *t;
+	size_t off;
 
 	if (len == 0 || line[0] == '{')
 		return 0;
@@ -144,16 +159,23 @@ syslogline_json(const char *line, size_t len)
 			return 0;
 		if (c.end - c.p >= 2 && c.p[0] == '1' && c.p[1] == ' ') {
 			c.p += 2;
-			for (i = 0; i < 5; i++)
-				if (token(&c) < 0)
-					return 0;
-			if (sd(&c) < 0 || !at(&c, ' '))
-				return 0;
-			c.p++;
-			return msg(&c, line);
+			return rfc5424_rest(&c, line);
 		}
 	}
-	if (stamp(&c) < 0 || token(&c) < 0 || tag(&c) < 0)
+	if (stamp(&c) < 0 || token(&c) < 0)
 		return 0;
-	return msg(&c, line);
+	t = c.p;
+	if (tag(&c) < 0)
+		return 0;
+	off = msg(&c, line);
+	/*
+	 * A receiver that reads RFC 3164 only (rsyslog's imuxsock with its
+	 * default parser, journald) takes the "1" of an RFC 5424 header for
+	 * the tag and keeps the rest of the header in MSG.
+	 */
+	if (off == 0 && c.p - t == 2 && t[0] == '1') {
+		c.p = t + 2;
+		off = rfc5424_rest(&c, line);
+	}
+	return off;
 }

@@ -23,6 +23,7 @@ static const struct {
 	{ "2026-11-29T23:56:12.992523+00:00 vm failer[12629]: ", 1 },
 	{ "2026-11-29T23:56:12+00:00 vm failer[12629]: @cee: ", 1 },
 	{ "Nov 29 23:56:12 vm failer[12629]: @cee:", 1 },
+	{ "2026-11-30T00:05:50.576458+00:00 vm failer[16462] @cee:", 1 },
 	{ "Nov  1 03:04:05 vm failer[1]: ", 1 },
 	{ "Nov 1 03:04:05 vm curl: ", 1 },
 	{ "<11>Nov 29 23:56:12 vm failer[12629]: @cee:", 1 },
@@ -32,9 +33,13 @@ static const struct {
 	    1 },
 	{ "<11>1 - - - - - - \xef\xbb\xbf", 1 },
 	{ "<11>1 - h a 1 m [x@1 a=\"b\\]c\"][y@2] @cee:", 1 },
+	/* rsyslog's imuxsock default parser: RFC 5424 header inside MSG */
+	{ "2026-11-30T00:06:11.564577+00:00 vm 1 2026-11-30T00:06:11.564436Z "
+	  "vm failer 17954 tlsdiag - @cee:",
+	    1 },
 	/* not a syslog prefix: left whole for the parser to judge */
 	{ "garbage ", 0 },
-	{ "Nov 29 23:56:12 vm failer[12629] ", 0 },
+	{ "Nov 29 23:56:12 vm failer[12629] text ", 0 },
 	{ "Foo 29 23:56:12 vm failer[1]: ", 0 },
 	{ "<11>1 2026-11-29T23:56:12Z vm failer 12629 ", 0 },
 	{ "<11>1 - - - - - [unclosed ", 0 },
