@@ -16,9 +16,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define TS_KEY "{\"@timestamp\":\""
+#include "../common/logformat.h"
+
+#define TS_KEY "{\"" LOGFORMAT_M_TIMESTAMP "\":\""
 #define TS_LEN 27 /* YYYY-MM-DDTHH:MM:SS.uuuuuuZ */
-#define LEVEL_KEY "\"log.level\":\""
+#define LEVEL_KEY "\"" LOGFORMAT_M_LEVEL "\":\""
 #define LEVEL_SCAN 128 /* record_begin() puts it near the start */
 
 int
@@ -27,7 +29,9 @@ sink_syslog_pri(const char *json, size_t len)
 	static const struct {
 		const char *name;
 		int sev;
-	} lv[] = { { "error\"", 3 }, { "warning\"", 4 }, { "info\"", 6 } };
+	} lv[] = { { LOGFORMAT_LEVEL_ERROR "\"", 3 },
+		{ LOGFORMAT_LEVEL_WARNING "\"", 4 },
+		{ LOGFORMAT_LEVEL_INFO "\"", 6 } };
 	size_t i, k = sizeof(LEVEL_KEY) - 1, n;
 	const char *p;
 
