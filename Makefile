@@ -12,7 +12,7 @@
 #                         per file, "CC shim/init.c"; errors show in full)
 #
 # Targets: all (default), deps, test (alias check), demo, bench, install,
-# uninstall, clean, hdr-check, style, style-check, asan.
+# deb, uninstall, clean, hdr-check, style, style-check, asan.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -42,7 +42,7 @@ OPT = -O2 -g
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 
 .PHONY: all deps test check unit e2e demo bench install uninstall clean \
-    hdr-check style style-check asan fuzz
+    hdr-check style style-check asan fuzz deb
 all: $(B)/libtlsdiag.so $(B)/tlsdiag
 
 # ---------------------------------------------------------------------------
@@ -57,7 +57,7 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/recordout.c shim/emit.c shim/ratelimit.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
     shim/pydetect.c shim/wrap_rand.c shim/elfsym.c shim/attach.c \
-    shim/gotpatch.c shim/entryhook.c shim/reloc.c
+    shim/gotpatch.c shim/entryhook.c shim/reloc.c shim/sink_syslog.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
     $(B)/pic/gen/errnames.o
@@ -134,6 +134,10 @@ ifneq ($(filter $(PKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 PKG_CHECKED := $(PKG_CHECK)
 endif
 
+# "tlsdiag run" also looks in PREFIX/lib/<triplet>/tlsdiag (the package).
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+ANALYZER_CFLAGS += -DRUN_MULTIARCH='"$(MULTIARCH)"'
+
 $(B)/tlsdiag: $(ANALYZER_OBJS)
 	$(Q_LD)$(CC) -o $@ $(ANALYZER_OBJS) $(LDFLAGS) $(ANALYZER_LIBS)
 
@@ -153,7 +157,8 @@ UNIT_SHIM_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/jsonw.o \
     $(B)/obj/shim/reloc.o \
     $(B)/obj/shim/pydetect.o $(B)/obj/shim/elfsym.o \
     $(B)/obj/shim/str.o $(B)/obj/shim/stackset.o $(B)/obj/shim/logw.o \
-    $(B)/obj/shim/config.o $(B)/obj/gen/errnames.o
+    $(B)/obj/shim/config.o $(B)/obj/shim/sink_syslog.o \
+    $(B)/obj/gen/errnames.o
 UNIT_ANALYZER_OBJS = $(filter-out $(B)/obj/analyzer/main.o,$(ANALYZER_OBJS))
 UNIT_CFLAGS = -D_GNU_SOURCE -Ishim -Icommon -Ianalyzer \
     -DDATA_DIR='"$(CURDIR)/tests/unit/data"' -DTOP_DIR='"$(CURDIR)"' \
@@ -314,6 +319,11 @@ install: all
 	for m in doc/*.7; do if [ -f "$$m" ]; then \
 	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man7/ || exit 1; fi; done
 
+# The Debian package, build/deb/tlsdiag_VERSION_ARCH.deb (debian/).
+deb:
+	@sh tools/deps.sh deb
+	@sh tools/deb.sh
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tlsdiag
 	rm -rf $(DESTDIR)$(LIBDIR)/tlsdiag
@@ -356,4 +366,5 @@ asan: deps
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' unit e2e
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f \
+    -print 2>/dev/null)

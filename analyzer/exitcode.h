@@ -13,8 +13,10 @@ enum tlsdiag_exit {
 	TLSDIAG_EXIT_INPUT = 3,	    /* an input could not be read */
 	TLSDIAG_EXIT_SOFTWARE = 4,  /* out of memory, or write error */
 	/* "tlsdiag attach" and "detach" (doc/tlsdiag-attach.1) */
-	TLSDIAG_EXIT_REFUSED = 5, /* a process was refused, left untouched */
-	TLSDIAG_EXIT_INJECT = 6,  /* an injection failed; process restored */
+	/* attach, detach: a process was refused, left untouched; enable: the
+	 * unit was refused (doc/tlsdiag-attach.1, doc/tlsdiag-enable.1) */
+	TLSDIAG_EXIT_REFUSED = 5,
+	TLSDIAG_EXIT_INJECT = 6, /* an injection failed; process restored */
 	/* "tlsdiag run"'s own failures, as env(1) and timeout(1) use them */
 	TLSDIAG_EXIT_RUN_SELF = 125,	/* tlsdiag run itself failed */
 	TLSDIAG_EXIT_RUN_NOEXEC = 126,	/* found but could not be executed */

@@ -1,6 +1,7 @@
 /*
  * main.c: the tlsdiag command line.  It only dispatches subcommands (one
- * file each: cmd_report.c, cmd_run.c) and answers --help and --version.
+ * file each: cmd_report.c, cmd_run.c, cmd_unit.c) and answers --help and
+ * --version.
  */
 #include <err.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "cmd_attach.h"
 #include "cmd_report.h"
 #include "cmd_run.h"
+#include "cmd_unit.h"
 #include "exitcode.h"
 #include "termsafe.h"
 
@@ -20,6 +22,8 @@ static const char main_usage[] =
     "       tlsdiag attach [-o LOG] [OPTIONS] PID ... | --all NAME\n"
     "       tlsdiag detach PID ... | --all NAME\n"
     "       tlsdiag status [PID ...]\n"
+    "       tlsdiag enable [--root DIR] [--log TEMPLATE] UNIT\n"
+    "       tlsdiag disable [--root DIR] UNIT\n"
     "       tlsdiag --help | --version\n";
 
 /* Room for the command name quoted on standard error. */
@@ -35,6 +39,8 @@ static const struct {
 	{ "attach", cmd_attach },
 	{ "detach", cmd_detach },
 	{ "status", cmd_status },
+	{ "enable", cmd_enable },
+	{ "disable", cmd_disable },
 };
 
 int

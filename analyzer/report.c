@@ -19,6 +19,7 @@
 #include "render_json.h"
 #include "render_text.h"
 #include "symbolize.h"
+#include "syslogline.h"
 #include "termsafe.h"
 #include "view.h"
 
@@ -129,8 +130,9 @@ take_record(const struct report_opts *o, const char *line, size_t len,
 {
 	struct record r;
 	enum record_status st;
+	size_t skip = syslogline_json(line, len); /* a collector's prefix */
 
-	st = record_parse(line, len, &r);
+	st = record_parse(line + skip, len - skip, &r);
 	if (st != RECORD_OK)
 		return st;
 	a->records++;
@@ -140,7 +142,7 @@ take_record(const struct report_opts *o, const char *line, size_t len,
 		if (agg_add(a, &r) == -1)
 			res->fatal = 1;
 		if (o->format == REPORT_NDJSON &&
-		    ndjson_write(&r, line, len, out) == -1)
+		    ndjson_write(&r, line + skip, len - skip, out) == -1)
 			res->fatal = 1;
 	}
 	record_free(&r);

@@ -108,34 +108,29 @@ int
 run_shim_candidate(const char *exe, int n, char *buf, size_t bufsz)
 {
 	const char *slash = strrchr(exe, '/');
+	const char *arch = RUN_MULTIARCH;
 	size_t dirlen, parentlen;
 	int len;
 
-	if (slash == NULL)
+	if (slash == NULL || n < 0 || n > 2 || (n == 2 && arch[0] == '\0'))
 		return -1;
 	dirlen = (size_t)(slash - exe);
-	switch (n) {
-	case 0:
+	if (n == 0) {
 		len = snprintf(buf, bufsz, "%.*s/%s", (int)dirlen, exe,
 		    RUN_SHIM_NAME);
-		break;
-	case 1:
-		/* The directory above bin/: PREFIX in PREFIX/bin/tlsdiag. */
-		parentlen = dirlen;
-		while (parentlen > 0 && exe[parentlen - 1] != '/')
-			parentlen--;
-		while (parentlen > 1 && exe[parentlen - 1] == '/')
-			parentlen--;
-		if (parentlen <= 1)
-			len = snprintf(buf, bufsz, "/lib/tlsdiag/%s",
-			    RUN_SHIM_NAME);
-		else
-			len = snprintf(buf, bufsz, "%.*s/lib/tlsdiag/%s",
-			    (int)parentlen, exe, RUN_SHIM_NAME);
-		break;
-	default:
-		return -1;
+		return len < 0 || (size_t)len >= bufsz ? -1 : 0;
 	}
+	/* The directory above bin/: PREFIX in PREFIX/bin/tlsdiag. */
+	parentlen = dirlen;
+	while (parentlen > 0 && exe[parentlen - 1] != '/')
+		parentlen--;
+	while (parentlen > 1 && exe[parentlen - 1] == '/')
+		parentlen--;
+	if (parentlen <= 1)
+		parentlen = 0;
+	/* 2: Debian's multiarch directory, PREFIX/lib/<triplet>/tlsdiag */
+	len = snprintf(buf, bufsz, "%.*s/lib/%s%s%s/%s", (int)parentlen, exe,
+	    n == 2 ? arch : "", n == 2 ? "/" : "", "tlsdiag", RUN_SHIM_NAME);
 	if (len < 0 || (size_t)len >= bufsz)
 		return -1;
 	return 0;
@@ -172,8 +167,9 @@ run_find_shim(const char *exe, const char *override, char *buf, size_t bufsz,
 			return 0;
 	snprintf(err, errsz,
 	    "cannot find %s next to '%s' or in "
-	    "../lib/tlsdiag/ from it; set TLSDIAG_SHIM to its path",
-	    RUN_SHIM_NAME, exe);
+	    "../lib/tlsdiag/ or ../lib/%s/tlsdiag/ from it; set TLSDIAG_SHIM "
+	    "to its path",
+	    RUN_SHIM_NAME, exe, RUN_MULTIARCH);
 	return -1;
 }
 

@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #define RUN_SHIM_NAME "libtlsdiag.so"
+#ifndef RUN_MULTIARCH
+#define RUN_MULTIARCH "" /* the Makefile sets it: gcc -print-multiarch */
+#endif
 
 struct run_opts {
 	const char *log; /* -o FILE, or NULL for a fresh temp file */
@@ -29,7 +32,9 @@ int run_parse_args(int argc, char **argv, struct run_opts *o, char *err,
  * Candidate n (0, 1, ...) for the shim next to the executable at exe: the
  * build tree keeps it beside the command (build/tlsdiag,
  * build/libtlsdiag.so); "make install" puts it in ../lib/tlsdiag/ from
- * the command's bin directory.  Writes the path to buf and returns 0, or
+ * the command's bin directory; the Debian package in ../lib/<triplet>/tlsdiag/
+ * (RUN_MULTIARCH, the compiler's multiarch triplet; no candidate 2 when
+ * it is empty).  Writes the path to buf and returns 0, or
  * returns -1 when there is no candidate n or it does not fit.
  */
 int run_shim_candidate(const char *exe, int n, char *buf, size_t bufsz);

@@ -108,7 +108,8 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b / a }'
 }
 
-# ONLY=startup (or ops, recfail: the recorded failure row alone, wall)
+# ONLY=startup (or ops, recfail: the recorded failure row alone, wall,
+# syslog: the syslog sink beside the file)
 # runs one part of the bench.
 ONLY=${ONLY:-all}
 if [ "$ONLY" = all ] || [ "$ONLY" = ops ]; then
@@ -316,4 +317,46 @@ pause() {
 }
 echo "attach pause of a busy process: $(pause "$tmp/att") (target <= 50 ms)"
 echo "detach pause of a busy process: $(pause "$tmp/det") (target <= 50 ms)"
+fi
+
+# The syslog sink beside the file: the same recorded failures (eof/mem,
+# every one written), once to a file and once as datagrams to a socket a
+# reader drains as they come.  The sink opens a socket per record, as the
+# file sink opens the file.
+if [ "$ONLY" = all ] || [ "$ONLY" = syslog ]; then
+echo
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("ready", flush=True)
+while True:
+    s.recv(65536)' "$tmp/bench.sock" >"$tmp/recv.out" &
+rpid=$!
+i=0
+until grep -q ready "$tmp/recv.out" 2>/dev/null; do
+	i=$((i + 1))
+	[ "$i" -le 100 ] || { echo "bench: no receiver" >&2; exit 1; }
+	sleep 0.1
+done
+b=$(instr bare eof mem 200)
+f=$(RATE=0 instr shim eof mem 200)
+s=$(LOG=syslog:$tmp/bench.sock RATE=0 instr shim eof mem 200)
+echo "recorded failure (eof/mem), instructions over bare: file $((f - b)), \
+syslog $((s - b)); syslog/file $(ratio "$((f - b))" "$((s - b))")"
+# wall: file and syslog runs alternated, as medians() does bare and shim
+: >"$tmp/file"
+: >"$tmp/sys"
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+	RATE=0 run shim eof mem 3000 >>"$tmp/file"
+	LOG=syslog:$tmp/bench.sock RATE=0 run shim eof mem 3000 >>"$tmp/sys"
+	i=$((i + 1))
+done
+kill "$rpid" 2>/dev/null || :
+f=$(med 3000 "$tmp/file")
+s=$(med 3000 "$tmp/sys")
+echo "recorded failure (eof/mem), wall per failure, median of $RUNS: \
+file $(awk -v x="$f" 'BEGIN { printf "%.1f", x * 1e6 }') us, \
+syslog $(awk -v x="$s" 'BEGIN { printf "%.1f", x * 1e6 }') us; \
+syslog/file $(ratio "$f" "$s")"
 fi

@@ -106,12 +106,42 @@ bad(char *err, size_t errlen, const char *name, const char *val)
 	return -1;
 }
 
+const char *
+config_syslog_socket(const char *log)
+{
+	size_t n = sizeof(CONFIG_SYSLOG_PREFIX) - 1;
+
+	if (strncmp(log, CONFIG_SYSLOG_PREFIX, n) != 0)
+		return NULL;
+	return log[n] == '\0' ? CONFIG_SYSLOG_DEFAULT : log + n;
+}
+
+/*
+ * Why the syslog socket path s (after "syslog:") cannot be used, or NULL.
+ * No % sequences: the path is used as it is, never expanded.
+ */
+static const char *
+syslog_problem(const char *s)
+{
+	if (*s == '\0')
+		return NULL;
+	if (*s != '/')
+		return CONFIG_WHY_RELATIVE;
+	if (strlen(s) >= CONFIG_SYSLOG_PATH_MAX)
+		return CONFIG_WHY_SOCKET;
+	if (strchr(s, '%') != NULL)
+		return CONFIG_WHY_PERCENT;
+	return NULL;
+}
+
 /* Why the template v cannot be used as TLSDIAG_LOG, or NULL if it can. */
 static const char *
 log_problem(const char *v, size_t cap)
 {
 	const char *p;
 
+	if (config_syslog_socket(v) != NULL)
+		return syslog_problem(v + sizeof(CONFIG_SYSLOG_PREFIX) - 1);
 	if (*v != '/')
 		return CONFIG_WHY_RELATIVE;
 	if (strlen(v) >= cap)

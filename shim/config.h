@@ -17,6 +17,11 @@
 #define CONFIG_WHY_LONG "longer than 1023 bytes"
 #define CONFIG_WHY_PERCENT "unknown % sequence"
 #define CONFIG_WHY_EXPANDED "longer than 1023 bytes once expanded"
+#define CONFIG_WHY_SOCKET "syslog socket path longer than 107 bytes"
+/* TLSDIAG_LOG=syslog: or syslog:/path: records go to a syslog socket. */
+#define CONFIG_SYSLOG_PREFIX "syslog:"
+#define CONFIG_SYSLOG_DEFAULT "/dev/log"
+#define CONFIG_SYSLOG_PATH_MAX 108 /* sun_path, with its NUL */
 
 struct config {
 	int enabled;		   /* TLSDIAG_DISABLE unset or 0 */
@@ -64,6 +69,13 @@ void config_defaults(struct config *c);
  */
 int config_load(struct config *c, const char *(*get)(const char *name),
     int secure, char *err, size_t errlen);
+
+/*
+ * The syslog socket a TLSDIAG_LOG value names: for "syslog:" the local
+ * CONFIG_SYSLOG_DEFAULT, for "syslog:/path" the path; NULL if log names a
+ * file.  The result points into log or is a constant.
+ */
+const char *config_syslog_socket(const char *log);
 
 /*
  * Expand tmpl into out[0..cap): %p the pid, %h the host name, %u the uid,

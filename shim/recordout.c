@@ -17,6 +17,7 @@
 #include "backtrace.h"
 #include "emit.h"
 #include "logw.h"
+#include "sink_syslog.h"
 #include "shim.h"
 #include "stackset.h"
 #include "str.h"
@@ -137,6 +138,25 @@ record_write_frames(struct jsonw *w, const struct bt_span *sp)
 	return record_write_sealed(w, emit_seal(w), sp);
 }
 
+/* A record to the syslog socket sock (TLSDIAG_LOG=syslog:): always whole. */
+static int
+write_syslog(const char *sock, const struct jsonw *w, long len)
+{
+	static _Atomic int warned;
+	int e;
+
+	if (sink_syslog_send(sock, w->buf, (size_t)len, shim.host, shim.name,
+		(long)getpid()) == 0) {
+		atomic_fetch_add(&shim.records, 1);
+		return 0;
+	}
+	e = errno;
+	atomic_fetch_add(&shim.dropped, 1);
+	if (!atomic_exchange(&warned, 1))
+		shim_debug("cannot send to '%s': %s", sock, strerror(e));
+	return -1;
+}
+
 int
 record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp)
 {
@@ -153,6 +173,8 @@ record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp)
 		shim_debug("record too large, dropped");
 		return -1;
 	}
+	if (config_syslog_socket(shim.cfg.log) != NULL)
+		return write_syslog(config_syslog_socket(shim.cfg.log), w, len);
 	if (log_path(pid, path, sizeof(path), &why) < 0) {
 		atomic_fetch_add(&shim.dropped, 1);
 		if (!atomic_exchange(&warned, 1))

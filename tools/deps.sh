@@ -1,18 +1,22 @@
 #!/bin/sh
 # deps.sh: install the Debian packages tlsdiag builds and tests with, when
 # any is missing.  Does nothing (and needs no network) when all are present.
-# Usage: tools/deps.sh [build|test|bench|all]   (default all)
+# Usage: tools/deps.sh [build|test|bench|deb|all]   (default all)
 set -eu
 
 build="libssl-dev libcjson-dev libdw-dev libelf-dev zlib1g-dev libzydis-dev pkg-config make gcc"
 test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf libseccomp-dev"
 bench="valgrind ltrace"
+deb="debhelper lintian dpkg-dev"
+# t800-t830: the package, two rsyslog daemons, logrotate's syntax check
+fleet="$deb rsyslog logrotate"
 
 case "${1:-all}" in
 build) want=$build ;;
-test|all) want="$build $test" ;;
+test|all) want="$build $test $fleet" ;;
 bench) want="$build $test $bench" ;;
-*) echo "usage: tools/deps.sh [build|test|bench|all]" >&2; exit 2 ;;
+deb) want="$build $deb" ;;
+*) echo "usage: tools/deps.sh [build|test|bench|deb|all]" >&2; exit 2 ;;
 esac
 
 missing=

@@ -4,7 +4,8 @@
 # Runs every tests/e2e/t*.sh (or those matching the space-separated glob
 # patterns in $T, e.g. T='t1*' or T='t110 t150' (a bare number matches its
 # test)), each under
-# 'timeout $E2E_TIMEOUT' (default 120 s).  Prints PASS/FAIL/SKIP and the
+# 'timeout $E2E_TIMEOUT' (default 120 s; a test's own "# e2e-timeout: N"
+# line near its top raises that).  Prints PASS/FAIL/SKIP and the
 # test's name per test (the tail of its output after a FAIL; all of it with
 # VERBOSE=1), then "N passed, N failed, N skipped".  Exit status 1 if any
 # test failed or none matched.  Exit status 77 from a test means SKIP.
@@ -35,8 +36,11 @@ for t in "$dir"/t*.sh; do
 	else
 		set -- sh "$t"
 	fi
+	# A test that compiles a whole package may ask for more time.
+	tlimit=$(sed -n '1,30s/^# e2e-timeout: \([0-9][0-9]*\)$/\1/p' "$t")
+	[ -n "$tlimit" ] && [ "$tlimit" -gt "$limit" ] || tlimit=$limit
 	rc=0
-	timeout "$limit" "$@" >"$out" 2>&1 </dev/null || rc=$?
+	timeout "$tlimit" "$@" >"$out" 2>&1 </dev/null || rc=$?
 	case $rc in
 	0)
 		echo "PASS $name"
@@ -47,7 +51,7 @@ for t in "$dir"/t*.sh; do
 		nskip=$((nskip + 1))
 		;;
 	*)
-		[ "$rc" -eq 124 ] && echo "timed out after ${limit} s" >>"$out"
+		[ "$rc" -eq 124 ] && echo "timed out after ${tlimit} s" >>"$out"
 		echo "FAIL $name"
 		if [ -n "${VERBOSE:-}" ]; then
 			sed 's/^/    /' "$out"

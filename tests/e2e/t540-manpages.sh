@@ -69,6 +69,7 @@ check_page() {
 check_page tlsdiag.1 "$TLSDIAG" --help
 check_page tlsdiag-run.1 "$TLSDIAG" run --help
 check_page tlsdiag-attach.1 "$TLSDIAG" attach --help
+check_page tlsdiag-enable.1 "$TLSDIAG" enable --help
 [ "$("$TLSDIAG" -h)" = "$("$TLSDIAG" --help)" ] || problem "-h differs from --help"
 "$TLSDIAG" --version | grep -qx 'tlsdiag [0-9][0-9.]*' ||
     problem "--version: $("$TLSDIAG" --version)"
@@ -88,7 +89,8 @@ grep -q '^\.It Ev TLSDIAG_SHIM$' "$TOP/doc/tlsdiag-run.1" ||
     problem "tlsdiag-run.1 does not document TLSDIAG_SHIM"
 
 if command -v groff >/dev/null 2>&1; then
-	for p in tlsdiag.1 tlsdiag-run.1 tlsdiag-attach.1 libtlsdiag.7; do
+	for p in tlsdiag.1 tlsdiag-run.1 tlsdiag-attach.1 tlsdiag-enable.1 \
+	    libtlsdiag.7; do
 		groff -mdoc -Tascii -ww -z "$TOP/doc/$p" 2>"$tmp/warn"
 		[ ! -s "$tmp/warn" ] || problem "$p: groff: $(cat "$tmp/warn")"
 	done

@@ -259,3 +259,33 @@ Test(config, log_not_used)
 	cr_expect_null(c.log_why);
 	cr_expect_str_eq(c.log_given, "");
 }
+
+/* TLSDIAG_LOG=syslog: and syslog:/path name a socket, used as it is. */
+Test(config, syslog)
+{
+	static const char *const def[] = { "TLSDIAG_LOG", "syslog:", NULL };
+	static const char *const path[] = { "TLSDIAG_LOG", "syslog:/run/s",
+		NULL };
+	static const char *const rel[] = { "TLSDIAG_LOG", "syslog:run/s",
+		NULL };
+	static const char *const pct[] = { "TLSDIAG_LOG", "syslog:/r/%p",
+		NULL };
+	static char longv[140] = "syslog:/";
+	const char *lng[] = { "TLSDIAG_LOG", longv, NULL };
+	struct config c;
+	char err[128];
+
+	cr_expect_eq(load(&c, def, 0, err), 0);
+	cr_expect_str_eq(config_syslog_socket(c.log), "/dev/log");
+	cr_expect_eq(load(&c, path, 0, err), 0);
+	cr_expect_str_eq(config_syslog_socket(c.log), "/run/s");
+	cr_expect_null(config_syslog_socket("/tmp/syslog:x"));
+	cr_expect_eq(load(&c, rel, 0, err), -1);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_RELATIVE);
+	cr_expect_str_eq(c.log, CONFIG_DEFAULT_LOG);
+	cr_expect_eq(load(&c, pct, 0, err), -1);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_PERCENT);
+	memset(longv + 8, 'a', 108);
+	cr_expect_eq(load(&c, (const char *const *)lng, 0, err), -1);
+	cr_expect_str_eq(c.log_why, CONFIG_WHY_SOCKET);
+}

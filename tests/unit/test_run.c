@@ -99,16 +99,25 @@ static const struct {
 	const char *exe;
 	const char *c0; /* NULL: no candidate */
 	const char *c1;
+	const char *c2; /* after lib/ and RUN_MULTIARCH */
 } candidate_cases[] = {
 	{ "/work/main/build/tlsdiag", "/work/main/build/libtlsdiag.so",
-	    "/work/main/lib/tlsdiag/libtlsdiag.so" },
+	    "/work/main/lib/tlsdiag/libtlsdiag.so",
+	    "/work/main/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
 	{ "/usr/local/bin/tlsdiag", "/usr/local/bin/libtlsdiag.so",
-	    "/usr/local/lib/tlsdiag/libtlsdiag.so" },
+	    "/usr/local/lib/tlsdiag/libtlsdiag.so",
+	    "/usr/local/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
+	{ "/usr/bin/tlsdiag", "/usr/bin/libtlsdiag.so",
+	    "/usr/lib/tlsdiag/libtlsdiag.so",
+	    "/usr/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
 	{ "/opt/t//bin/tlsdiag", "/opt/t//bin/libtlsdiag.so",
-	    "/opt/t/lib/tlsdiag/libtlsdiag.so" },
-	{ "/bin/tlsdiag", "/bin/libtlsdiag.so", "/lib/tlsdiag/libtlsdiag.so" },
-	{ "/tlsdiag", "/libtlsdiag.so", "/lib/tlsdiag/libtlsdiag.so" },
-	{ "tlsdiag", NULL, NULL },
+	    "/opt/t/lib/tlsdiag/libtlsdiag.so",
+	    "/opt/t/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
+	{ "/bin/tlsdiag", "/bin/libtlsdiag.so", "/lib/tlsdiag/libtlsdiag.so",
+	    "/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
+	{ "/tlsdiag", "/libtlsdiag.so", "/lib/tlsdiag/libtlsdiag.so",
+	    "/lib/" RUN_MULTIARCH "/tlsdiag/libtlsdiag.so" },
+	{ "tlsdiag", NULL, NULL, NULL },
 };
 
 Test(run, shim_candidates)
@@ -129,8 +138,10 @@ Test(run, shim_candidates)
 		cr_expect_str_eq(buf, candidate_cases[i].c0, "%s: 0", exe);
 		cr_assert_eq(run_shim_candidate(exe, 1, buf, sizeof(buf)), 0);
 		cr_expect_str_eq(buf, candidate_cases[i].c1, "%s: 1", exe);
-		cr_expect_eq(run_shim_candidate(exe, 2, buf, sizeof(buf)), -1,
-		    "%s: no third candidate", exe);
+		cr_assert_eq(run_shim_candidate(exe, 2, buf, sizeof(buf)), 0);
+		cr_expect_str_eq(buf, candidate_cases[i].c2, "%s: 2", exe);
+		cr_expect_eq(run_shim_candidate(exe, 3, buf, sizeof(buf)), -1,
+		    "%s: no fourth candidate", exe);
 	}
 	cr_expect_eq(run_shim_candidate("/usr/local/bin/tlsdiag", 0, buf, 10),
 	    -1, "too small a buffer");
