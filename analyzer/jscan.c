@@ -11,8 +11,12 @@
 #include "jscan.h"
 
 #include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static void
 skip_ws(struct jscan *s)
@@ -194,6 +198,33 @@ walk_string(const unsigned char *b, const unsigned char *q, char **dst)
 }
 
 /*
+ * The first quote or backslash in [q, end), or end: sixteen bytes at a
+ * time with SSE2 (every x86-64 has it), the tail byte by byte.
+ */
+static const unsigned char *
+find_special(const unsigned char *q, const unsigned char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	__m128i x;
+	int m;
+
+	while (end - q >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, bslash)));
+		if (m != 0)
+			return q + __builtin_ctz((unsigned)m);
+		q += 16;
+	}
+#endif
+	while (q < end && *q != '"' && *q != '\\')
+		q++;
+	return q;
+}
+
+/*
  * Scan the string at s->p (a quote).  The closing quote is the first one
  * not escaped by a backslash (cJSON's length pass); then the escapes are
  * checked.  Fills *v.  Returns 0 or -1.
@@ -204,23 +235,19 @@ scan_string(struct jscan *s, struct jvalue *v)
 	const unsigned char *b = (const unsigned char *)s->p + 1;
 	const unsigned char *end = (const unsigned char *)s->end;
 	const unsigned char *q = b;
-	const unsigned char *k;
 	int escaped = 0;
 
 	for (;;) {
-		q = memchr(q, '"', (size_t)(end - q));
-		if (q == NULL)
+		q = find_special(q, end);
+		if (q == end)
 			return -1;
-		k = q;
-		while (k > b && k[-1] == '\\')
-			k--;
-		if (((q - k) & 1) == 0)
+		if (*q == '"')
 			break;
 		escaped = 1;
-		q++;
+		if (end - q < 2)
+			return -1;
+		q += 2;
 	}
-	if (!escaped && q > b && memchr(b, '\\', (size_t)(q - b)) != NULL)
-		escaped = 1;
 	if (escaped && walk_string(b, q, NULL) == NULL)
 		return -1;
 	v->type = JSCAN_STRING;
@@ -328,17 +355,29 @@ scan_literal(struct jscan *s, struct jvalue *v, const char *word,
 static int
 scan_scalar(struct jscan *s, struct jvalue *v)
 {
-	switch (jscan_peek(s)) {
-	case JSCAN_STRING:
+	if (s->p == s->end)
+		return -1;
+	switch (*s->p) {
+	case '"':
 		return scan_string(s, v);
-	case JSCAN_NUMBER:
-		return scan_number(s, v);
-	case JSCAN_NULL:
+	case 'n':
 		return scan_literal(s, v, "null", JSCAN_NULL);
-	case JSCAN_TRUE:
+	case 't':
 		return scan_literal(s, v, "true", JSCAN_TRUE);
-	case JSCAN_FALSE:
+	case 'f':
 		return scan_literal(s, v, "false", JSCAN_FALSE);
+	case '-':
+	case '0':
+	case '1':
+	case '2':
+	case '3':
+	case '4':
+	case '5':
+	case '6':
+	case '7':
+	case '8':
+	case '9':
+		return scan_number(s, v);
 	default:
 		return -1;
 	}
@@ -419,9 +458,12 @@ jscan_value(struct jscan *s, struct jvalue *v)
 
 	if (v == NULL)
 		v = &tmp;
-	t = jscan_peek(s);
-	if (t != JSCAN_OBJECT && t != JSCAN_ARRAY)
+	skip_ws(s);
+	if (s->p == s->end)
+		return -1;
+	if (*s->p != '{' && *s->p != '[')
 		return scan_scalar(s, v);
+	t = *s->p == '{' ? JSCAN_OBJECT : JSCAN_ARRAY;
 	b = s->p;
 	if (skip_container(s) == -1)
 		return -1;
