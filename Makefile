@@ -207,11 +207,12 @@ unit: $(UNIT_BINS) $(B)/tlsdiag
 e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so $(B)/tlsbench
 	@BUILD=$(abspath $(B)) sh tests/e2e/run.sh
 
-# Fuzzing with clang's libFuzzer (tests/fuzz): the analyzer's reader and
-# the shim's JSON encoder, FUZZ_SECONDS each from the committed corpus.
+# Fuzzing with clang's libFuzzer (tests/fuzz): the analyzer's reader, the
+# shim's JSON encoder and the report's scanner against cJSON, FUZZ_SECONDS
+# each from the committed corpus.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS = reader jsonw
+FUZZ_TARGETS = reader jsonw jscan
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -D_GNU_SOURCE -Itests/fuzz $(WARN)
 FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS)) $(COMMON_SRCS)
@@ -221,6 +222,9 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c tests/fuzz/textcheck.c \
 	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 $(B)/fuzz/fuzz_jsonw: tests/fuzz/fuzz_jsonw.c tests/fuzz/textcheck.c \
     shim/jsonw.c $(FUZZ_ANALYZER)
+	@mkdir -p $(@D)
+	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+$(B)/fuzz/fuzz_jscan: tests/fuzz/fuzz_jscan.c $(FUZZ_ANALYZER)
 	@mkdir -p $(@D)
 	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)

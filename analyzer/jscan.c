@@ -570,9 +570,13 @@ jscan_string_eq(const struct jvalue *v, const char *want)
 
 	if (v->type != JSCAN_STRING)
 		return 0;
-	if (!v->escaped)
-		return strlen(want) == v->rawlen &&
-		    memcmp(v->raw, want, v->rawlen) == 0;
+	if (!v->escaped) {
+		/* A raw NUL ends the C string, as in jscan_string(). */
+		const char *nul = memchr(v->raw, '\0', v->rawlen);
+		size_t n = nul != NULL ? (size_t)(nul - v->raw) : v->rawlen;
+
+		return strlen(want) == n && memcmp(v->raw, want, n) == 0;
+	}
 	if (v->rawlen >= sizeof(small)) {
 		buf = malloc(v->rawlen + 1);
 		if (buf == NULL)
