@@ -117,7 +117,7 @@ pkg_check_all = $(if $(shell $(PKG_CONFIG) --version 2>/dev/null),,$(error \
 ANALYZER_CFLAGS = $(PKG_CHECK)-D_GNU_SOURCE -Ianalyzer -Icommon \
     $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
 ANALYZER_LIBS = $(PKG_CHECK)$(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) \
-    2>/dev/null) -lm
+    2>/dev/null) -lm -pthread
 # Goals that build the analyzer check before anything is compiled ('test',
 # 'demo', 'asan' and 'bench' install the packages first, then recurse).
 PKG_GOALS = all check unit e2e fuzz install $(B)/tlsdiag

@@ -383,7 +383,6 @@ aggp_stacks_merge_done(struct agg *a)
 			}
 			s->ntypes = AGG_STACK_TYPES;
 		}
-		qsort(s->types, s->ntypes, sizeof(s->types[0]),
-		    cmp_type_order);
+		qsort(s->types, s->ntypes, sizeof(s->types[0]), cmp_type_order);
 	}
 }

@@ -490,8 +490,8 @@ group_fields(struct agg_group *g, const char *k)
 
 /* Merge one entry of the core maps; s's owned strings may move to d. */
 static void
-merge_entry(const struct strmap *map, const struct agg *dst, void *dv,
-    void *sv, const char *dkey, int created)
+merge_entry(const struct strmap *map, const struct agg *dst, void *dv, void *sv,
+    const char *dkey, int created)
 {
 	struct agg_cert *dc, *sc;
 
