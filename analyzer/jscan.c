@@ -277,32 +277,29 @@ scan_number(struct jscan *s, struct jvalue *v)
 {
 	const char *b = s->p;
 	const char *e = b;
+	const char *d;
 	char small[64];
 	char *buf = small;
 	char *after;
 	const char *dp;
+	uint64_t x = 0;
 	size_t n;
-	int plain = 1;
 
-	while (e < s->end && is_numchar(*e)) {
-		if (*e < '0' || *e > '9')
-			plain = plain && e == b && *e == '-';
+	/* The common case: an integer of at most 15 digits, exact. */
+	d = *e == '-' ? e + 1 : e;
+	e = d;
+	while (e < s->end && *e >= '0' && *e <= '9' && e - d < 16) {
+		x = x * 10 + (uint64_t)(*e - '0');
 		e++;
 	}
+	if (e > d && e - d <= 15 && (e == s->end || !is_numchar(*e))) {
+		v->num = *b == '-' ? -(double)x : (double)x;
+		goto done;
+	}
+	while (e < s->end && is_numchar(*e))
+		e++;
 	n = (size_t)(e - b);
 	v->num = 0;
-	if (plain && n >= (*b == '-' ? 2u : 1u) && n <= 16) {
-		/* At most 15 digits: exact in a double, as strtod says. */
-		const char *d = *b == '-' ? b + 1 : b;
-		double x = 0;
-
-		if (e - d <= 15) {
-			for (; d < e; d++)
-				x = x * 10 + (*d - '0');
-			v->num = *b == '-' ? -x : x;
-			goto done;
-		}
-	}
 	if (n >= sizeof(small)) {
 		buf = malloc(n + 1);
 		if (buf == NULL)
@@ -328,7 +325,7 @@ scan_number(struct jscan *s, struct jvalue *v)
 done:
 	v->type = JSCAN_NUMBER;
 	v->raw = b;
-	v->rawlen = n;
+	v->rawlen = (size_t)(e - b);
 	v->escaped = 0;
 	s->p = e;
 	return 0;

@@ -7,6 +7,7 @@
 #include "record.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -355,6 +356,56 @@ arena_string(const struct jvalue *v)
 }
 
 /*
+ * The big objects (the record, its tlsdiag block, an exit record's
+ * coverage) find a member name through a 64-slot hash of its length and
+ * first and last bytes, built once; a slot two names share, or an empty
+ * one, sends the lookup to the plain walk over the table.
+ */
+#define HASH_SLOTS 64
+#define HASH_SHARED 0xff
+
+struct field_hash {
+	const struct field *t;
+	size_t n;
+	unsigned char slot[HASH_SLOTS]; /* index + 1, 0 or HASH_SHARED */
+};
+
+static struct field_hash hashes[3];
+static pthread_once_t hashes_once = PTHREAD_ONCE_INIT;
+
+static unsigned
+hash_name(const char *name, size_t len)
+{
+	return (unsigned)(len * 7 + (unsigned char)name[0] * 3 +
+		   (unsigned char)name[len - 1]) &
+	    (HASH_SLOTS - 1);
+}
+
+static void
+build_hash(struct field_hash *h, const struct field *t, size_t n)
+{
+	unsigned char *slot;
+	size_t i;
+
+	h->t = t;
+	h->n = n;
+	for (i = 0; i < n; i++) {
+		slot = &h->slot[hash_name(t[i].name, t[i].len)];
+		*slot = *slot == 0 ? (unsigned char)(i + 1) : HASH_SHARED;
+	}
+}
+
+static void
+build_hashes(void)
+{
+	build_hash(&hashes[0], f_root, sizeof(f_root) / sizeof(f_root[0]));
+	build_hash(&hashes[1], f_tlsdiag,
+	    sizeof(f_tlsdiag) / sizeof(f_tlsdiag[0]));
+	build_hash(&hashes[2], f_coverage,
+	    sizeof(f_coverage) / sizeof(f_coverage[0]));
+}
+
+/*
  * The index of the member named k in t[0..n), or -1.  Names are compared
  * as C strings, as cJSON does: a name with an escape is decoded first.
  */
@@ -365,6 +416,7 @@ field_index(const struct field *t, size_t n, const struct jvalue *k)
 	const char *name = k->raw;
 	size_t len = k->rawlen;
 	size_t i;
+	unsigned char slot;
 
 	if (k->escaped) {
 		if (k->rawlen >= sizeof(buf)) {
@@ -376,6 +428,21 @@ field_index(const struct field *t, size_t n, const struct jvalue *k)
 			name = buf;
 		}
 		len = strlen(name);
+	}
+	if (len == 0)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (hashes[i].t != t)
+			continue;
+		slot = hashes[i].slot[hash_name(name, len)];
+		if (slot == 0)
+			return -1;
+		if (slot == HASH_SHARED)
+			break;
+		i = slot - 1u;
+		if (t[i].len == len && memcmp(t[i].name, name, len) == 0)
+			return (int)i;
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (t[i].len == len && t[i].name[0] == name[0] &&
@@ -711,6 +778,7 @@ record_parse(const char *line, size_t len, struct record *r)
 	memset(r, 0, sizeof(*r));
 	if (memchr(line, '\0', len) != NULL)
 		return RECORD_NUL;
+	pthread_once(&hashes_once, build_hashes);
 	st = scan_line(line, len, &sc);
 	if (st == RECORD_OK)
 		st = check_required(&sc, r);
