@@ -109,7 +109,10 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 				continue;
 			p[np].path = files[i];
 			p[np].start = (lo > s ? lo : s) - s;
-			p[np].end = (hi < e ? hi : e) - s;
+			/* The last run reads to the end, as one thread would
+			 * read a file that grew since stat(). */
+			p[np].end = hi == UINT64_MAX ? UINT64_MAX :
+						       (hi < e ? hi : e) - s;
 			np++;
 		}
 		w[k].npieces = (size_t)(p + np - w[k].pieces);
