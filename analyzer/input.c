@@ -12,7 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* Is fd a regular file that does not start like gzip data? */
+static int
+plain_file(int fd)
+{
+	struct stat sb;
+	unsigned char magic[2];
+
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (pread(fd, magic, sizeof(magic), 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b)
+		return 0;
+	return lseek(fd, 0, SEEK_CUR) == 0;
+}
 
 int
 input_open(struct input *in, const char *path, size_t max_line, char *err,
@@ -33,6 +49,13 @@ input_open(struct input *in, const char *path, size_t max_line, char *err,
 		return -1;
 	}
 	in->buf = malloc(INPUT_CHUNK + 1);
+	if (in->buf != NULL && plain_file(fd)) {
+		/* read() into buf: zlib would copy every byte once more. */
+		in->ranged = 1;
+		in->fd = fd;
+		in->limit = UINT64_MAX;
+		return 0;
+	}
 	in->gz = in->buf != NULL ? gzdopen(fd, "rb") : NULL;
 	if (in->gz == NULL) {
 		close(fd);

@@ -344,14 +344,24 @@ static const struct field f_root[] = {
 	SUB(LOGFORMAT_M_TLSDIAG, f_tlsdiag),
 };
 
-/* A string value decoded into the arena, or NULL if memory ran out. */
+/*
+ * A string value decoded into the arena, or NULL if memory ran out.  The
+ * line holds no NUL (record_parse() checked), so a string without an
+ * escape is copied as it is.
+ */
 static const char *
 arena_string(const struct jvalue *v)
 {
 	char *d = arena_alloc(&parse_arena, v->rawlen + 1);
 
-	if (d != NULL)
+	if (d == NULL)
+		return NULL;
+	if (v->escaped) {
 		jscan_string(v, d);
+	} else {
+		memcpy(d, v->raw, v->rawlen);
+		d[v->rawlen] = '\0';
+	}
 	return d;
 }
 
