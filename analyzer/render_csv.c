@@ -7,7 +7,12 @@
 #include "certtime.h"
 #include "termsafe.h"
 
-void
+/*
+ * Print s as one CSV field (quoted if needed, escaped, never cut).  A
+ * field that starts with = + - @ tab or CR gets a leading ' inside quotes
+ * so that a spreadsheet does not run it as a formula (OWASP's rule).
+ */
+static void
 render_csv_field(FILE *out, const char *s)
 {
 	size_t n;

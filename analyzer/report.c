@@ -16,7 +16,7 @@
 #include "jobs.h"
 #include "logformat.h"
 #include "progress.h"
-#include "record.h"
+#include "logrecord.h"
 #include "render_csv.h"
 #include "render_json.h"
 #include "render_text.h"
