@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "logrecord.h"
 
 /* A file, or the lines of a plain file starting in [start, end). */
 struct piece {

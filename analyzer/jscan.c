@@ -1,5 +1,5 @@
 /*
- * jscan.c: the on-demand JSON scanner behind record.c (see jscan.h for the
+ * jscan.c: the on-demand JSON scanner behind logrecord.c (see jscan.h for the
  * language it accepts).  Strings are skipped with memchr(3) and only
  * looked at byte by byte where they hold a backslash; numbers take a fast
  * path for plain integers and strtod(3) otherwise; containers the caller

@@ -76,12 +76,12 @@ struct record_coverage {
  * string); integers are RECORD_NONE when absent or not integral; booleans
  * are 1, 0, or -1 when absent.  Arrays live as long as the strings.
  *
- * record.c fills it with the on-demand scanner (jscan.h) in one pass over
+ * logrecord.c fills it with the on-demand scanner (jscan.h) in one pass over
  * the line; record_where() scans the line again for its path, and only
  * record_reencode() builds a cJSON tree.
  */
 struct record {
-	int live;	  /* private to record.c */
+	int live;	  /* private to logrecord.c */
 	const char *line; /* the raw line, for pass-through */
 	size_t len;
 	int64_t ts; /* @timestamp, microseconds */

@@ -1,6 +1,6 @@
 /*
  * fuzz_jscan.c: libFuzzer harness holding the on-demand scanner
- * (analyzer/jscan.c) to cJSON.  The same bytes go to both, as record.c
+ * (analyzer/jscan.c) to cJSON.  The same bytes go to both, as logrecord.c
  * and report.c hand them over (a NUL-terminated buffer); they must accept
  * and reject the same inputs, and on an accepted input every path below
  * must give the same value through jscan_paths() as through cJSON and
@@ -15,7 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "jscan.h"
-#include "record.h"
+#include "logrecord.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,7 +88,7 @@ compare(const struct jvalue *v, const cJSON *c, const char *path)
 	}
 }
 
-/* The members record_parse() requires, read as record.c's old walk did. */
+/* The members record_parse() requires, as cJSON's member lookup reads them. */
 static void
 compare_record(const char *buf, size_t size, const cJSON *root)
 {

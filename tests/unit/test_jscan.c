@@ -152,7 +152,7 @@ Test(jscan, paths_of_invalid_line)
 	cr_expect_eq(v.type, JSCAN_NONE);
 }
 
-/* The cursor API record.c uses: members in order, items, the end. */
+/* The cursor API logrecord.c uses: members in order, items, the end. */
 Test(jscan, cursor)
 {
 	static const char line[] = " {\"a\" : [1, \"x\"] , \"b\":{}} ";
