@@ -126,7 +126,7 @@ pkg_check_all = $(if $(shell $(PKG_CONFIG) --version 2>/dev/null),,$(error \
 ANALYZER_CFLAGS = $(PKG_CHECK)-D_GNU_SOURCE -Ianalyzer -Icommon \
     $(shell $(PKG_CONFIG) --cflags $(ANALYZER_PKGS) 2>/dev/null)
 ANALYZER_LIBS = $(PKG_CHECK)$(shell $(PKG_CONFIG) --libs $(ANALYZER_PKGS) \
-    2>/dev/null) -lm
+    2>/dev/null) -lm -pthread
 # Goals that build the analyzer check before anything is compiled ('test',
 # 'demo', 'asan' and 'bench' install the packages first, then recurse).
 PKG_GOALS = all check unit e2e fuzz install $(B)/tlsdiag
@@ -276,11 +276,12 @@ unit: $(UNIT_BINS) $(B)/tlsdiag
 e2e: all $(PROG_BINS) $(B)/libtlsdiag-faults.so $(B)/tlsbench
 	@BUILD=$(abspath $(B)) sh tests/e2e/run.sh
 
-# Fuzzing with clang's libFuzzer (tests/fuzz): the analyzer's reader and
-# the shim's JSON encoder, FUZZ_SECONDS each from the committed corpus.
+# Fuzzing with clang's libFuzzer (tests/fuzz): the analyzer's reader, the
+# shim's JSON encoder and the report's scanner against cJSON, FUZZ_SECONDS
+# each from the committed corpus.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS = reader jsonw
+FUZZ_TARGETS = reader jsonw jscan
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -D_GNU_SOURCE -Itests/fuzz $(WARN)
 FUZZ_ANALYZER = $(filter-out analyzer/main.c,$(ANALYZER_SRCS)) $(COMMON_SRCS)
@@ -290,6 +291,9 @@ $(B)/fuzz/fuzz_reader: tests/fuzz/fuzz_reader.c tests/fuzz/textcheck.c \
 	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 $(B)/fuzz/fuzz_jsonw: tests/fuzz/fuzz_jsonw.c tests/fuzz/textcheck.c \
     shim/jsonw.c $(FUZZ_ANALYZER)
+	@mkdir -p $(@D)
+	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
+$(B)/fuzz/fuzz_jscan: tests/fuzz/fuzz_jscan.c $(FUZZ_ANALYZER)
 	@mkdir -p $(@D)
 	$(Q_LD)$(FUZZ_CC) $(FUZZ_FLAGS) $(ANALYZER_CFLAGS) -o $@ $^ $(ANALYZER_LIBS)
 fuzz: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)

@@ -29,6 +29,29 @@ aggp_minute_add(struct agg *a, int64_t ts)
 	return 0;
 }
 
+int
+aggp_minutes_merge(struct agg *dst, const struct agg *src)
+{
+	struct strmap_iter it;
+	struct strmap_ent *se, *de;
+	const struct agg_minute *s;
+	struct agg_minute *d;
+	int created;
+
+	strmap_iter_init(&it, &src->minutes);
+	while ((se = strmap_iter_next(&it)) != NULL) {
+		s = se->val;
+		de = strmap_get(&dst->minutes, se->key, se->klen, &created);
+		if (de == NULL)
+			return -1;
+		d = de->val;
+		if (d->count == 0 || s->first < d->first)
+			d->first = s->first;
+		d->count += s->count;
+	}
+	return 0;
+}
+
 static int
 cmp_u64(const void *pa, const void *pb)
 {

@@ -151,6 +151,7 @@ add_suppressed(struct agg *a, struct agg_proc *p, int from_exit, uint64_t n)
 		if (!p->has_exit_count)
 			a->cov.suppressed -= p->suppressed_events;
 		p->has_exit_count = 1;
+		p->suppressed_exits += n;
 		a->cov.suppressed += n;
 	} else {
 		p->suppressed_events += n;
@@ -184,4 +185,101 @@ aggp_coverage_add(struct agg *a, const struct record *r, struct agg_proc *p)
 	if (c->has_suppressed)
 		add_suppressed(a, p, 1, c->suppressed);
 	return add_exit_notes(a, r, seen);
+}
+
+/* What a process adds to cov.suppressed (see add_suppressed()). */
+static uint64_t
+proc_suppressed(const struct agg_proc *p)
+{
+	return p->has_exit_count ? p->suppressed_exits : p->suppressed_events;
+}
+
+/*
+ * A process in both dst and src: its count was added to both totals and
+ * to its program's process count twice; count it once.
+ */
+static void
+merge_proc(struct agg *dst, const struct strmap_ent *se, struct agg_proc *d,
+    const struct agg_proc *s)
+{
+	struct strmap_iter it;
+	struct strmap_ent *e;
+	struct agg_program *prog;
+	const char *name;
+	size_t n;
+
+	dst->cov.suppressed -= proc_suppressed(d) + proc_suppressed(s);
+	d->suppressed_events += s->suppressed_events;
+	d->suppressed_exits += s->suppressed_exits;
+	d->has_exit_count |= s->has_exit_count;
+	dst->cov.suppressed += proc_suppressed(d);
+	/* Key: host, pid, program (cut to AGG_KEY_FIELD_MAX). */
+	name = se->key + strlen(se->key) + 1;
+	name += strlen(name) + 1;
+	n = strlen(name);
+	e = strmap_find(&dst->programs, name, n);
+	if (e == NULL && n == AGG_KEY_FIELD_MAX) {
+		strmap_iter_init(&it, &dst->programs);
+		while ((e = strmap_iter_next(&it)) != NULL)
+			if (e->klen > n && memcmp(e->key, name, n) == 0)
+				break;
+	}
+	if (e == NULL)
+		return;
+	prog = e->val;
+	if (prog->processes > 0)
+		prog->processes--;
+}
+
+int
+aggp_coverage_merge(struct agg *dst, struct agg *src)
+{
+	struct agg_coverage *d = &dst->cov;
+	const struct agg_coverage *s = &src->cov;
+	struct strmap_iter it;
+	struct strmap_ent *se, *de;
+	struct agg_note *dn;
+	const struct agg_note *sn;
+	const char *k;
+	int created;
+
+	d->starts += s->starts;
+	d->exits += s->exits;
+	d->tls_seen += s->tls_seen;
+	d->static_openssl += s->static_openssl;
+	d->internal_only += s->internal_only;
+	d->other_tls += s->other_tls;
+	d->private_libssl += s->private_libssl;
+	d->records += s->records;
+	d->dropped += s->dropped;
+	d->followups += s->followups;
+	d->suppressed += s->suppressed;
+	d->suppressed_exits += s->suppressed_exits;
+	d->suppressed_events += s->suppressed_events;
+	strmap_iter_init(&it, &src->procs);
+	while ((se = strmap_iter_next(&it)) != NULL) {
+		de = strmap_get(&dst->procs, se->key, se->klen, &created);
+		if (de == NULL)
+			return -1;
+		if (created)
+			memcpy(de->val, se->val, sizeof(struct agg_proc));
+		else
+			merge_proc(dst, se, de->val, se->val);
+	}
+	strmap_iter_init(&it, &src->notes);
+	while ((se = strmap_iter_next(&it)) != NULL) {
+		sn = se->val;
+		de = strmap_get(&dst->notes, se->key, se->klen, &created);
+		if (de == NULL)
+			return -1;
+		dn = de->val;
+		if (created) {
+			dn->kind = sn->kind;
+			k = de->key + strlen(de->key) + 1;
+			dn->program = k;
+			dn->detail = k + strlen(k) + 1;
+		}
+		agg_stat_merge(&dn->st, &sn->st);
+	}
+	return 0;
 }

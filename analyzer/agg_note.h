@@ -34,6 +34,7 @@ struct agg_coverage {
 /* Value of agg.procs (key: host, pid, program). */
 struct agg_proc {
 	uint64_t suppressed_events; /* its tlsdiag_suppressed records */
+	uint64_t suppressed_exits;  /* what its exit records counted */
 	int has_exit_count;	    /* an exit record counted them */
 };
 

@@ -40,6 +40,22 @@ const char *aggp_type_of(const struct record *r);
  */
 int aggp_stack_add(struct agg *a, const struct record *r);
 
+/*
+ * Merge src's call sites and learned frames into dst (src comes later in
+ * the input); what dst takes over is cleared in src.  Returns 0, or -1
+ * if memory ran out.
+ */
+int aggp_stacks_merge(struct agg *dst, struct agg *src);
+
+/* After the last merge: keep AGG_STACK_TYPES types per site, in order. */
+void aggp_stacks_merge_done(struct agg *a);
+
+/* Merge src's coverage counts, processes and notes into dst; 0 or -1. */
+int aggp_coverage_merge(struct agg *dst, struct agg *src);
+
+/* Merge src's failures per minute into dst; 0 or -1. */
+int aggp_minutes_merge(struct agg *dst, const struct agg *src);
+
 /* Free what the stacks and learned frames own (not the maps). */
 void aggp_stacks_free(struct agg *a);
 

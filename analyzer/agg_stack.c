@@ -110,7 +110,7 @@ stack_type_before(const struct agg_stack_type *x,
  * another type, so the per-type counts still add up to the site's).
  */
 static int
-stack_count_type(struct agg_stack *s, const char *type)
+stack_count_type(struct agg *a, struct agg_stack *s, const char *type)
 {
 	struct agg_stack_type t;
 	size_t i;
@@ -120,7 +120,7 @@ stack_count_type(struct agg_stack *s, const char *type)
 		if (strncmp(s->types[i].type, type, AGG_KEY_FIELD_MAX) == 0)
 			break;
 	if (i == s->ntypes) {
-		if (s->ntypes == AGG_STACK_TYPES) {
+		if (s->ntypes == a->stack_types) {
 			s->other_types++;
 			return 0;
 		}
@@ -130,6 +130,7 @@ stack_count_type(struct agg_stack *s, const char *type)
 			return -1;
 		}
 		s->types[i].count = 0;
+		s->types[i].seq = a->seq_base + a->failures;
 		s->ntypes++;
 	}
 	s->types[i].count++;
@@ -232,7 +233,7 @@ aggp_stack_add(struct agg *a, const struct record *r)
 		s->program = aggp_strdup(r->name);
 	}
 	agg_stat_add(&s->st, r->ts);
-	return stack_count_type(s, aggp_type_of(r));
+	return stack_count_type(a, s, aggp_type_of(r));
 }
 
 void
@@ -245,4 +246,143 @@ aggp_stacks_free(struct agg *a)
 	strmap_iter_init(&it, &a->frames);
 	while ((e = strmap_iter_next(&it)) != NULL)
 		free_frames(e->val);
+}
+
+/*
+ * The frames of the stack at key for the merged aggregate, earliest
+ * first: d's own, then those dst learned, then s's own, then those src
+ * learned (taken out of their owner).
+ */
+static void
+merge_frames(struct agg *dst, struct agg *src, struct agg_stack *d,
+    struct agg_stack *s, const struct strmap_ent *se)
+{
+	if (d->fr.frames == NULL)
+		take_frames(dst, &d->fr, se->key, se->klen);
+	if (d->fr.frames == NULL && s->fr.frames != NULL) {
+		d->fr = s->fr;
+		s->fr.frames = NULL;
+		s->fr.nframes = 0;
+	}
+	if (d->fr.frames == NULL)
+		take_frames(src, &d->fr, se->key, se->klen);
+}
+
+/* Add s's per-type counts to d's (any number; agg_merge_done() trims). */
+static int
+merge_types(struct agg_stack *d, struct agg_stack *s)
+{
+	size_t i, j;
+
+	d->other_types += s->other_types;
+	for (j = 0; j < s->ntypes; j++) {
+		for (i = 0; i < d->ntypes; i++)
+			if (strcmp(d->types[i].type, s->types[j].type) == 0)
+				break;
+		if (i < d->ntypes) {
+			d->types[i].count += s->types[j].count;
+			if (s->types[j].seq < d->types[i].seq)
+				d->types[i].seq = s->types[j].seq;
+			continue;
+		}
+		if (d->ntypes == AGG_STACK_TYPES_MAX) {
+			d->other_types += s->types[j].count;
+			continue;
+		}
+		d->types[d->ntypes++] = s->types[j];
+		s->types[j].type = NULL;
+	}
+	return 0;
+}
+
+int
+aggp_stacks_merge(struct agg *dst, struct agg *src)
+{
+	struct strmap_iter it;
+	struct strmap_ent *se, *de;
+	struct agg_stack *s, *d;
+	struct agg_frames *sf, *df;
+	int created;
+
+	strmap_iter_init(&it, &src->stacks);
+	while ((se = strmap_iter_next(&it)) != NULL) {
+		s = se->val;
+		de = strmap_get(&dst->stacks, se->key, se->klen, &created);
+		if (de == NULL)
+			return -1;
+		d = de->val;
+		if (created) {
+			d->type = s->type;
+			d->program = s->program;
+			s->type = NULL;
+			s->program = NULL;
+		}
+		merge_frames(dst, src, d, s, se);
+		agg_stat_merge(&d->st, &s->st);
+		merge_types(d, s);
+	}
+	strmap_iter_init(&it, &src->frames);
+	while ((se = strmap_iter_next(&it)) != NULL) {
+		sf = se->val;
+		if (sf->frames == NULL)
+			continue;
+		if (strmap_find(&dst->stacks, se->key, se->klen) != NULL)
+			continue; /* merge_frames() had its chance */
+		de = strmap_get(&dst->frames, se->key, se->klen, &created);
+		if (de == NULL)
+			return -1;
+		df = de->val;
+		if (df->frames == NULL) {
+			*df = *sf;
+			sf->frames = NULL;
+			sf->nframes = 0;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_type_seq(const void *pa, const void *pb)
+{
+	const struct agg_stack_type *a = pa;
+	const struct agg_stack_type *b = pb;
+
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int
+cmp_type_order(const void *pa, const void *pb)
+{
+	const struct agg_stack_type *a = pa;
+	const struct agg_stack_type *b = pb;
+
+	if (stack_type_before(a, b))
+		return -1;
+	return stack_type_before(b, a);
+}
+
+void
+aggp_stacks_merge_done(struct agg *a)
+{
+	struct strmap_iter it;
+	struct strmap_ent *e;
+	struct agg_stack *s;
+	size_t j;
+
+	strmap_iter_init(&it, &a->stacks);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		s = e->val;
+		if (s->ntypes > AGG_STACK_TYPES) {
+			/* The first AGG_STACK_TYPES seen keep their rows. */
+			qsort(s->types, s->ntypes, sizeof(s->types[0]),
+			    cmp_type_seq);
+			for (j = AGG_STACK_TYPES; j < s->ntypes; j++) {
+				s->other_types += s->types[j].count;
+				free(s->types[j].type);
+				s->types[j].type = NULL;
+			}
+			s->ntypes = AGG_STACK_TYPES;
+		}
+		qsort(s->types, s->ntypes, sizeof(s->types[0]), cmp_type_order);
+	}
 }

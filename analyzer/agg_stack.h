@@ -28,10 +28,17 @@ struct agg_frame {
  * are kept and any further types are only counted together.
  */
 #define AGG_STACK_TYPES 8
+/*
+ * A --jobs worker keeps up to this many, with when each was first seen,
+ * so that the merge can keep the same AGG_STACK_TYPES the input order
+ * would have (agg_merge_done()).
+ */
+#define AGG_STACK_TYPES_MAX 32
 
 struct agg_stack_type {
 	char *type; /* owned */
 	uint64_t count;
+	uint64_t seq; /* first seen: agg.seq_base + failures before it */
 };
 
 /* A stack's frames: of the first record of it that carried them. */
@@ -46,7 +53,7 @@ struct agg_stack {
 	char *type; /* error.type and program of that record */
 	char *program;
 	/* By count (descending), then name: a total order, input-blind. */
-	struct agg_stack_type types[AGG_STACK_TYPES];
+	struct agg_stack_type types[AGG_STACK_TYPES_MAX];
 	size_t ntypes;
 	uint64_t other_types; /* failures of types that found it full */
 };

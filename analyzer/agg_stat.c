@@ -17,6 +17,18 @@ agg_stat_add(struct agg_stat *st, int64_t ts)
 	st->count++;
 }
 
+void
+agg_stat_merge(struct agg_stat *d, const struct agg_stat *s)
+{
+	if (s->count == 0)
+		return;
+	if (d->count == 0 || s->first < d->first)
+		d->first = s->first;
+	if (d->count == 0 || s->last > d->last)
+		d->last = s->last;
+	d->count += s->count;
+}
+
 static int
 cmp_stat(const void *pa, const void *pb)
 {

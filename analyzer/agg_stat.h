@@ -16,6 +16,9 @@ struct agg_stat {
 /* Count one more occurrence at ts (microseconds). */
 void agg_stat_add(struct agg_stat *st, int64_t ts);
 
+/* Fold the counts and span of s into d. */
+void agg_stat_merge(struct agg_stat *d, const struct agg_stat *s);
+
 /*
  * Entries of map sorted by count (descending), first seen, then key, for
  * maps whose values start with struct agg_stat.  Returns a malloc'd array

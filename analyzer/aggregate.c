@@ -55,6 +55,14 @@ agg_init(struct agg *a)
 	strmap_init(&a->procs, sizeof(struct agg_proc));
 	strmap_init(&a->notes, sizeof(struct agg_note));
 	strmap_init(&a->minutes, sizeof(struct agg_minute));
+	a->stack_types = AGG_STACK_TYPES;
+}
+
+void
+agg_worker(struct agg *a, unsigned index)
+{
+	a->stack_types = AGG_STACK_TYPES_MAX;
+	a->seq_base = (uint64_t)index << 48;
 }
 
 static void
@@ -418,4 +426,138 @@ agg_add(struct agg *a, const struct record *r)
 		rc = -1;
 	add_eof(a, r);
 	return rc;
+}
+
+static void
+merge_eof(struct agg_eof *d, const struct agg_eof *s)
+{
+	d->count += s->count;
+	d->nbytes += s->nbytes;
+	d->sum_read += s->sum_read;
+	d->sum_written += s->sum_written;
+	d->nage += s->nage;
+	d->sum_age += s->sum_age;
+	if (s->max_read > d->max_read)
+		d->max_read = s->max_read;
+	if (s->max_written > d->max_written)
+		d->max_written = s->max_written;
+	if (s->max_age > d->max_age)
+		d->max_age = s->max_age;
+}
+
+/* The plain counters, the span and the samples. */
+static void
+merge_counts(struct agg *d, const struct agg *s)
+{
+	size_t i;
+
+	d->lines += s->lines;
+	d->records += s->records;
+	d->matched += s->matched;
+	d->failures += s->failures;
+	d->warnings += s->warnings;
+	d->truncated += s->truncated;
+	d->nskipped += s->nskipped;
+	for (i = 0; i < RECORD_NSTATUS; i++)
+		d->skipped[i] += s->skipped[i];
+	for (i = 0; i < s->nsamples && d->nsamples < AGG_MAX_SAMPLES; i++)
+		d->samples[d->nsamples++] = s->samples[i];
+	if (s->has_span) {
+		if (!d->has_span || s->first < d->first)
+			d->first = s->first;
+		if (!d->has_span || s->last > d->last)
+			d->last = s->last;
+		d->has_span = 1;
+	}
+	for (i = 0; i < AGG_EOF_NKINDS; i++)
+		merge_eof(&d->eof[i], &s->eof[i]);
+}
+
+/* Point a group's fields into its entry's key (see add_group()). */
+static void
+group_fields(struct agg_group *g, const char *k)
+{
+	g->type = k;
+	k += strlen(k) + 1;
+	g->reason = k;
+	k += strlen(k) + 1;
+	g->sni = k;
+	k += strlen(k) + 1;
+	g->addr = k;
+	k += strlen(k) + 1;
+	g->program = k;
+}
+
+/* Merge one entry of the core maps; s's owned strings may move to d. */
+static void
+merge_entry(const struct strmap *map, const struct agg *dst, void *dv, void *sv,
+    const char *dkey, int created)
+{
+	struct agg_cert *dc, *sc;
+
+	if (map == &dst->types) {
+		agg_stat_merge(dv, sv);
+		((struct agg_type *)dv)->warnings +=
+		    ((struct agg_type *)sv)->warnings;
+	} else if (map == &dst->groups) {
+		if (created)
+			group_fields(dv, dkey);
+		agg_stat_merge(dv, sv);
+	} else if (map == &dst->certs) {
+		dc = dv;
+		sc = sv;
+		if (created) {
+			/* The first failure's strings are src's: take them. */
+			*dc = *sc;
+			memset(sc, 0, sizeof(*sc));
+		} else {
+			agg_stat_merge(&dc->st, &sc->st);
+		}
+	} else if (map == &dst->hosts) {
+		agg_stat_merge(dv, sv);
+		((struct agg_host *)dv)->failures +=
+		    ((struct agg_host *)sv)->failures;
+	} else {
+		agg_stat_merge(dv, sv);
+		((struct agg_program *)dv)->failures +=
+		    ((struct agg_program *)sv)->failures;
+		((struct agg_program *)dv)->processes +=
+		    ((struct agg_program *)sv)->processes;
+	}
+}
+
+int
+agg_merge(struct agg *dst, struct agg *src)
+{
+	struct strmap *dmaps[] = { &dst->types, &dst->groups, &dst->certs,
+		&dst->hosts, &dst->programs };
+	struct strmap *smaps[] = { &src->types, &src->groups, &src->certs,
+		&src->hosts, &src->programs };
+	struct strmap_iter it;
+	struct strmap_ent *se, *de;
+	size_t m;
+	int created;
+
+	merge_counts(dst, src);
+	for (m = 0; m < sizeof(dmaps) / sizeof(dmaps[0]); m++) {
+		strmap_iter_init(&it, smaps[m]);
+		while ((se = strmap_iter_next(&it)) != NULL) {
+			de = strmap_get(dmaps[m], se->key, se->klen, &created);
+			if (de == NULL)
+				return -1;
+			merge_entry(dmaps[m], dst, de->val, se->val, de->key,
+			    created);
+		}
+	}
+	if (aggp_coverage_merge(dst, src) == -1 ||
+	    aggp_stacks_merge(dst, src) == -1 ||
+	    aggp_minutes_merge(dst, src) == -1)
+		return -1;
+	return 0;
+}
+
+void
+agg_merge_done(struct agg *a)
+{
+	aggp_stacks_merge_done(a);
 }

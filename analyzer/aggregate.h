@@ -122,7 +122,9 @@ struct agg {
 	struct strmap minutes;
 	struct agg_eof eof[AGG_EOF_NKINDS];
 	struct agg_coverage cov;
-	char key[8192]; /* scratch for building keys */
+	size_t stack_types; /* types kept per call site (AGG_STACK_TYPES) */
+	uint64_t seq_base;  /* --jobs: orders this worker's first sightings */
+	char key[8192];	    /* scratch for building keys */
 };
 
 /* Start empty. */
@@ -143,6 +145,25 @@ void agg_skip(struct agg *a, const char *file, uint64_t line,
  * out (the counts stay consistent but the record is not grouped).
  */
 int agg_add(struct agg *a, const struct record *r);
+
+/*
+ * Set a up as a --jobs worker (before anything is added): it keeps up to
+ * AGG_STACK_TYPES_MAX types per call site, and what it sees first is
+ * ordered after everything of workers with a lower index.
+ */
+void agg_worker(struct agg *a, unsigned index);
+
+/*
+ * Fold src, which read the input right after what dst read, into dst, as
+ * if dst had read both: counts add up, the first-seen values (a
+ * certificate's peer, a call site's frames, the skipped-line samples)
+ * are dst's where it has them.  What dst takes over is cleared in src;
+ * src must still be agg_free()d.  Returns 0, or -1 if memory ran out.
+ */
+int agg_merge(struct agg *dst, struct agg *src);
+
+/* After the last agg_merge() into a: trim what workers kept extra. */
+void agg_merge_done(struct agg *a);
 
 /* Is r an EOF failure?  Returns its kind, or -1. */
 int agg_eof_kind(const struct record *r);

@@ -23,7 +23,7 @@ static const char report_synopsis[] =
     "           [--host HOST] [--pid PID] [--exe PATH] [--peer ADDR]\n"
     "           [--sni NAME] [--where FIELD=VALUE] [--format FORMAT]\n"
     "           [--top N] [--fail-if N] [--now TIME] [--no-progress]\n"
-    "           [--no-symbolize] [FILE | -] ...\n";
+    "           [--no-symbolize] [--jobs N] [FILE | -] ...\n";
 
 static const char report_intro[] =
     "\n"
@@ -160,6 +160,25 @@ opt_top(struct report_cli *c, const struct report_option *opt, const char *arg,
 }
 
 static int
+opt_jobs(struct report_cli *c, const struct report_option *opt, const char *arg,
+    char *err, size_t errsz)
+{
+	char sb[SAFE_LEN];
+	long long v;
+
+	if (parse_count(opt->name, arg, &v, err, errsz) == -1)
+		return -1;
+	if (v < 1 || v > REPORT_MAX_JOBS) {
+		snprintf(err, errsz,
+		    "invalid --jobs '%s': expected 1 to %d threads",
+		    safe(arg, sb), REPORT_MAX_JOBS);
+		return -1;
+	}
+	c->o.jobs = (unsigned)v;
+	return 0;
+}
+
+static int
 opt_fail_if(struct report_cli *c, const struct report_option *opt,
     const char *arg, char *err, size_t errsz)
 {
@@ -213,6 +232,11 @@ static const struct report_option options[] = {
 	    SET_NO_PROGRESS },
 	{ "no-symbolize", 0, NULL, "do not look up call sites with libdw",
 	    opt_set, SET_NO_SYMBOLIZE },
+	{ "jobs", 0, "N",
+	    "threads reading (default: online CPUs); a plain\n"
+	    "file is split at lines, files spread; a single\n"
+	    ".gz file, stdin and --format ndjson use one",
+	    opt_jobs, 0 },
 	{ "help", 'h', NULL, "show this help", opt_set, SET_HELP },
 };
 

@@ -12,7 +12,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* Is fd a regular file that does not start like gzip data? */
+static int
+plain_file(int fd)
+{
+	struct stat sb;
+	unsigned char magic[2];
+
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode))
+		return 0;
+	if (pread(fd, magic, sizeof(magic), 0) == 2 && magic[0] == 0x1f &&
+	    magic[1] == 0x8b)
+		return 0;
+	return lseek(fd, 0, SEEK_CUR) == 0;
+}
 
 int
 input_open(struct input *in, const char *path, size_t max_line, char *err,
@@ -33,6 +49,13 @@ input_open(struct input *in, const char *path, size_t max_line, char *err,
 		return -1;
 	}
 	in->buf = malloc(INPUT_CHUNK + 1);
+	if (in->buf != NULL && plain_file(fd)) {
+		/* read() into buf: zlib would copy every byte once more. */
+		in->ranged = 1;
+		in->fd = fd;
+		in->limit = UINT64_MAX;
+		return 0;
+	}
 	in->gz = in->buf != NULL ? gzdopen(fd, "rb") : NULL;
 	if (in->gz == NULL) {
 		close(fd);
@@ -45,16 +68,70 @@ input_open(struct input *in, const char *path, size_t max_line, char *err,
 	return 0;
 }
 
+int
+input_open_range(struct input *in, const char *path, uint64_t start,
+    uint64_t end, size_t max_line, char *err, size_t errsz)
+{
+	const char *line;
+	size_t len;
+	off_t at = start > 0 ? (off_t)(start - 1) : 0;
+
+	memset(in, 0, sizeof(*in));
+	in->name = path;
+	in->max_line = max_line;
+	in->ranged = 1;
+	in->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in->fd == -1 || lseek(in->fd, at, SEEK_SET) == -1) {
+		snprintf(err, errsz, "cannot open '%s': %s", path,
+		    strerror(errno));
+		if (in->fd != -1)
+			close(in->fd);
+		return -1;
+	}
+	in->buf = malloc(INPUT_CHUNK + 1);
+	if (in->buf == NULL) {
+		close(in->fd);
+		snprintf(err, errsz, "cannot read '%s': out of memory", path);
+		return -1;
+	}
+	in->limit = end - (uint64_t)at;
+	if (start > 0) {
+		/* From the byte before: a newline there makes this empty. */
+		in->limit = UINT64_MAX;
+		(void)input_next(in, &line, &len);
+		in->limit = end - (uint64_t)at;
+		in->lineno = 0;
+	}
+	return 0;
+}
+
 /* Refill buf.  Returns bytes read, 0 at end, -1 on error (in->err set). */
 static int
 refill(struct input *in)
 {
 	const char *msg;
+	ssize_t rn;
 	int n;
 	int zerr;
 
 	if (in->eof)
 		return 0;
+	if (in->ranged) {
+		do
+			rn = read(in->fd, in->buf, INPUT_CHUNK);
+		while (rn == -1 && errno == EINTR);
+		if (rn == -1) {
+			snprintf(in->err, sizeof(in->err),
+			    "cannot read '%s': %s", in->name, strerror(errno));
+			in->eof = 1;
+			return -1;
+		}
+		if (rn == 0)
+			in->eof = 1;
+		in->start = 0;
+		in->end = (size_t)rn;
+		return (int)rn;
+	}
 	n = gzread(in->gz, in->buf, INPUT_CHUNK);
 	if (n < 0) {
 		msg = gzerror(in->gz, &zerr);
@@ -118,6 +195,8 @@ input_next(struct input *in, const char **line, size_t *len)
 
 	in->long_len = 0;
 	in->acclen = 0;
+	if (in->ranged && in->taken >= in->limit)
+		return INPUT_EOF;
 	for (;;) {
 		if (in->start == in->end) {
 			r = refill(in);
@@ -133,10 +212,12 @@ input_next(struct input *in, const char **line, size_t *len)
 			if (accumulate(in, p, n) == -1)
 				goto nomem;
 			in->start = in->end;
+			in->taken += n;
 			continue;
 		}
 		n = (size_t)(nl - p);
 		in->start += n + 1;
+		in->taken += n + 1;
 		in->lineno++;
 		if (in->acclen == 0 && in->long_len == 0) {
 			if (n > in->max_line) {
@@ -177,7 +258,7 @@ uint64_t
 input_offset(const struct input *in)
 {
 	if (in->gz == NULL)
-		return 0;
+		return in->taken;
 	return (uint64_t)gzoffset(in->gz);
 }
 
@@ -187,6 +268,9 @@ input_close(struct input *in)
 	if (in->gz != NULL)
 		gzclose(in->gz);
 	in->gz = NULL;
+	if (in->ranged && in->fd != -1)
+		close(in->fd);
+	in->fd = -1;
 	free(in->buf);
 	in->buf = NULL;
 	free(in->acc);

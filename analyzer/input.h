@@ -30,6 +30,10 @@ struct input {
 	size_t long_len; /* length of the last INPUT_TOO_LONG line */
 	uint64_t lineno; /* number of the line last returned */
 	int eof;
+	int ranged; /* input_open_range(): plain read()s from fd */
+	int fd;
+	uint64_t taken; /* bytes consumed since the open position */
+	uint64_t limit; /* ranged: lines must start before this */
 	char err[256];
 };
 
@@ -42,6 +46,17 @@ struct input {
  */
 int input_open(struct input *in, const char *path, size_t max_line, char *err,
     size_t errsz);
+
+/*
+ * Open the lines of the plain file at path that start at a byte offset in
+ * [start, end): the line start is cut in is left to the piece before, the
+ * last line is read to its end even past end.  For --jobs; gzip'd data is
+ * not recognised (the caller splits plain files only).  in->lineno counts
+ * from the first line of the piece.  Returns 0, or -1 with a message in
+ * err.
+ */
+int input_open_range(struct input *in, const char *path, uint64_t start,
+    uint64_t end, size_t max_line, char *err, size_t errsz);
 
 /*
  * Read the next line.  For INPUT_LINE and INPUT_TRUNCATED, *line points to

@@ -76,13 +76,12 @@ struct record_coverage {
  * string); integers are RECORD_NONE when absent or not integral; booleans
  * are 1, 0, or -1 when absent.  Arrays live as long as the strings.
  *
- * cJSON stays inside record.c: root is record.c's own (the parse tree
- * behind the strings, and what record_where() and record_reencode() look
- * at); no other file reads it, so an on-demand scanner can replace cJSON
- * in record.c alone.
+ * logrecord.c fills it with the on-demand scanner (jscan.h) in one pass over
+ * the line; record_where() scans the line again for its path, and only
+ * record_reencode() builds a cJSON tree.
  */
 struct record {
-	cJSON *root;	  /* private to record.c */
+	int live;	  /* private to logrecord.c */
 	const char *line; /* the raw line, for pass-through */
 	size_t len;
 	int64_t ts; /* @timestamp, microseconds */
@@ -139,12 +138,18 @@ struct record {
  * Parse line (len bytes followed by a NUL) into *r.  Returns RECORD_OK, or
  * the reason the line must be skipped; on RECORD_OK the caller must call
  * record_free().  Nothing stays allocated on failure.  The record's
- * strings and arrays (and the tree r->root behind them, not to be
- * cJSON_Delete'd) live until record_free(); several records may be alive
- * at once.  Not thread-safe: parsing swaps cJSON's process-wide allocation
- * hooks.
+ * strings and arrays live until record_free(), in an arena of the calling
+ * thread; several records may be alive at once, and threads may parse at
+ * the same time (each frees its arena with record_thread_done()).
  */
 enum record_status record_parse(const char *line, size_t len, struct record *r);
+
+/*
+ * Free the calling thread's parse arena, once it holds no live record
+ * (else nothing happens).  For threads that parsed records, before they
+ * end; the arena is set up again if the thread parses more.
+ */
+void record_thread_done(void);
 
 /* Release what record_parse() allocated. */
 void record_free(struct record *r);
@@ -174,8 +179,9 @@ char *record_reencode(const struct record *r);
  * Look up a dotted path such as "tlsdiag.reason" or "log.level" in root.
  * Keys that themselves contain dots ("log.level") are found too: at each
  * level the longest literal key that matches a prefix of the path wins.
- * Returns the item or NULL.  For record.c and its unit test; the rest of
- * the analyzer uses record_where().
+ * Returns the item or NULL.  The cJSON reference for jscan_paths(), which
+ * finds the same values on the raw line (tests/fuzz/fuzz_jscan.c holds
+ * them to it); the analyzer uses record_where().
  */
 const cJSON *record_lookup(const cJSON *root, const char *path);
 

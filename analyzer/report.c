@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "input.h"
+#include "jobs.h"
 #include "logformat.h"
 #include "progress.h"
 #include "logrecord.h"
@@ -35,6 +37,14 @@ report_now(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+unsigned
+report_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > REPORT_MAX_JOBS ? REPORT_MAX_JOBS : (unsigned)n;
+}
+
 void
 report_opts_init(struct report_opts *o)
 {
@@ -45,6 +55,7 @@ report_opts_init(struct report_opts *o)
 	filter_init(&o->filter);
 	o->max_line = DEFAULT_MAX_LINE;
 	o->symbolize = 1;
+	o->jobs = report_default_jobs();
 }
 
 void
@@ -241,9 +252,14 @@ process_line(const struct report_opts *o, struct input *in,
 	split_line(o, in, ist, line, len, st, out, a, res);
 }
 
-static void
-collect_one(const struct report_opts *o, const char *path, FILE *out,
-    struct agg *a, struct report_result *res, struct progress *pr)
+/*
+ * Read path (the lines starting in [start, end) of it when end is not 0)
+ * into a.  Returns the number of lines read.
+ */
+static uint64_t
+collect_one(const struct report_opts *o, const char *path, uint64_t start,
+    uint64_t end, FILE *out, struct agg *a, struct report_result *res,
+    struct progress *pr)
 {
 	struct input in;
 	struct stat sb;
@@ -251,11 +267,18 @@ collect_one(const struct report_opts *o, const char *path, FILE *out,
 	const char *line = NULL;
 	size_t len = 0;
 	uint64_t total = 0;
+	uint64_t lines;
 	char err[REPORT_ERRLEN];
+	int rc;
 
-	if (input_open(&in, path, o->max_line, err, sizeof(err)) == -1) {
+	if (end != 0)
+		rc = input_open_range(&in, path, start, end, o->max_line, err,
+		    sizeof(err));
+	else
+		rc = input_open(&in, path, o->max_line, err, sizeof(err));
+	if (rc == -1) {
 		add_error(res, err);
-		return;
+		return 0;
 	}
 	if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 &&
 	    S_ISREG(sb.st_mode))
@@ -273,7 +296,19 @@ collect_one(const struct report_opts *o, const char *path, FILE *out,
 			progress_update(pr, path, input_offset(&in), total,
 			    a->records);
 	}
+	lines = in.lineno;
 	input_close(&in);
+	return lines;
+}
+
+uint64_t
+report_collect_piece(const struct report_opts *o, const char *path,
+    uint64_t start, uint64_t end, struct agg *a, struct report_result *res)
+{
+	struct progress pr;
+
+	progress_init(&pr, NULL);
+	return collect_one(o, path, start, end, NULL, a, res, &pr);
 }
 
 /*
@@ -296,8 +331,11 @@ report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		nfiles = 1;
 	}
 	progress_init(&pr, o->progress);
+	if (o->jobs > 1 && o->format != REPORT_NDJSON &&
+	    jobs_collect(o, files, nfiles, a, res) == 0)
+		nfiles = 0; /* read by the workers */
 	for (i = 0; i < nfiles; i++)
-		collect_one(o, files[i], out, a, res, &pr);
+		collect_one(o, files[i], 0, 0, out, a, res, &pr);
 	agg_finish(a);
 	progress_done(&pr);
 	res->failures = a->failures;

@@ -24,6 +24,7 @@ struct report_opts {
 	size_t max_line; /* longer lines are skipped (default 1 MiB) */
 	FILE *progress;	 /* progress stream, NULL for none */
 	int symbolize;	 /* look up call sites with libdw */
+	unsigned jobs;	 /* threads reading (jobs.c); 0 or 1: this one */
 };
 
 #define REPORT_MAX_ERRORS 16
@@ -36,7 +37,16 @@ struct report_result {
 	int fatal; /* out of memory: the report is incomplete */
 };
 
-/* Defaults: text, top 10, now = current time, no filter, symbolize. */
+/* Most threads --jobs takes. */
+#define REPORT_MAX_JOBS 256
+
+/* The number of online CPUs (1 to REPORT_MAX_JOBS): --jobs's default. */
+unsigned report_default_jobs(void);
+
+/*
+ * Defaults: text, top 10, now = current time, no filter, symbolize, one
+ * job per online CPU.
+ */
 void report_opts_init(struct report_opts *o);
 
 /* Release what the options own (the filter). */
@@ -51,6 +61,14 @@ int report_parse_format(const char *s, enum report_format *f);
  */
 int report_run(const struct report_opts *o, char *const *files, size_t nfiles,
     FILE *out, struct report_result *res);
+
+/*
+ * For jobs.c: read the lines of path that start in [start, end) (end 0:
+ * the whole input, plain or gzip'd) into a, noting unreadable inputs in
+ * res.  Returns the number of lines read.
+ */
+uint64_t report_collect_piece(const struct report_opts *o, const char *path,
+    uint64_t start, uint64_t end, struct agg *a, struct report_result *res);
 
 /*
  * Compact summary of the log at path for "tlsdiag run": a count line and

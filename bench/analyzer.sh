@@ -1,17 +1,21 @@
 #!/bin/sh
-# analyzer.sh: how fast "tlsdiag report" reads a large log, against cJSON
-# parsing alone and against the jq pipeline people use instead, and whether
-# its memory grows with the log (issue 7, analyzer target).
+# analyzer.sh: how fast "tlsdiag report" reads a large log (issue 17's
+# targets), side by side in one run: records per second on one core, what
+# a second thread adds (--jobs 2 / --jobs 1), against jq's per-type count
+# and DuckDB's read_json GROUP BY, peak memory on a 1 GiB against a
+# 100 MiB log, and cJSON's parse alone as the old reference row.
 #
-# Generates a 100 MB and a 1 GB log of realistic records (bench/genlog.py,
-# from real shim records in bench/data/seed.jsonl) in $TMPDIR, times each
-# command on them and prints a table; the logs are deleted afterwards.
-# Timed runs of tlsdiag are pinned to one CPU.  Run from the top of the
-# tree after "make" (make bench does both).
+# The logs (bench/genlog.py, from real shim records in
+# bench/data/seed.jsonl) are generated once into build/bench/ and reused
+# by later runs (delete them to regenerate).  DuckDB is the npm package
+# @duckdb/node-api, installed once into build/npm/duckdb (its binary ships
+# inside the package); without node, npm or the network its rows print
+# "skipped: DuckDB not installed".  Run from the top of the tree after
+# "make" (make bench does both).
 #
-# Environment: RUNS (default 5) runs per 100 MB measurement, BIG_RUNS
-# (default 3) per 1 GB measurement, SMALL_MB / BIG_MB (100 / 1024) sizes,
-# JQ_RUNS (default RUNS) for the jq pipeline, CC (cc).
+# Environment: RUNS (default 5) runs per 100 MiB measurement, BIG_RUNS
+# (default 3) per 1 GiB measurement, SMALL_MB / BIG_MB (100 / 1024) sizes,
+# JQ_RUNS / JQ_BIG_RUNS (3 / 1) for jq, JOBS (default: online CPUs), CC.
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -20,10 +24,14 @@ TOP=$(pwd)
 TLSDIAG=$TOP/build/tlsdiag
 RUNS=${RUNS:-5}
 BIG_RUNS=${BIG_RUNS:-3}
-JQ_RUNS=${JQ_RUNS:-$RUNS}
+JQ_RUNS=${JQ_RUNS:-3}
+JQ_BIG_RUNS=${JQ_BIG_RUNS:-1}
 SMALL_MB=${SMALL_MB:-100}
 BIG_MB=${BIG_MB:-1024}
+JOBS=${JOBS:-$(getconf _NPROCESSORS_ONLN)}
 CC=${CC:-cc}
+DATA=$TOP/build/bench
+NPMDIR=$TOP/build/npm/duckdb
 
 say() { echo "analyzer: $*"; }
 die() { echo "analyzer: $*" >&2; exit 1; }
@@ -39,27 +47,62 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Both logs plus slack must fit; say so rather than filling the disk.
-need_kb=$(( (SMALL_MB + BIG_MB) * 1024 + 200 * 1024 ))
-free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-[ "$free_kb" -ge "$need_kb" ] ||
-	die "need $((need_kb / 1024)) MB free in $work, have $((free_kb / 1024)) MB"
-
-# The cJSON-only floor, built with the analyzer's own reader and arena.
+# The cJSON-only reference, built with the analyzer's own reader and arena.
 "$CC" -std=c11 -O2 -D_GNU_SOURCE -Ianalyzer \
     $(pkg-config --cflags libcjson) -o "$work/cjsonparse" \
     bench/cjsonparse.c analyzer/input.c analyzer/arena.c \
     $(pkg-config --libs libcjson zlib) || die "cannot build cjsonparse"
 
-small=$work/small.jsonl
-big=$work/big.jsonl
-python3 bench/genlog.py bench/data/seed.jsonl "$small" "$SMALL_MB" 2>"$work/gen"
-python3 bench/genlog.py bench/data/seed.jsonl "$big" "$BIG_MB" 2>>"$work/gen"
-sed 's/^/analyzer: /' "$work/gen"
+# gen FILE MB: generate FILE unless a log of MB MiB is there already.
+gen() {
+	if [ -s "$1" ] && [ "$(cat "$1.mb" 2>/dev/null)" = "$2" ]; then
+		say "reusing $1"
+		return
+	fi
+	mkdir -p "$DATA"
+	free_kb=$(df -Pk "$DATA" | awk 'NR == 2 { print $4 }')
+	[ "$free_kb" -ge $(( ($2 + 200) * 1024 )) ] ||
+		die "need $(($2 + 200)) MB free in $DATA"
+	python3 bench/genlog.py bench/data/seed.jsonl "$1" "$2" 2>&1 |
+	    sed 's/^/analyzer: /'
+	echo "$2" > "$1.mb"
+}
+small=$DATA/small.jsonl
+big=$DATA/big.jsonl
+gen "$small" "$SMALL_MB"
+gen "$big" "$BIG_MB"
 nsmall=$(wc -l < "$small")
 nbig=$(wc -l < "$big")
 bsmall=$(wc -c < "$small")
 bbig=$(wc -c < "$big")
+
+# DuckDB through its npm package, in a scratch directory reused later.
+duck=
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+	if [ ! -d "$NPMDIR/node_modules/@duckdb/node-api" ]; then
+		mkdir -p "$NPMDIR"
+		(cd "$NPMDIR" && npm install --no-audit --no-fund \
+		    --loglevel=error @duckdb/node-api >/dev/null 2>&1) ||
+		    say "npm install @duckdb/node-api failed"
+	fi
+	[ -d "$NPMDIR/node_modules/@duckdb/node-api" ] && duck=1
+fi
+cat > "$work/duck.js" <<'EOF_JS'
+// duck.js FILE THREADS: per-type failure counts with DuckDB's read_json.
+const { DuckDBInstance } = require('@duckdb/node-api');
+(async () => {
+  const [file, threads] = process.argv.slice(2);
+  const db = await DuckDBInstance.create(':memory:', { threads });
+  const con = await db.connect();
+  const r = await con.runAndReadAll(
+    "SELECT error.type, count(*) FROM read_json('" +
+    file.replace(/'/g, "''") + "', format = 'newline_delimited', " +
+    "columns = {'event': 'STRUCT(action VARCHAR)', " +
+    "'error': 'STRUCT(type VARCHAR)'}) " +
+    "WHERE event.action = 'tls_failure' GROUP BY 1 ORDER BY 1");
+  for (const row of r.getRows()) console.log(row[0], String(row[1]));
+})().catch((e) => { console.error(String(e)); process.exit(1); });
+EOF_JS
 
 # timeit NAME RUNS CMD...: run CMD RUNS times (stdout to /dev/null) and
 # append "NAME wall_us max_rss_kb user_s sys_s" per run to $work/times.
@@ -81,15 +124,15 @@ timeit() {
 	done
 }
 
-# The jq pipeline the issue compares against: per-type counts.
-cat > "$work/jq.sh" <<'EOF'
-jq -r 'select(.event.action=="tls_failure") | .error.type' "$1" |
-    sort | uniq -c
-EOF
+# The issue's jq command: one line per failure, its type.
+cat > "$work/jq.sh" <<'EOF_SH'
+jq -c 'select(.event.action=="tls_failure") | .error.type' "$1"
+EOF_SH
 
-# The same counts from both tools must agree before any timing counts.
+# The same counts from every tool must agree before any timing counts.
 jq_counts() {
-	sh "$work/jq.sh" "$1" | awk '{ print $2, $1 }' | sort
+	sh "$work/jq.sh" "$1" | tr -d '"' | sort | uniq -c |
+	    awk '{ print $2, $1 }'
 }
 report_counts() {
 	"$TLSDIAG" report --no-symbolize --format json --top 0 "$1" |
@@ -102,29 +145,47 @@ report_counts "$small" > "$work/report.counts"
 cmp -s "$work/jq.counts" "$work/report.counts" ||
 	die "per-type counts differ between jq and tlsdiag: $(diff \
 	    "$work/jq.counts" "$work/report.counts" | tr '\n' ' ')"
-say "per-type counts agree with jq: $(tr '\n' ' ' < "$work/report.counts")"
+if [ -n "$duck" ]; then
+	NODE_PATH=$NPMDIR/node_modules node "$work/duck.js" "$small" 1 \
+	    > "$work/duck.counts" 2>"$work/duck.err" || duck=
+	[ -n "$duck" ] || say "DuckDB failed: $(cat "$work/duck.err")"
+fi
+if [ -n "$duck" ]; then
+	cmp -s "$work/duck.counts" "$work/report.counts" ||
+		die "per-type counts differ between DuckDB and tlsdiag"
+fi
+say "per-type counts agree (jq${duck:+, DuckDB}): $(tr '\n' ' ' \
+    < "$work/report.counts")"
 
 one="taskset -c 0"
-cat "$small" "$big" > /dev/null	# both in the page cache
-timeit report-100 "$RUNS" $one "$TLSDIAG" report --no-progress "$small"
-timeit nosym-100 "$RUNS" $one "$TLSDIAG" report --no-progress \
-    --no-symbolize "$small"
+r="$TLSDIAG report --no-progress --format json"
+cat "$small" > /dev/null	# in the page cache
+timeit j1-100 "$RUNS" $one $r --jobs 1 "$small"
+timeit nosym-100 "$RUNS" $one $r --jobs 1 --no-symbolize "$small"
+timeit dflt-100 "$RUNS" $r --jobs "$JOBS" "$small"
 timeit arena-100 "$RUNS" $one "$work/cjsonparse" arena "$small"
-timeit malloc-100 "$RUNS" $one "$work/cjsonparse" malloc "$small"
 timeit jq-100 "$JQ_RUNS" sh "$work/jq.sh" "$small"
+if [ -n "$duck" ]; then
+	timeit duck1-100 "$RUNS" $one env NODE_PATH="$NPMDIR/node_modules" \
+	    node "$work/duck.js" "$small" 1
+	timeit duckn-100 "$RUNS" env NODE_PATH="$NPMDIR/node_modules" \
+	    node "$work/duck.js" "$small" "$JOBS"
+fi
 cat "$big" > /dev/null
-timeit report-1g "$BIG_RUNS" $one "$TLSDIAG" report --no-progress "$big"
-timeit nosym-1g "$BIG_RUNS" $one "$TLSDIAG" report --no-progress \
-    --no-symbolize "$big"
-rm -f "$small" "$big"
+timeit j1-1g "$BIG_RUNS" $one $r --jobs 1 "$big"
+timeit j2-1g "$BIG_RUNS" taskset -c 0,1 $r --jobs 2 "$big"
+timeit dflt-1g "$BIG_RUNS" $r --jobs "$JOBS" "$big"
+timeit jq-1g "$JQ_BIG_RUNS" sh "$work/jq.sh" "$big"
 
 # Medians and the table.
 python3 - "$work/times" "$nsmall" "$bsmall" "$nbig" "$bbig" "$RUNS" \
-    "$BIG_RUNS" "$JQ_RUNS" "$SMALL_MB" "$BIG_MB" <<'EOF'
+    "$BIG_RUNS" "$JQ_RUNS" "$SMALL_MB" "$BIG_MB" "$JOBS" "${duck:-0}" \
+    "$JQ_BIG_RUNS" <<'EOF'
 import statistics, sys
 
 path, nsmall, bsmall, nbig, bbig = sys.argv[1], *map(int, sys.argv[2:6])
-runs, big_runs, jq_runs, small_mb, big_mb = sys.argv[6:11]
+runs, big_runs, jq_runs, small_mb, big_mb, jobs = sys.argv[6:12]
+duck = sys.argv[12] == "1"
 wall, rss, cpu = {}, {}, {}
 for line in open(path):
     name, us, kb, user, system = line.split()
@@ -136,52 +197,69 @@ mcpu = {k: statistics.median(v) for k, v in cpu.items()}
 mrss = {k: max(v) for k, v in rss.items()}
 
 def row(label, key, n, b, runs):
+    if key not in med:
+        print("  %-46s skipped: DuckDB not installed" % label)
+        return
     s = med[key]
-    print("  %-44s %7.3f s %9.0f %7.1f %8.1f %7.2f s %9.0f  %s" % (
+    print("  %-46s %7.3f s %9.0f %7.1f %8.1f %7.2f s %9.0f  %s" % (
         label, s, n / s, b / s / 1e6, mrss[key] / 1024, mcpu[key],
         n / mcpu[key], runs))
 
 print("analyzer: logs of %s MiB = %d records (%.0f bytes/record) and "
-      "%s MiB = %d records" % (small_mb, nsmall, bsmall / nsmall, big_mb,
-                                nbig))
-print("  %-44s %9s %9s %7s %8s %9s %9s  %s" % ("command (medians)", "wall",
+      "%s MiB = %d records; %s online CPUs" % (small_mb, nsmall,
+      bsmall / nsmall, big_mb, nbig, jobs))
+print("  %-46s %9s %9s %7s %8s %9s %9s  %s" % ("command (medians)", "wall",
       "records/s", "MB/s", "maxRSS MB", "cpu", "rec/cpu-s", "runs"))
 print("  %s MiB log:" % small_mb)
-row("tlsdiag report", "report-100", nsmall, bsmall, runs)
-row("tlsdiag report --no-symbolize", "nosym-100", nsmall, bsmall, runs)
-row("cJSON parse only, arena (floor)", "arena-100", nsmall, bsmall, runs)
-row("cJSON parse only, malloc/free", "malloc-100", nsmall, bsmall, runs)
-row("jq -r 'select(..)|.error.type' | sort | uniq -c", "jq-100", nsmall,
-    bsmall, jq_runs)
+row("report --jobs 1 (one CPU)", "j1-100", nsmall, bsmall, runs)
+row("report --jobs 1 --no-symbolize (one CPU)", "nosym-100", nsmall,
+    bsmall, runs)
+row("report --jobs %s" % jobs, "dflt-100", nsmall, bsmall, runs)
+row("cJSON parse only, arena (old reference)", "arena-100", nsmall, bsmall,
+    runs)
+row("jq -c 'select(..) | .error.type'", "jq-100", nsmall, bsmall, jq_runs)
+row("DuckDB read_json GROUP BY, 1 thread (one CPU)", "duck1-100", nsmall,
+    bsmall, runs)
+row("DuckDB read_json GROUP BY, %s threads" % jobs, "duckn-100", nsmall,
+    bsmall, runs)
 print("  %s MiB log:" % big_mb)
-row("tlsdiag report", "report-1g", nbig, bbig, big_runs)
-row("tlsdiag report --no-symbolize", "nosym-1g", nbig, bbig, big_runs)
+row("report --jobs 1 (one CPU)", "j1-1g", nbig, bbig, big_runs)
+row("report --jobs 2 (two CPUs)", "j2-1g", nbig, bbig, big_runs)
+row("report --jobs %s" % jobs, "dflt-1g", nbig, bbig, big_runs)
+row("jq -c 'select(..) | .error.type'", "jq-1g", nbig, bbig,
+    sys.argv[13])
 
 def verdict(ok):
     return "met" if ok else "MISSED"
 
-rps = nbig / med["report-1g"]
-rps_cpu = nbig / mcpu["report-1g"]
-vs_jq = med["jq-100"] / med["report-100"]
-grow = mrss["report-1g"] / mrss["report-100"]
-grow_ns = mrss["nosym-1g"] / mrss["nosym-100"]
-print("analyzer: ratios (targets from issue 7)")
-print("  records/s on %4s MiB, one core         %9.0f  target >= 300000: "
-      "%s (%.0f%% of target)" % (big_mb, rps, verdict(rps >= 300000),
-                                 100 * rps / 300000))
-print("  records/s per CPU second on %4s MiB    %9.0f  (%.0f%% of target)"
-      % (big_mb, rps_cpu, 100 * rps_cpu / 300000))
-print("  jq pipeline time / tlsdiag report time %9.1fx target >= 10x: %s"
-      % (vs_jq, verdict(vs_jq >= 10)))
-print("  jq pipeline time / report --no-symbolize %7.1fx"
-      % (med["jq-100"] / med["nosym-100"]))
-print("  jq pipeline CPU / tlsdiag report CPU   %9.1fx"
-      % (mcpu["jq-100"] / mcpu["report-100"]))
-print("  max RSS %4s MiB / %3s MiB              %9.2f  (--no-symbolize "
-      "%.2f) target: no growth: %s" % (big_mb, small_mb, grow, grow_ns,
-                                       verdict(grow < 1.1 and grow_ns < 1.1)))
-print("  tlsdiag report --no-symbolize / cJSON arena parse alone  %.2f"
-      % (med["nosym-100"] / med["arena-100"]))
-print("  cJSON malloc/free parse alone / tlsdiag report --no-symbolize  %.2f"
-      % (med["malloc-100"] / med["nosym-100"]))
+print("analyzer: ratios (targets from issue 17)")
+per_core = nbig / mcpu["j1-1g"]
+print("  records/s per core, %s MiB, --jobs 1    %9.0f  (%.0f wall, one CPU)"
+      "  target >= 400000: %s" % (big_mb, per_core, nbig / med["j1-1g"],
+                                  verdict(per_core >= 400000)))
+sp = med["j1-1g"] / med["j2-1g"]
+print("  --jobs 2 vs --jobs 1, %s MiB (wall)     %9.2fx target >= 1.8x: %s"
+      % (big_mb, sp, verdict(sp >= 1.8)))
+vs_jq = med["jq-1g"] / med["dflt-1g"]
+print("  jq time / report --jobs %s time, %s MiB %7.1fx target >= 10x: %s"
+      % (jobs, big_mb, vs_jq, verdict(vs_jq >= 10)))
+print("  the same on %s MiB (report's fixed costs weigh more)  %.1fx"
+      % (small_mb, med["jq-100"] / med["dflt-100"]))
+if duck:
+    v1 = med["duck1-100"] / med["j1-100"]
+    vn = med["duckn-100"] / med["dflt-100"]
+    print("  DuckDB time / report time, 1 thread     %9.1fx target >= 3x: %s"
+          % (v1, verdict(v1 >= 3)))
+    print("  DuckDB time / report time, %s threads    %9.1fx target >= 3x: %s"
+          % (jobs, vn, verdict(vn >= 3)))
+else:
+    print("  DuckDB time / report time               skipped: DuckDB not "
+          "installed")
+grow = mrss["dflt-1g"] / mrss["dflt-100"]
+peak = mrss["dflt-1g"] / 1024
+print("  max RSS %s MiB / %s MiB, --jobs %s     %9.2f  (%.1f MB) target <= "
+      "1.1 and < 64 MB + groups: %s" % (big_mb, small_mb, jobs, grow, peak,
+                                        verdict(grow <= 1.1 and peak < 64)))
+print("  report --jobs 1 CPU / cJSON parse alone CPU  %.2f"
+      % (mcpu["j1-100"] / mcpu["arena-100"]))
 EOF

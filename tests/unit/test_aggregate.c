@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../analyzer/aggregate.h"
+#include "../../analyzer/render_json.h"
 #include "../../analyzer/view.h"
 
 /* Build a failure line from a few fields and fold it into a. */
@@ -622,4 +623,126 @@ Test(aggregate, counted_record_with_frames_fills_its_stack)
 	cr_expect_eq(s->st.count, 2);
 	cr_assert_eq(s->fr.nframes, 2, "frames from the second record");
 	agg_free(&a);
+}
+
+/*
+ * --jobs: the input cut anywhere into runs read by workers and merged in
+ * order (agg_merge) gives the report one pass gives, byte for byte: call
+ * sites with more types than are kept, a certificate seen from several
+ * peers (the first one is shown), processes in several runs (counted
+ * once, their suppressed failures once), skipped-line samples.
+ */
+static void
+merge_feed(struct agg *a, int i)
+{
+	static const char *const types[] = { "SSLError", "SSLEOFError",
+		"SSLZeroReturnError", "SSLSyscallError",
+		"SSLCertVerificationError", "SSLWantReadError",
+		"SSLWantWriteError", "ConnectionResetError", "OSError",
+		"TimeoutError", "BrokenPipeError", "SSLCertExpired" };
+	char line[2048];
+	struct record r;
+
+	a->lines++;
+	if (i % 17 == 5) {
+		agg_skip(a, "log", (uint64_t)i + 1, RECORD_BAD_JSON, "junk", 4);
+		return;
+	}
+	if (i % 13 == 7)
+		snprintf(line, sizeof(line),
+		    "{\"@timestamp\":\"2026-11-27T03:%02d:00Z\","
+		    "\"event\":{\"action\":\"tlsdiag_suppressed\"},"
+		    "\"tlsdiag\":{\"schema\":1,\"suppressed\":%d},"
+		    "\"process\":{\"pid\":%d,\"name\":\"p%d\"},"
+		    "\"host\":{\"hostname\":\"h\"}}",
+		    i % 60, i, i % 3, i % 2);
+	else if (i % 29 == 11)
+		snprintf(line, sizeof(line),
+		    "{\"@timestamp\":\"2026-11-27T03:%02d:00Z\","
+		    "\"event\":{\"action\":\"tlsdiag_exit\"},"
+		    "\"tlsdiag\":{\"schema\":1,\"coverage\":{\"tls_seen\":true,"
+		    "\"suppressed\":%d,\"other_tls\":[\"libgnutls.so.30\"]}},"
+		    "\"process\":{\"pid\":%d,\"name\":\"p%d\"},"
+		    "\"host\":{\"hostname\":\"h\"}}",
+		    i % 60, i / 2, i % 3, i % 2);
+	else
+		snprintf(line, sizeof(line),
+		    "{\"@timestamp\":\"2026-11-27T03:%02d:%02dZ\","
+		    "\"event\":{\"action\":\"tls_failure\"},"
+		    "\"error\":{\"type\":\"%s\"},\"tlsdiag\":{\"schema\":1,"
+		    "\"stack_id\":\"s%d\"%s},"
+		    "\"tls\":{\"client\":{\"server_name\":\"peer%d\"},"
+		    "\"server\":{\"hash\":{\"sha256\":\"c%d\"}}},"
+		    "\"process\":{\"pid\":%d,\"name\":\"p%d\"},"
+		    "\"host\":{\"hostname\":\"h\"}}",
+		    (i * 7) % 60, i % 60, types[(i / 3) % 12], i % 2,
+		    i % 5 == 0 ? ",\"backtrace\":[{\"module\":\"/m\","
+				 "\"offset\":16}]" :
+				 "",
+		    i, i % 4, i % 3, i % 2);
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
+	    line);
+	a->records++;
+	cr_assert_eq(agg_learn(a, &r), 0);
+	cr_assert_eq(agg_add(a, &r), 0);
+	record_free(&r);
+}
+
+static char *
+merge_render(struct agg *a)
+{
+	struct view v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	memset(&v, 0, sizeof(v));
+	v.agg = a;
+	v.top = 0;
+	v.now = 1795000000000000LL;
+	cr_assert_eq(render_json(&v, f), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(aggregate, merged_workers_report_as_one_pass)
+{
+	static struct agg one, w[3];
+	static const int cuts[][2] = { { 1, 2 }, { 40, 41 }, { 60, 150 },
+		{ 100, 199 }, { 13, 170 } };
+	char *want, *got;
+	size_t c;
+	int i, k;
+
+	agg_init(&one);
+	for (i = 0; i < 200; i++)
+		merge_feed(&one, i);
+	agg_finish(&one);
+	want = merge_render(&one);
+	cr_assert(strstr(want, "SSLCertExpired") != NULL);
+	for (c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		for (k = 0; k < 3; k++) {
+			agg_init(&w[k]);
+			agg_worker(&w[k], (unsigned)k);
+		}
+		for (i = 0; i < 200; i++)
+			merge_feed(&w[i < cuts[c][0]	  ? 0 :
+					   i < cuts[c][1] ? 1 :
+							    2],
+			    i);
+		for (k = 1; k < 3; k++) {
+			cr_assert_eq(agg_merge(&w[0], &w[k]), 0);
+			agg_free(&w[k]);
+		}
+		agg_merge_done(&w[0]);
+		agg_finish(&w[0]);
+		got = merge_render(&w[0]);
+		cr_expect_str_eq(got, want, "cut at %d and %d", cuts[c][0],
+		    cuts[c][1]);
+		free(got);
+		agg_free(&w[0]);
+	}
+	free(want);
+	agg_free(&one);
 }

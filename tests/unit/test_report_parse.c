@@ -152,12 +152,12 @@ Test(report_parse, lookup_dotted_paths)
 		{ "tlsdiag.reason.x", NULL },
 	};
 	const cJSON *v;
-	struct record r;
+	cJSON *root = cJSON_Parse(full);
 	size_t i;
 
-	cr_assert_eq(record_parse(full, strlen(full), &r), RECORD_OK);
+	cr_assert_not_null(root);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		v = record_lookup(r.root, cases[i].path);
+		v = record_lookup(root, cases[i].path);
 		if (cases[i].want == NULL) {
 			cr_expect_null(v, "%s should be absent", cases[i].path);
 			continue;
@@ -165,9 +165,9 @@ Test(report_parse, lookup_dotted_paths)
 		cr_assert(cJSON_IsString(v), "%s not found", cases[i].path);
 		cr_expect_str_eq(v->valuestring, cases[i].want);
 	}
-	v = record_lookup(r.root, "process.pid");
+	v = record_lookup(root, "process.pid");
 	cr_expect(cJSON_IsNumber(v) && v->valuedouble == 4242);
-	record_free(&r);
+	cJSON_Delete(root);
 }
 
 Test(report_parse, certificate_error_alias)

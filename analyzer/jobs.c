@@ -1,0 +1,239 @@
+/*
+ * jobs.c: the --jobs reader.  The inputs, taken in order as one stream of
+ * bytes, are cut into one run per thread; a thread reads its run's pieces
+ * (whole files, or byte ranges of plain files, each line belonging to the
+ * piece it starts in) into an aggregate of its own.  Merging the
+ * aggregates in run order gives what one thread reading everything would
+ * have counted; the only thing a thread cannot know alone, the number of
+ * a line in its file when its run starts inside one, is fixed up after.
+ */
+#include "jobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "logrecord.h"
+
+/* A file, or the lines of a plain file starting in [start, end). */
+struct piece {
+	const char *path;
+	uint64_t start;
+	uint64_t end; /* 0: the whole input */
+	uint64_t lines;
+};
+
+struct worker {
+	const struct report_opts *o;
+	struct agg *a;
+	struct report_result res;
+	struct piece *pieces; /* into the plan's array */
+	size_t npieces;
+	size_t first_samples; /* samples taken in the first piece */
+};
+
+/* Can path be split: a regular file that is not gzip'd?  Sets *size. */
+static int
+splittable(const char *path, uint64_t *size)
+{
+	struct stat sb;
+	unsigned char magic[2];
+	ssize_t n;
+	int fd;
+
+	*size = 0;
+	if (strcmp(path, "-") == 0 || stat(path, &sb) == -1 ||
+	    !S_ISREG(sb.st_mode))
+		return 0;
+	*size = (uint64_t)sb.st_size;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	n = pread(fd, magic, sizeof(magic), 0);
+	close(fd);
+	return !(n == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+}
+
+/*
+ * Cut the inputs into pieces, worker by worker: worker w takes the bytes
+ * [w * total / n, (w + 1) * total / n) of the stream; a file that cannot
+ * be split goes whole to the worker its first byte falls to.  Returns the
+ * pieces (at most nfiles + n - 1), or NULL.
+ */
+static struct piece *
+plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
+    uint64_t *totalp)
+{
+	struct piece *p;
+	uint64_t *size;
+	int *split;
+	uint64_t total = 0, at = 0, lo, hi, s, e;
+	size_t np = 0, i;
+	unsigned k;
+
+	p = calloc(nfiles + n, sizeof(*p));
+	size = calloc(nfiles, sizeof(*size));
+	split = calloc(nfiles, sizeof(*split));
+	if (p == NULL || size == NULL || split == NULL) {
+		free(size);
+		free(split);
+		free(p);
+		return NULL;
+	}
+	for (i = 0; i < nfiles; i++) {
+		split[i] = splittable(files[i], &size[i]);
+		total += size[i];
+	}
+	for (k = 0; k < n; k++) {
+		lo = total / n * k + total % n * k / n;
+		hi = k + 1 == n ? UINT64_MAX :
+				  total / n * (k + 1) + total % n * (k + 1) / n;
+		w[k].pieces = p + np;
+		at = 0;
+		for (i = 0; i < nfiles; i++) {
+			s = at;
+			e = at + size[i];
+			at = e;
+			if (!split[i] || size[i] == 0) {
+				if (s >= lo && s < hi)
+					p[np++] =
+					    (struct piece){ files[i], 0, 0, 0 };
+				continue;
+			}
+			if (e <= lo || s >= hi)
+				continue;
+			p[np].path = files[i];
+			p[np].start = (lo > s ? lo : s) - s;
+			/* The last run reads to the end, as one thread would
+			 * read a file that grew since stat(). */
+			p[np].end = hi == UINT64_MAX ? UINT64_MAX :
+						       (hi < e ? hi : e) - s;
+			np++;
+		}
+		w[k].npieces = (size_t)(p + np - w[k].pieces);
+	}
+	free(size);
+	free(split);
+	*totalp = total;
+	return p;
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	size_t i;
+
+	for (i = 0; i < w->npieces; i++) {
+		w->pieces[i].lines =
+		    report_collect_piece(w->o, w->pieces[i].path,
+			w->pieces[i].start, w->pieces[i].end, w->a, &w->res);
+		if (i == 0)
+			w->first_samples = w->a->nsamples;
+	}
+	record_thread_done();
+	return NULL;
+}
+
+/*
+ * A run that starts inside a file numbered its first piece's lines from
+ * 1: add the lines of that file's pieces in the runs before it.
+ */
+static void
+fix_line_numbers(struct worker *w, unsigned k)
+{
+	const struct piece *first = &w[k].pieces[0];
+	uint64_t before = 0;
+	size_t i;
+	unsigned j;
+
+	if (w[k].npieces == 0 || first->start == 0)
+		return;
+	for (j = 0; j < k; j++)
+		for (i = 0; i < w[j].npieces; i++)
+			if (w[j].pieces[i].path == first->path)
+				before += w[j].pieces[i].lines;
+	for (i = 0; i < w[k].first_samples; i++)
+		w[k].a->samples[i].line += before;
+}
+
+/* Append r's errors to res, in order, once each (a split file's twice). */
+static void
+merge_errors(struct report_result *res, const struct report_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nerrors && res->nerrors < REPORT_MAX_ERRORS; i++) {
+		if (res->nerrors != 0 &&
+		    strcmp(res->errors[res->nerrors - 1], r->errors[i]) == 0)
+			continue;
+		memcpy(res->errors[res->nerrors++], r->errors[i],
+		    REPORT_ERRLEN);
+	}
+	res->fatal |= r->fatal;
+}
+
+int
+jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
+    struct agg *a, struct report_result *res)
+{
+	struct worker *w;
+	struct piece *p;
+	pthread_t *th;
+	int *started;
+	uint64_t total;
+	unsigned n = o->jobs, k;
+
+	w = calloc(n, sizeof(*w));
+	th = calloc(n, sizeof(*th));
+	started = calloc(n, sizeof(*started));
+	p = w != NULL ? plan(files, nfiles, w, n, &total) : NULL;
+	if (p == NULL || th == NULL || started == NULL ||
+	    total < (uint64_t)n * JOBS_MIN_BYTES) {
+		free(p);
+		free(w);
+		free(th);
+		free(started);
+		return 1;
+	}
+	for (k = 0; k < n; k++) {
+		w[k].o = o;
+		w[k].a = malloc(sizeof(*w[k].a));
+		if (w[k].a == NULL) {
+			res->fatal = 1;
+			continue;
+		}
+		agg_init(w[k].a);
+		agg_worker(w[k].a, k);
+		started[k] = pthread_create(&th[k], NULL, work, &w[k]) == 0;
+	}
+	for (k = 0; k < n; k++) {
+		if (w[k].a == NULL)
+			continue;
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			work(&w[k]); /* no thread: read it here */
+		fix_line_numbers(w, k);
+	}
+	for (k = 0; k < n; k++) {
+		if (w[k].a == NULL)
+			continue;
+		if (agg_merge(a, w[k].a) == -1)
+			res->fatal = 1;
+		merge_errors(res, &w[k].res);
+		agg_free(w[k].a);
+		free(w[k].a);
+	}
+	agg_merge_done(a);
+	free(p);
+	free(w);
+	free(th);
+	free(started);
+	return 0;
+}

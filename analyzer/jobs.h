@@ -1,0 +1,29 @@
+/* jobs.h: "tlsdiag report --jobs": reading the inputs on several threads. */
+#ifndef TLSDIAG_JOBS_H
+#define TLSDIAG_JOBS_H
+
+#include <stddef.h>
+
+#include "aggregate.h"
+#include "report.h"
+
+/*
+ * Inputs smaller than this per thread are read by one thread: starting
+ * threads would cost more than it saves.
+ */
+#define JOBS_MIN_BYTES (1024 * 1024)
+
+/*
+ * Read files[0..nfiles) on o->jobs threads into a (initialized, empty),
+ * noting unreadable inputs in res, with the same result as reading them
+ * in order on one thread.  The input is cut into o->jobs runs of about
+ * equal size, in order: plain files are split at line boundaries, a gzip'd
+ * file, standard input or anything not a regular file is read whole by
+ * one thread.  Each thread counts into its own aggregate; they are merged
+ * in input order (agg_merge()).  Returns 0, or 1 when it declined (fewer
+ * than two threads' worth of input: nothing was read).
+ */
+int jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
+    struct agg *a, struct report_result *res);
+
+#endif
