@@ -122,6 +122,8 @@ struct agg {
 	struct strmap minutes;
 	struct agg_eof eof[AGG_EOF_NKINDS];
 	struct agg_coverage cov;
+	/* the group agg_add() last counted a failure in, NULL if none */
+	const struct agg_group *last_group;
 	char key[8192]; /* scratch for building keys */
 };
 

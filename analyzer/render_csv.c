@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "certtime.h"
+#include "groupby.h"
 #include "termsafe.h"
 
 void
@@ -59,6 +60,8 @@ render_csv(const struct view *v, FILE *out)
 	size_t n = view_limit(v, a->groups.count);
 	size_t i;
 
+	if (v->gb != NULL)
+		return groupby_csv(v, out);
 	fputs("rank,count,share,type,reason,sni,address,program,first_seen,"
 	      "last_seen\n",
 	    out);
