@@ -73,6 +73,7 @@ struct follow {
 	const char *cur;    /* the file being read */
 	struct strmap live; /* key: the group's address */
 	int initial;	    /* still reading what was there at start */
+	int ndjson;	    /* --format ndjson: JSON event lines */
 	int tty;
 	int dumb;
 	int changed; /* since the last draw */
@@ -159,7 +160,7 @@ announce(struct follow *f, const struct agg_group *g, const char *file)
 	cJSON *o;
 	int rc = 0;
 
-	if (f->o.format != REPORT_NDJSON) {
+	if (!f->ndjson) {
 		fprintf(f->out, "new group  %s  %s\n",
 		    certtime_format(g->st.first, 0, b),
 		    describe(g, line, sizeof(line)));
@@ -589,7 +590,7 @@ count_line(struct follow *f)
 	strmap_iter_init(&it, &f->live);
 	while ((e = strmap_iter_next(&it)) != NULL)
 		last += recent(e->val, now, 60);
-	if (f->o.format != REPORT_NDJSON) {
+	if (!f->ndjson) {
 		fprintf(f->out,
 		    "count      %s  %llu failures in %zu groups, %llu in the "
 		    "last minute\n",
@@ -663,6 +664,10 @@ follow_init(struct follow *f, const struct report_opts *o, char *const *paths,
 	f->o.on_record = on_record;
 	f->o.on_record_arg = f;
 	f->o.progress = NULL;
+	/* Records are not passed through: ndjson means event lines here. */
+	f->ndjson = o->format == REPORT_NDJSON;
+	if (f->ndjson)
+		f->o.format = REPORT_JSON;
 	f->out = out;
 	f->res = res;
 	f->paths = paths;
@@ -737,8 +742,6 @@ follow_run(const struct report_opts *o, char *const *paths, size_t npaths,
 		agg_finish(f->a);
 		ro = f->o;
 		ro.on_record = NULL;
-		if (ro.format == REPORT_NDJSON)
-			ro.format = REPORT_JSON;
 		if (f->tty && !f->dumb)
 			fputs("\033[H\033[2J", out);
 		report_render(&ro, f->a, NULL, res, out);
