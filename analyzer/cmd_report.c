@@ -25,9 +25,8 @@ static const char report_synopsis[] =
     "           [--host HOST] [--pid PID] [--exe PATH] [--peer ADDR]\n"
     "           [--sni NAME] [--where FIELD=VALUE] [--format FORMAT]\n"
     "           [--top N] [--fail-if N] [--now TIME] [--no-progress]\n"
-    "           [--no-symbolize] [--group-by FIELD[,FIELD...]]\n"
-    "           [--baseline FILE | --baseline-until TIME] [--follow]\n"
-    "           [FILE | DIR | -] ...\n";
+    "           [--no-symbolize] [--group-by FIELDS] [--baseline FILE]\n"
+    "           [--baseline-until TIME] [--follow] [FILE | DIR | -] ...\n";
 
 static const char report_intro[] =
     "\n"

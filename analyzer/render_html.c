@@ -42,7 +42,7 @@ static const char style[] =
     ".wrap{overflow-x:auto}table{border-collapse:collapse;width:100%}"
     "th,td{text-align:left;padding:.25em .5em;border-bottom:1px solid #eee;"
     "vertical-align:top;overflow-wrap:break-word}"
-    "td.n,th.n{text-align:right;white-space:nowrap}"
+    "td.n,th.n{text-align:right;white-space:nowrap}td.t{min-width:7em}"
     ".expired{color:#b00;font-weight:bold}.ok{color:#070}"
     "svg{width:100%;height:auto;max-height:18em}"
     ".legend span{display:inline-block;margin-right:1em}"
@@ -317,8 +317,7 @@ html_groups(const struct view *v, FILE *out, struct strmap_ent **e)
 
 	fprintf(out, "<h2 id=\"groups\">Top failure groups (%zu of %zu)</h2>\n",
 	    n, a->groups.count);
-	table_head(out,
-	    "#count|#share|type|reason|SNI|address|program|#first|#last");
+	table_head(out, "#count|#share|type|reason|peer|program|first|last");
 	for (i = 0; i < n; i++) {
 		const struct agg_group *g = e[i]->val;
 
@@ -328,8 +327,11 @@ html_groups(const struct view *v, FILE *out, struct strmap_ent **e)
 		fprintf(out, "<td class=\"n\">%s</td>", sh);
 		cell(out, g->type);
 		cell(out, g->reason);
-		cell(out, g->sni);
-		cell(out, g->addr);
+		fputs("<td>", out);
+		render_html_text(out, g->sni, CELL_MAX);
+		fputs("<br>", out);
+		render_html_text(out, g->addr, CELL_MAX);
+		fputs("</td>", out);
 		cell(out, g->program);
 		cell_time(out, g->st.first);
 		cell_time(out, g->st.last);

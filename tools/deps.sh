@@ -5,7 +5,7 @@
 set -eu
 
 build="libssl-dev libcjson-dev libdw-dev zlib1g-dev pkg-config make gcc"
-test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf"
+test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf chromium"
 bench="valgrind ltrace"
 
 case "${1:-all}" in

@@ -14,13 +14,19 @@ now=--now=2026-11-27T06:00:00Z
 # TIME|TYPE|REASON|SNI|IP|ISSUER|SUBJECT (craft19.py)
 "$HPY" "$TOP/tests/e2e/craft19.py" >"$tmp/hostile.log" <<'SPEC'
 2026-11-27T03:40:00Z|SSLCertVerificationError|expired|x" onmouseover="alert(3)|10.9.9.9|CN=<svg onload=alert(2)><circle r="9"/></svg>|CN=<script>alert(1)</script>
-2026-11-27T03:41:00Z|SSLCertVerificationError|expired|evil.example|10.9.9.8|CN=Evil CA|CN=<svg onload=alert(2)><circle r="9"/></svg>
+2026-11-27T03:41:00Z|SSLCertVerificationError|expired|x" onmouseover="alert(3)|10.9.9.9|CN=<svg onload=alert(2)><circle r="9"/></svg>|CN=<script>alert(1)</script>
+2026-11-27T03:42:00Z|SSLCertVerificationError|expired|x" onmouseover="alert(3)|10.9.9.9|CN=<svg onload=alert(2)><circle r="9"/></svg>|CN=<script>alert(1)</script>
+2026-11-27T03:43:00Z|SSLCertVerificationError|expired|x" onmouseover="alert(3)|10.9.9.9|CN=<svg onload=alert(2)><circle r="9"/></svg>|CN=<script>alert(1)</script>
+2026-11-27T03:40:30Z|SSLCertVerificationError|expired|evil.example|10.9.9.8|CN=Evil CA|CN=<svg onload=alert(2)><circle r="9"/></svg>
+2026-11-27T03:41:30Z|SSLCertVerificationError|expired|evil.example|10.9.9.8|CN=Evil CA|CN=<svg onload=alert(2)><circle r="9"/></svg>
+2026-11-27T03:42:30Z|SSLCertVerificationError|expired|evil.example|10.9.9.8|CN=Evil CA|CN=<svg onload=alert(2)><circle r="9"/></svg>
+2026-11-27T03:43:30Z|SSLCertVerificationError|expired|evil.example|10.9.9.8|CN=Evil CA|CN=<svg onload=alert(2)><circle r="9"/></svg>
 SPEC
 logs="$data/web-7.log $data/web-8.log $data/coverage.log $tmp/hostile.log"
 # shellcheck disable=SC2086
-"$TLSDIAG" report $now --top 0 --format html $logs >"$tmp/r.html"
+"$TLSDIAG" report $now --top 5 --format html $logs >"$tmp/r.html"
 # shellcheck disable=SC2086
-"$TLSDIAG" report $now --top 0 --format json $logs >"$tmp/r.json"
+"$TLSDIAG" report $now --top 5 --format json $logs >"$tmp/r.json"
 
 # check PAGE: the page's elements and text against the JSON report.
 check() {
@@ -118,7 +124,7 @@ check "$tmp/dom.html" || problem "the DOM Chromium built"
 
 mkdir -p "$BUILD/artifacts"
 rm -f "$BUILD/artifacts/t780-report.png"
-chrome --window-size=900,1600 --hide-scrollbars \
+chrome --window-size=900,2100 --hide-scrollbars \
     --screenshot="$BUILD/artifacts/t780-report.png" >/dev/null ||
     problem "chromium --screenshot failed"
 "$HPY" -c 'import sys; d=open(sys.argv[1],"rb").read(24)
