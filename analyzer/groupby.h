@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "agg_stat.h"
 #include "record.h"
 #include "strmap.h"
 
