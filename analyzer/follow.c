@@ -30,6 +30,7 @@
 
 #include "certtime.h"
 #include "termsafe.h"
+#include "timeline.h"
 
 #define FOLLOW_TICK_MS 250
 #define LIVE_BUCKET_S 10
@@ -61,7 +62,8 @@ struct live_group {
 
 struct follow {
 	struct report_opts o; /* the caller's, with our on_record hook */
-	FILE *out;
+	FILE *out;	      /* the report */
+	FILE *ev; /* the live view: out, or stderr for json, csv, html */
 	struct agg *a;
 	struct report_result *res;
 	struct ffile *files;
@@ -69,11 +71,12 @@ struct follow {
 	size_t cap;
 	char *const *paths;
 	size_t npaths;
-	int ifd;	    /* inotify, or -1 */
-	const char *cur;    /* the file being read */
-	struct strmap live; /* key: the group's address */
-	int initial;	    /* still reading what was there at start */
-	int ndjson;	    /* --format ndjson: JSON event lines */
+	int ifd;	     /* inotify, or -1 */
+	const char *cur;     /* the file being read */
+	struct strmap live;  /* key: the group's address */
+	struct timeline *tl; /* --format html: the chart's counts */
+	int initial;	     /* still reading what was there at start */
+	int ndjson;	     /* --format ndjson: JSON event lines */
 	int tty;
 	int dumb;
 	int changed; /* since the last draw */
@@ -143,8 +146,8 @@ json_line(struct follow *f, cJSON *o, int rc)
 	}
 	safe = malloc(TERMSAFE_JSON_MAX(strlen(text)));
 	if (safe != NULL && termsafe_json(text, strlen(text), safe, &n) != -1) {
-		fwrite(safe, 1, n, f->out);
-		fputc('\n', f->out);
+		fwrite(safe, 1, n, f->ev);
+		fputc('\n', f->ev);
 	} else
 		f->res->fatal = 1;
 	free(safe);
@@ -161,7 +164,7 @@ announce(struct follow *f, const struct agg_group *g, const char *file)
 	int rc = 0;
 
 	if (!f->ndjson) {
-		fprintf(f->out, "new group  %s  %s\n",
+		fprintf(f->ev, "new group  %s  %s\n",
 		    certtime_format(g->st.first, 0, b),
 		    describe(g, line, sizeof(line)));
 		return;
@@ -209,6 +212,8 @@ on_record(void *arg, struct agg *a, const struct record *r)
 	size_t slot;
 	int created;
 
+	if (f->tl != NULL)
+		timeline_hook(f->tl, a, r);
 	if (!r->is_failure || g == NULL)
 		return;
 	e = strmap_get(&f->live, &g, sizeof(g), &created);
@@ -527,7 +532,7 @@ view_rows(const struct follow *f, size_t n)
 	struct winsize ws;
 	size_t rows = 20;
 
-	if (ioctl(fileno(f->out), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4)
+	if (ioctl(fileno(f->ev), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4)
 		rows = (size_t)ws.ws_row - 4;
 	if (f->o.top != 0 && f->o.top < rows)
 		rows = f->o.top;
@@ -549,18 +554,18 @@ draw(struct follow *f)
 		qsort(e, f->live.count, sizeof(*e), cmp_live);
 	n = e != NULL ? view_rows(f, f->live.count) : 0;
 	if (!f->dumb)
-		fputs("\033[H\033[2J", f->out);
-	fprintf(f->out,
+		fputs("\033[H\033[2J", f->ev);
+	fprintf(f->ev,
 	    "tlsdiag report --follow  %s  %llu failures in %zu groups, %zu "
 	    "files; Ctrl-C: full report\n",
 	    certtime_format(now, 0, b), (unsigned long long)f->a->failures,
 	    f->a->groups.count, f->nfiles);
-	fprintf(f->out, "  %5s %5s %7s  %s\n", "1m", "5m", "total", "group");
+	fprintf(f->ev, "  %5s %5s %7s  %s\n", "1m", "5m", "total", "group");
 	for (i = 0; i < n; i++) {
 		const struct live_group *l = e[i]->val;
 		int fresh = !l->initial && now - l->seen < 60000000;
 
-		fprintf(f->out, "%s%s %5llu %5llu %7llu  %s%s\n",
+		fprintf(f->ev, "%s%s %5llu %5llu %7llu  %s%s\n",
 		    fresh && !f->dumb ? "\033[1m" : "", fresh ? "*" : " ",
 		    (unsigned long long)recent(l, now, 60),
 		    (unsigned long long)recent(l, now, 300),
@@ -569,9 +574,9 @@ draw(struct follow *f)
 		    fresh && !f->dumb ? "\033[0m" : "");
 	}
 	if (n < f->live.count)
-		fprintf(f->out, "  ... %zu more groups\n", f->live.count - n);
+		fprintf(f->ev, "  ... %zu more groups\n", f->live.count - n);
 	if (f->dumb)
-		fputc('\n', f->out);
+		fputc('\n', f->ev);
 	free(e);
 }
 
@@ -591,7 +596,7 @@ count_line(struct follow *f)
 	while ((e = strmap_iter_next(&it)) != NULL)
 		last += recent(e->val, now, 60);
 	if (!f->ndjson) {
-		fprintf(f->out,
+		fprintf(f->ev,
 		    "count      %s  %llu failures in %zu groups, %llu in the "
 		    "last minute\n",
 		    certtime_format(now, 0, b),
@@ -632,6 +637,7 @@ show(struct follow *f)
 		count_line(f);
 		f->last_count = now;
 	}
+	fflush(f->ev);
 	fflush(f->out);
 }
 
@@ -669,6 +675,8 @@ follow_init(struct follow *f, const struct report_opts *o, char *const *paths,
 	if (f->ndjson)
 		f->o.format = REPORT_JSON;
 	f->out = out;
+	f->ev = o->format == REPORT_TEXT || o->format == REPORT_NDJSON ? out :
+									 stderr;
 	f->res = res;
 	f->paths = paths;
 	f->npaths = npaths;
@@ -676,6 +684,11 @@ follow_init(struct follow *f, const struct report_opts *o, char *const *paths,
 	f->tty = isatty(fileno(out)) && o->format == REPORT_TEXT;
 	f->dumb = term == NULL || *term == '\0' || strcmp(term, "dumb") == 0;
 	strmap_init(&f->live, sizeof(struct live_group));
+	if (o->format == REPORT_HTML) {
+		f->tl = timeline_new();
+		if (f->tl == NULL)
+			return -1;
+	}
 	f->a = malloc(sizeof(*f->a));
 	if (f->a == NULL)
 		return -1;
@@ -701,6 +714,7 @@ follow_free(struct follow *f)
 	if (f->ifd >= 0)
 		close(f->ifd);
 	strmap_free(&f->live);
+	timeline_free(f->tl);
 	if (f->a != NULL) {
 		agg_free(f->a);
 		free(f->a);
@@ -741,7 +755,9 @@ follow_run(const struct report_opts *o, char *const *paths, size_t npaths,
 	if (follow_signal == SIGINT && !res->fatal) {
 		agg_finish(f->a);
 		ro = f->o;
-		ro.on_record = NULL;
+		/* report_render() finds the chart's counts by this hook. */
+		ro.on_record = f->tl != NULL ? timeline_hook : NULL;
+		ro.on_record_arg = f->tl;
 		if (f->tty && !f->dumb)
 			fputs("\033[H\033[2J", out);
 		report_render(&ro, f->a, NULL, res, out);

@@ -108,6 +108,28 @@ wait "$pid" || rc=$?
 grep -q tlsdiag-report "$tmp/out2" && problem "a report after SIGTERM"
 [ ! -s "$tmp/err2" ] || problem "stderr: $(cat "$tmp/err2")"
 
+# --format html (json, csv too): the live lines go to stderr, standard
+# output gets only the page, printed on SIGINT, with the chart's types.
+"$TLSDIAG" report --follow --format html "$tmp/logs" >"$tmp/page" \
+    2>"$tmp/live" &
+pid=$!
+_server_pids="$_server_pids $pid"
+i=0
+until grep -q '^new group .*f.example' "$tmp/live"; do
+	i=$((i + 1))
+	[ "$i" -le 60 ] || fail "html follower announced nothing on stderr"
+	sleep 0.05
+done
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 0 ] || problem "html: exit status $rc after SIGINT"
+head -1 "$tmp/page" | grep -q '^<!DOCTYPE html>' ||
+    problem "html: standard output is not just the page"
+grep -q '<b id="failures">2</b>' "$tmp/page" || problem "html: failures"
+grep -q 'class="legend"><span><i class="sw" style="background:#d62728"></i>SSLEOFError' \
+    "$tmp/page" || problem "html: the chart has no type from --follow"
+
 # On a terminal: the summary redrawn in place (plain ANSI), and the text
 # report on SIGINT; a dumb terminal gets it without escapes.
 if command -v script >/dev/null 2>&1; then
