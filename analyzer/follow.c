@@ -47,7 +47,9 @@ struct ffile {
 	char *buf; /* the unfinished last line */
 	size_t len;
 	size_t cap;
-	int skipping; /* inside a line over o->max_line */
+	int skipping;	 /* inside a line over o->max_line */
+	const char *dir; /* the followed directory it was found in, or NULL */
+	int gone;	 /* from_dir, and no longer there: forget it */
 	uint64_t lineno;
 };
 
@@ -316,6 +318,51 @@ close_file(struct ffile *ff)
 	ff->skipping = 0;
 }
 
+/* Is name a *.jsonl file name? */
+static int
+is_jsonl(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 6 && strcmp(name + n - 6, ".jsonl") == 0;
+}
+
+/*
+ * ff (found in a followed directory) no longer has its name: if its file
+ * is in the directory under another *.jsonl name, follow it there (so it
+ * is not read again as a new file).  Returns 1 if so, else 0.
+ */
+static int
+renamed_in_dir(struct ffile *ff)
+{
+	struct dirent *de;
+	struct stat sb;
+	char path[4096];
+	char *np;
+	DIR *d;
+	int found = 0;
+
+	d = opendir(ff->dir);
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (!is_jsonl(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", ff->dir, de->d_name);
+		if (stat(path, &sb) == -1 || sb.st_dev != ff->dev ||
+		    sb.st_ino != ff->ino)
+			continue;
+		np = strdup(path);
+		if (np == NULL)
+			break;
+		free(ff->path);
+		ff->path = np;
+		found = 1;
+	}
+	closedir(d);
+	return found;
+}
+
 /*
  * One round for ff: open it if it appeared, notice rotation (the path
  * names another file now, or none) and truncation, read what is new.
@@ -327,14 +374,19 @@ pump(struct follow *f, struct ffile *ff)
 	int have = stat(ff->path, &sp) == 0 && S_ISREG(sp.st_mode);
 
 	if (ff->fd >= 0 &&
-	    (!have || sp.st_dev != ff->dev || sp.st_ino != ff->ino)) {
+	    (!have || sp.st_dev != ff->dev || sp.st_ino != ff->ino) &&
+	    (ff->dir == NULL || !renamed_in_dir(ff))) {
 		/* Renamed away or replaced: finish the old file first. */
 		drain(f, ff);
 		close_file(ff);
 	}
 	if (ff->fd < 0) {
-		if (!have)
+		/* A process's log deleted: the list stays as long as the
+		 * directory's. */
+		if (!have) {
+			ff->gone = ff->dir != NULL;
 			return;
+		}
 		ff->fd = open(ff->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (ff->fd < 0 || fstat(ff->fd, &sf) == -1) {
 			close_file(ff);
@@ -387,15 +439,6 @@ add_file(struct follow *f, const char *path)
 	return 0;
 }
 
-/* Is name a *.jsonl file name? */
-static int
-is_jsonl(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 6 && strcmp(name + n - 6, ".jsonl") == 0;
-}
-
 /*
  * Is the file at path one already followed under another name (renamed
  * within the directory by a rotation)?
@@ -436,10 +479,12 @@ scan_dir(struct follow *f, const char *dir)
 				break;
 		if (i < f->nfiles || known_file(f, path))
 			continue;
-		if (add_file(f, path) == -1)
+		if (add_file(f, path) == -1) {
 			f->res->fatal = 1;
-		else
-			pump(f, &f->files[f->nfiles - 1]);
+			continue;
+		}
+		f->files[f->nfiles - 1].dir = dir;
+		pump(f, &f->files[f->nfiles - 1]);
 	}
 	closedir(d);
 }
@@ -456,6 +501,16 @@ round_all(struct follow *f)
 			scan_dir(f, f->paths[i]);
 	for (i = 0; i < f->nfiles; i++)
 		pump(f, &f->files[i]);
+	i = 0;
+	while (i < f->nfiles) {
+		if (!f->files[i].gone) {
+			i++;
+			continue;
+		}
+		free(f->files[i].path);
+		free(f->files[i].buf);
+		f->files[i] = f->files[--f->nfiles];
+	}
 }
 
 /* Watch the directories the paths are or are in, for a quick wake-up. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t770-report-follow: --follow --format ndjson reads files as they grow,
 # like tail -F: appends, a rotation by rename and re-create, a truncation,
-# a file that appears late, and a new *.jsonl in a followed directory.
+# a file that appears late, a new *.jsonl in a followed directory and one
+# renamed there.
 # Each new failure group is announced within 1 s; a count line comes
 # every 5 s; SIGINT prints the full report of everything read (each
 # record once) and exits 0; SIGTERM exits 0 without one.
@@ -50,13 +51,19 @@ within 10 e.example || problem "group after a truncation not within 1 s"
 
 spec f.example 6 >"$tmp/logs/b.jsonl"
 within 10 f.example || problem "group in a new *.jsonl not within 1 s"
+# Renamed to another *.jsonl name (and still written): followed there,
+# not read again from the start.
+mv "$tmp/logs/b.jsonl" "$tmp/logs/b-1.jsonl"
+sleep 0.3
+spec h.example 8 >>"$tmp/logs/b-1.jsonl"
+within 10 h.example || problem "group in a renamed *.jsonl not within 1 s"
 # Not followed: names that are not *.jsonl.
 spec g.example 7 >"$tmp/logs/g.log"
 
 i=0
-until grep -q '"event":"count".*"failures":6' "$tmp/out"; do
+until grep -q '"event":"count".*"failures":7' "$tmp/out"; do
 	i=$((i + 1))
-	[ "$i" -le 140 ] || { problem "no count line of 6 failures"; break; }
+	[ "$i" -le 140 ] || { problem "no count line of 7 failures"; break; }
 	sleep 0.05
 done
 
@@ -72,8 +79,8 @@ wait "$pid" || rc=$?
 [ "$rc" = 0 ] || problem "exit status $rc after SIGINT, want 0"
 [ ! -s "$tmp/err" ] || problem "stderr: $(cat "$tmp/err")"
 
-# Each group once; then the JSON report of all six records.
-for s in a b c d e f; do
+# Each group once; then the JSON report of all seven records.
+for s in a b c d e f h; do
 	n=$(grep -c "\"sni\":\"$s.example\"" "$tmp/out" || :)
 	[ "$n" = 1 ] || problem "$s.example announced $n times"
 done
@@ -84,8 +91,8 @@ text = open(sys.argv[1]).read()
 at = text.index("\n{\n") + 1
 d = json.loads(text[at:])
 assert d["format"] == "tlsdiag-report", d
-assert d["failures"]["total"] == 6, d["failures"]
-assert len(d["groups"]) == 6, d["groups"]
+assert d["failures"]["total"] == 7, d["failures"]
+assert len(d["groups"]) == 7, d["groups"]
 for line in text[:at].splitlines():
     assert json.loads(line)["event"] in ("new_group", "count"), line
 PY
@@ -126,7 +133,7 @@ wait "$pid" || rc=$?
 [ "$rc" = 0 ] || problem "html: exit status $rc after SIGINT"
 head -1 "$tmp/page" | grep -q '^<!DOCTYPE html>' ||
     problem "html: standard output is not just the page"
-grep -q '<b id="failures">2</b>' "$tmp/page" || problem "html: failures"
+grep -q '<b id="failures">3</b>' "$tmp/page" || problem "html: failures"
 grep -q 'class="legend"><span><i class="sw" style="background:#d62728"></i>SSLEOFError' \
     "$tmp/page" || problem "html: the chart has no type from --follow"
 
@@ -137,11 +144,11 @@ if command -v script >/dev/null 2>&1; then
 		TERM=$term script -qfec "timeout -s INT 1.6 $TLSDIAG report \
 		    --follow --no-symbolize $tmp/logs" /dev/null >"$tmp/tty.$term" \
 		    </dev/null || :
-		grep -q 'tlsdiag report --follow .* 2 failures in 2 groups' \
+		grep -q 'tlsdiag report --follow .* 3 failures in 3 groups' \
 		    "$tmp/tty.$term" || problem "$term: no live summary"
 		grep -q 'SSLEOFError: UNEXPECTED_EOF  peer f.example' \
 		    "$tmp/tty.$term" || problem "$term: no group row"
-		grep -q '^Top failure groups (2 of 2)' "$tmp/tty.$term" ||
+		grep -q '^Top failure groups (3 of 3)' "$tmp/tty.$term" ||
 		    problem "$term: no text report after SIGINT"
 	done
 	esc=$(printf '\033')
