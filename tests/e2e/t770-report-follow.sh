@@ -14,6 +14,8 @@ spec() {
 }
 head -1 "$TOP/tests/e2e/data/report/web-7.log" >"$tmp/logs/a.jsonl"
 spec a.example 1 >>"$tmp/logs/a.jsonl"
+# A FIFO without a writer: opening it would block the loop for good.
+mkfifo "$tmp/logs/p.jsonl"
 
 "$TLSDIAG" report --follow --format ndjson "$tmp/logs" "$tmp/other/x.log" \
     >"$tmp/out" 2>"$tmp/err" &
