@@ -300,7 +300,11 @@ report_cli_usage(FILE *fp, int with_options)
 			snprintf(left, sizeof(left), "--%s%s%s",
 			    options[i].name, options[i].arg != NULL ? " " : "",
 			    options[i].arg != NULL ? options[i].arg : "");
-		fprintf(fp, "  %-19s ", left);
+		/* A name too long for the column gets a line of its own. */
+		if (strlen(left) > 19)
+			fprintf(fp, "  %s\n%22s", left, "");
+		else
+			fprintf(fp, "  %-19s ", left);
 		for (h = options[i].help; *h != '\0'; h++) {
 			fputc(*h, fp);
 			if (*h == '\n')

@@ -200,6 +200,10 @@ Test(cmd_report, help_lists_every_option)
 		"--now TIME ",
 		"--no-progress ",
 		"--no-symbolize ",
+		"--group-by FIELDS ",
+		"--baseline FILE ",
+		"--baseline-until TIME\n",
+		"-f, --follow ",
 		"-h, --help ",
 	};
 	char *buf = NULL;
@@ -222,5 +226,9 @@ Test(cmd_report, help_lists_every_option)
 			       "\n                      TIME is "
 			       "RFC 3339"),
 	    "continuation lines are indented");
+	cr_expect_not_null(strstr(buf,
+			       "--baseline-until TIME\n                      "
+			       "records before"),
+	    "a long name has a line of its own");
 	free(buf);
 }
