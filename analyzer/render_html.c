@@ -292,11 +292,11 @@ html_chart(const struct view *v, FILE *out, struct strmap_ent **types)
 		    w > 2 ? w - 1 : w, h.peak != 0 ? h.peak : 1);
 	fprintf(out,
 	    "<line x1=\"35\" y1=\"180\" x2=\"598\" y2=\"180\" stroke=\"#444\"/>"
-	    "<text x=\"32\" y=\"26\" font-size=\"11\" text-anchor=\"end\">"
-	    "%llu</text><text x=\"32\" y=\"180\" font-size=\"11\" "
+	    "<text x=\"32\" y=\"30\" font-size=\"14\" text-anchor=\"end\">"
+	    "%llu</text><text x=\"32\" y=\"180\" font-size=\"14\" "
 	    "text-anchor=\"end\">0</text>"
-	    "<text x=\"36\" y=\"195\" font-size=\"11\">%s</text>"
-	    "<text x=\"596\" y=\"195\" font-size=\"11\" text-anchor=\"end\">"
+	    "<text x=\"36\" y=\"195\" font-size=\"14\">%s</text>"
+	    "<text x=\"596\" y=\"195\" font-size=\"14\" text-anchor=\"end\">"
 	    "%s</text></svg>\n",
 	    (unsigned long long)h.peak, certtime_format(h.start, 0, b1),
 	    certtime_format(h.start + h.bucket_us * (int64_t)h.n, 0, b2));
@@ -346,7 +346,7 @@ html_types(const struct view *v, FILE *out, struct strmap_ent **e)
 	size_t i;
 
 	fputs("<h2 id=\"types\">Failures by type</h2>\n", out);
-	table_head(out, "#count|#share|#warnings|type|#first|#last");
+	table_head(out, "#count|#share|#warnings|type|first|last");
 	for (i = 0; i < v->agg->types.count; i++) {
 		const struct agg_type *t = e[i]->val;
 
@@ -385,7 +385,7 @@ html_groupby(const struct view *v, FILE *out)
 		render_html_text(out, gb->paths[j], 120);
 		fputs("</th>", out);
 	}
-	fputs("<th class=\"n\">first</th><th class=\"n\">last</th></tr>"
+	fputs("<th>first</th><th>last</th></tr>"
 	      "</thead><tbody>\n",
 	    out);
 	e = gb->rows.count != 0 ? groupby_sorted(gb) : NULL;
