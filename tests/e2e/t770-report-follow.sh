@@ -5,7 +5,7 @@
 # renamed there.
 # Each new failure group is announced within 1 s; a count line comes
 # every 5 s; SIGINT prints the full report of everything read (each
-# record once) and exits 0; SIGTERM exits 0 without one.
+# record once) and exits 0; SIGTERM and SIGHUP exit 0 without one.
 . "$(dirname "$0")/lib.sh"
 mkdir "$tmp/logs" "$tmp/other"
 spec() {
@@ -116,6 +116,21 @@ wait "$pid" || rc=$?
 [ "$rc" = 0 ] || problem "exit status $rc after SIGTERM, want 0"
 grep -q tlsdiag-report "$tmp/out2" && problem "a report after SIGTERM"
 [ ! -s "$tmp/err2" ] || problem "stderr: $(cat "$tmp/err2")"
+
+# SIGHUP (the terminal went away): the same clean exit.
+"$TLSDIAG" report --follow --format ndjson "$tmp/logs" >"$tmp/out3" &
+pid=$!
+_server_pids="$_server_pids $pid"
+i=0
+until grep -q f.example "$tmp/out3"; do
+	i=$((i + 1))
+	[ "$i" -le 60 ] || fail "third follower saw nothing"
+	sleep 0.05
+done
+kill -HUP "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" = 0 ] || problem "exit status $rc after SIGHUP, want 0"
 
 # --format html (json, csv too): the live lines go to stderr, standard
 # output gets only the page, printed on SIGINT, with the chart's types.
