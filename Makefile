@@ -54,7 +54,7 @@ COMMON_SRCS = $(wildcard common/*.c)
 # The shim: links no OpenSSL (headers for constants and types only).
 SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/failure.c shim/context.c shim/backtrace.c shim/coverage.c \
-    shim/record.c shim/classify.c shim/observe.c \
+    shim/recordout.c shim/emit.c shim/ratelimit.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
     shim/pydetect.c shim/wrap_rand.c shim/elfsym.c
 SHIM_GEN = $(B)/gen/errnames.c

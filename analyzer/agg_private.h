@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "record.h"
+#include "logrecord.h"
 
 struct agg;
 struct agg_proc;

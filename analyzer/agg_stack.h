@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "agg_stat.h"
-#include "record.h"
+#include "logrecord.h"
 
 struct agg;
 

@@ -14,7 +14,7 @@
 #include "agg_note.h"
 #include "agg_stack.h"
 #include "agg_stat.h"
-#include "record.h"
+#include "logrecord.h"
 #include "strmap.h"
 
 /*

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "record.h"
+#include "logrecord.h"
 
 enum filter_field {
 	FILTER_TYPE,  /* error.type; CertificateError is an alias */

@@ -11,7 +11,6 @@
 
 #include "agg_stat.h"
 #include "certtime.h"
-#include "render_csv.h"
 #include "termsafe.h"
 #include "view.h"
 
@@ -297,41 +296,4 @@ groupby_json(const struct view *v, cJSON *root)
 		rc |= json_row(v, rows, e[i]);
 	free(e);
 	return rc;
-}
-
-int
-groupby_csv(const struct view *v, FILE *out)
-{
-	const struct groupby *gb = v->gb;
-	struct strmap_ent **e;
-	char b1[CERTTIME_BUFSZ];
-	char b2[CERTTIME_BUFSZ];
-	size_t i, j, n;
-
-	fputs("rank,count,share", out);
-	for (j = 0; j < gb->npaths; j++) {
-		fputc(',', out);
-		render_csv_field(out, gb->paths[j]);
-	}
-	fputs(",first_seen,last_seen\n", out);
-	if (gb->rows.count == 0)
-		return 0;
-	e = groupby_sorted(gb);
-	if (e == NULL)
-		return -1;
-	n = view_limit(v, gb->rows.count);
-	for (i = 0; i < n; i++) {
-		const struct agg_stat *st = e[i]->val;
-
-		fprintf(out, "%zu,%llu,%.1f", i + 1,
-		    (unsigned long long)st->count, view_share(v, st->count));
-		for (j = 0; j < gb->npaths; j++) {
-			fputc(',', out);
-			render_csv_field(out, groupby_value(e[i], j));
-		}
-		fprintf(out, ",%s,%s\n", certtime_format(st->first, 1, b1),
-		    certtime_format(st->last, 1, b2));
-	}
-	free(e);
-	return 0;
 }

@@ -9,7 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "agg_stat.h"
-#include "record.h"
+#include "logrecord.h"
 #include "strmap.h"
 
 struct view;
@@ -76,11 +76,5 @@ void groupby_text(const struct view *v, FILE *out);
  * memory ran out.
  */
 int groupby_json(const struct view *v, cJSON *root);
-
-/*
- * The CSV table with --group-by: rank,count,share,FIELD...,first_seen,
- * last_seen.  Returns 0, or -1 if memory ran out.
- */
-int groupby_csv(const struct view *v, FILE *out);
 
 #endif

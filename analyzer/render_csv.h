@@ -14,11 +14,4 @@
  */
 int render_csv(const struct view *v, FILE *out);
 
-/*
- * Print s as one CSV field (quoted if needed, escaped, never cut).  A
- * field that starts with = + - @ tab or CR gets a leading ' inside quotes
- * so that a spreadsheet does not run it as a formula (OWASP's rule).
- */
-void render_csv_field(FILE *out, const char *s);
-
 #endif

@@ -16,7 +16,7 @@
 #include "input.h"
 #include "logformat.h"
 #include "progress.h"
-#include "record.h"
+#include "logrecord.h"
 #include "render_csv.h"
 #include "render_html.h"
 #include "render_json.h"

@@ -135,4 +135,50 @@
 #define LOGFORMAT_M_DROPPED "dropped"	  /* tlsdiag.coverage.dropped */
 #define LOGFORMAT_M_FOLLOWUPS "followups" /* tlsdiag.coverage.followups */
 
+/*
+ * Members the shim writes and the analyzer does not read (yet): the
+ * shim's emitter (shim/emit.c) names every member through this header.
+ * tlsdiag.coverage.failures has one member per exception class name
+ * besides verify_ignored.
+ */
+#define LOGFORMAT_M_MESSAGE "message" /* message (the one-line summary) */
+#define LOGFORMAT_M_ECS_VERSION "ecs.version" /* ecs.version (one key) */
+#define LOGFORMAT_M_ADDRESS                                                    \
+	"address" /* source.address, destination.address (no IP) */
+#define LOGFORMAT_M_VERSION                                                    \
+	"version" /* tls.version, tlsdiag.openssl.version, ...libraries[].version */
+#define LOGFORMAT_M_VERSION_PROTOCOL                                           \
+	"version_protocol"	      /* tls.version_protocol */
+#define LOGFORMAT_M_CIPHER "cipher"   /* tls.cipher */
+#define LOGFORMAT_M_RESUMED "resumed" /* tls.resumed */
+#define LOGFORMAT_M_ALT_NAMES                                                  \
+	"alternative_names"		  /* tls.*.x509.alternative_names */
+#define LOGFORMAT_M_GIVEN "given"	  /* tlsdiag.log_fallback.given */
+#define LOGFORMAT_M_RET "ret"		  /* tlsdiag.ret */
+#define LOGFORMAT_M_AFTER "after"	  /* tlsdiag.after */
+#define LOGFORMAT_M_EXC_ERRNO "exc_errno" /* tlsdiag.exc_errno */
+#define LOGFORMAT_M_VERIFY_DEPTH "verify_depth"	    /* tlsdiag.verify_depth */
+#define LOGFORMAT_M_VERIFY_SUBJECT "verify_subject" /* tlsdiag.verify_subject */
+#define LOGFORMAT_M_PYTHON_MODEL "python_model"	    /* tlsdiag.python_model */
+#define LOGFORMAT_M_PYTHON_MODEL_SOURCE                                        \
+	"python_model_source"		      /* tlsdiag.python_model_source */
+#define LOGFORMAT_M_PEER_SOURCE "peer_source" /* tlsdiag.peer_source */
+#define LOGFORMAT_M_BIO "bio"		      /* tlsdiag.bio */
+#define LOGFORMAT_M_CHECK_HOST "check_host"   /* tlsdiag.check_host */
+#define LOGFORMAT_M_CHECK_HOST_SOURCE                                          \
+	"check_host_source" /* tlsdiag.check_host_source */
+#define LOGFORMAT_M_IGNORE_EOF                                                 \
+	"ignore_unexpected_eof" /* tlsdiag.ignore_unexpected_eof */
+#define LOGFORMAT_M_STALE_QUEUE "stale_queue" /* tlsdiag.stale_queue */
+#define LOGFORMAT_M_EOF_MASKED "eof_masked"   /* tlsdiag.eof_masked */
+#define LOGFORMAT_M_OPENSSL "openssl"	      /* tlsdiag.openssl */
+#define LOGFORMAT_M_BACKTRACE_REPEAT                                           \
+	"backtrace_repeat" /* tlsdiag.backtrace_repeat */
+#define LOGFORMAT_M_BOUND                                                      \
+	"bound" /* tlsdiag.coverage.bound, ...libraries[].bound */
+#define LOGFORMAT_M_CALLED "called"	/* tlsdiag.coverage.called */
+#define LOGFORMAT_M_FAILURES "failures" /* tlsdiag.coverage.failures */
+#define LOGFORMAT_M_VERIFY_IGNORED                                             \
+	"verify_ignored" /* tlsdiag.coverage.failures.verify_ignored */
+
 #endif

@@ -33,26 +33,16 @@
 
 #include "../common/hex.h"
 
-#define MAX_FRAMES 80
-#define SHIM_FRAMES 16 /* more than the shim's own frames above a wrapper */
 #define MAX_MODCACHE 32
 
-struct modinfo {
-	uintptr_t bias;	  /* dlpi_addr */
-	uintptr_t lo, hi; /* span of its PT_LOAD segments */
-	char path[256];
-	char build_id[41];
-	int path_cut; /* the path was longer than path[] */
-};
-
-static struct modinfo modcache[MAX_MODCACHE];
+static struct bt_module modcache[MAX_MODCACHE];
 static int nmodcache;
 static pthread_mutex_t modlock = PTHREAD_MUTEX_INITIALIZER;
 static uintptr_t self_lo, self_hi;
 
 struct find {
 	uintptr_t ip;
-	struct modinfo mi;
+	struct bt_module mi;
 	int found;
 };
 
@@ -121,8 +111,8 @@ find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 }
 
 /* Module of ip, cached; 0 if ip is in no loaded object. */
-static int
-module_of(uintptr_t ip, struct modinfo *out)
+int
+backtrace_module(uintptr_t ip, struct bt_module *out)
 {
 	struct find f;
 	int i;
@@ -169,9 +159,9 @@ static void
 warm(void)
 {
 	int saved = errno;
-	struct modinfo mi;
+	struct bt_module mi;
 
-	if (module_of((uintptr_t)backtrace_warmup, &mi)) {
+	if (backtrace_module((uintptr_t)backtrace_warmup, &mi)) {
 		self_lo = mi.lo;
 		self_hi = mi.hi;
 	}
@@ -191,25 +181,10 @@ in_shim(uintptr_t ip)
 }
 
 int
-backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
+backtrace_skip(void **ips, int n)
 {
-	void *ips[MAX_FRAMES];
-	struct modinfo mi;
-	struct jsonw_mark all, frame;
-	uint64_t id = 14695981039346656037ULL; /* FNV-1a */
-	char idhex[17];
-	int n, i, first, kept, cut = 0;
-	size_t mark;
+	int first;
 
-	sp->id = 0;
-	sp->start = sp->end = 0;
-	if (depth <= 0)
-		return 0;
-	backtrace_warmup();
-	/* the shim's own frames first, then at most depth of the caller's */
-	n = backtrace(ips,
-	    depth < MAX_FRAMES - SHIM_FRAMES ? depth + SHIM_FRAMES :
-					       MAX_FRAMES);
 	/* frames of whoever interposes backtrace() (ASan), then our own */
 	for (first = 0; first < n && !in_shim((uintptr_t)ips[first]); first++)
 		;
@@ -217,62 +192,7 @@ backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit)
 		first = 0;
 	for (; first < n && in_shim((uintptr_t)ips[first]); first++)
 		;
-	if (first >= n)
-		return 0;
-	/* the id goes before the frames: write frames after a placeholder */
-	jsonw_mark(w, &all);
-	jsonw_str(w, "stack_id", "0000000000000000");
-	mark = w->len - 17; /* the 16 hex digits and the closing quote */
-	sp->start = w->len; /* the comma before "backtrace" */
-	jsonw_arr(w, "backtrace");
-	if (jsonw_need(w) + 1 > limit) {
-		/* not even an empty list fits: no stack at all */
-		jsonw_rollback(w, &all);
-		sp->start = 0;
-		return 1;
-	}
-	/* the id covers every frame, also those cut for room */
-	for (i = first, kept = 0; i < n && kept < depth; i++, kept++) {
-		uintptr_t ip = (uintptr_t)ips[i];
-		uintptr_t off = ip;
-		int known = module_of(ip, &mi);
-		const char *p;
-
-		if (known) {
-			off = ip - mi.bias;
-			for (p = mi.build_id[0] ? mi.build_id : mi.path; *p;
-			     p++)
-				id =
-				    (id ^ (unsigned char)*p) * 1099511628211ULL;
-		}
-		for (p = (const char *)&off; p < (const char *)(&off + 1); p++)
-			id = (id ^ (unsigned char)*p) * 1099511628211ULL;
-		if (cut)
-			continue;
-		jsonw_mark(w, &frame);
-		jsonw_obj(w, NULL);
-		if (known) {
-			jsonw_str(w, "module", mi.path);
-			if (mi.build_id[0] != '\0')
-				jsonw_str(w, "build_id", mi.build_id);
-			cut |= mi.path_cut;
-		}
-		jsonw_uint(w, "offset", off);
-		jsonw_end(w);
-		if (jsonw_need(w) + 1 > limit) {
-			jsonw_rollback(w, &frame);
-			cut = 1;
-		}
-	}
-	jsonw_end(w);
-	snprintf(idhex, sizeof(idhex), "%016llx", (unsigned long long)id);
-	if (!w->overflow) {
-		memcpy(w->buf + mark, idhex, 16);
-		sp->id = id;
-		sp->end = w->len;
-	} else
-		sp->start = 0;
-	return cut;
+	return first;
 }
 
 void

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "jsonw.h"
+#include <stddef.h>
 
 /* In a forked child: reset the lock another thread may have held. */
 void backtrace_atfork_child(void);
@@ -15,25 +15,39 @@ void backtrace_atfork_child(void);
  */
 void backtrace_warmup(void);
 
-/* Where backtrace_write() put the frames, so they can be taken out. */
+#define BT_MAX_FRAMES 80
+
+/* A loaded object, as the frames name it. */
+struct bt_module {
+	uintptr_t bias;	  /* dlpi_addr */
+	uintptr_t lo, hi; /* span of its PT_LOAD segments */
+	char path[256];
+	char build_id[41];
+	int path_cut; /* the path was longer than path[] */
+};
+
+/*
+ * The object holding ip in *out (from a cache after the first time).
+ * Returns 1, or 0 when ip is in no object.
+ */
+int backtrace_module(uintptr_t ip, struct bt_module *out);
+
+/*
+ * How many of the n return addresses backtrace() put in ips are the
+ * shim's own (and those of whoever interposes backtrace(), as ASan
+ * does): the caller's frames start at that index (n when there are none).
+ * The caller calls backtrace() itself, with BT_SHIM_FRAMES more than the
+ * frames it wants, so that no frame of a helper is added to the stack.
+ */
+int backtrace_skip(void **ips, int n);
+
+/* More than the shim's own frames above a wrapper. */
+#define BT_SHIM_FRAMES 16
+
+/* Where emit_backtrace() put the frames, so they can be taken out. */
 struct bt_span {
 	uint64_t id;	   /* the stack id */
 	size_t start, end; /* the ',"backtrace":[...]' member in w->buf */
 };
-
-/*
- * Write "stack_id" and "backtrace" members into the open object of w:
- * up to depth frames of the current stack above the shim's own frames,
- * each with module path, build-id and offset (the ELF virtual address of
- * the return address).  Identical stacks get identical stack ids: the id
- * hashes build-ids (or paths) and offsets, never load addresses.  *sp
- * says where the frames are; start == end when none were written.  The
- * members end at or before jsonw_need(w) == limit: frames that would pass it
- * are left out (the id still covers them), and with no room for an empty
- * list nothing is written.  Returns 1 if frames were left out or a module
- * path was cut to 255 bytes, else 0.
- */
-int
-backtrace_write(struct jsonw *w, int depth, struct bt_span *sp, size_t limit);
 
 #endif

@@ -12,6 +12,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const classify_type_names[EXC__COUNT] = {
+	[EXC_SSL_ERROR] = "SSLError",
+	[EXC_SSL_ZERO_RETURN] = "SSLZeroReturnError",
+	[EXC_SSL_WANT_READ] = "SSLWantReadError",
+	[EXC_SSL_WANT_WRITE] = "SSLWantWriteError",
+	[EXC_SSL_SYSCALL] = "SSLSyscallError",
+	[EXC_SSL_EOF] = "SSLEOFError",
+	[EXC_SSL_CERT_VERIFICATION] = "SSLCertVerificationError",
+	[EXC_OSERROR] = "OSError",
+	[EXC_BLOCKING_IO] = "BlockingIOError",
+	[EXC_CHILD_PROCESS] = "ChildProcessError",
+	[EXC_BROKEN_PIPE] = "BrokenPipeError",
+	[EXC_CONNECTION_ABORTED] = "ConnectionAbortedError",
+	[EXC_CONNECTION_REFUSED] = "ConnectionRefusedError",
+	[EXC_CONNECTION_RESET] = "ConnectionResetError",
+	[EXC_FILE_EXISTS] = "FileExistsError",
+	[EXC_FILE_NOT_FOUND] = "FileNotFoundError",
+	[EXC_IS_A_DIRECTORY] = "IsADirectoryError",
+	[EXC_NOT_A_DIRECTORY] = "NotADirectoryError",
+	[EXC_INTERRUPTED] = "InterruptedError",
+	[EXC_PERMISSION] = "PermissionError",
+	[EXC_PROCESS_LOOKUP] = "ProcessLookupError",
+	[EXC_TIMEOUT] = "TimeoutError",
+};
+
 const char *const classify_call_names[CALL__COUNT] = {
 	"SSL_read",
 	"SSL_read_ex",
@@ -164,44 +189,44 @@ classify_is_retry(int e)
 	    e == E_WANT_CLIENT_HELLO_CB || e == E_WANT_RETRY_VERIFY;
 }
 
-const char *
+enum exc_type
 classify_oserror_type(int n)
 {
 	switch (n) {
 	case EAGAIN:
 	case EALREADY:
 	case EINPROGRESS:
-		return "BlockingIOError";
+		return EXC_BLOCKING_IO;
 	case ECHILD:
-		return "ChildProcessError";
+		return EXC_CHILD_PROCESS;
 	case EPIPE:
 	case ESHUTDOWN:
-		return "BrokenPipeError";
+		return EXC_BROKEN_PIPE;
 	case ECONNABORTED:
-		return "ConnectionAbortedError";
+		return EXC_CONNECTION_ABORTED;
 	case ECONNREFUSED:
-		return "ConnectionRefusedError";
+		return EXC_CONNECTION_REFUSED;
 	case ECONNRESET:
-		return "ConnectionResetError";
+		return EXC_CONNECTION_RESET;
 	case EEXIST:
-		return "FileExistsError";
+		return EXC_FILE_EXISTS;
 	case ENOENT:
-		return "FileNotFoundError";
+		return EXC_FILE_NOT_FOUND;
 	case EISDIR:
-		return "IsADirectoryError";
+		return EXC_IS_A_DIRECTORY;
 	case ENOTDIR:
-		return "NotADirectoryError";
+		return EXC_NOT_A_DIRECTORY;
 	case EINTR:
-		return "InterruptedError";
+		return EXC_INTERRUPTED;
 	case EACCES:
 	case EPERM:
-		return "PermissionError";
+		return EXC_PERMISSION;
 	case ESRCH:
-		return "ProcessLookupError";
+		return EXC_PROCESS_LOOKUP;
 	case ETIMEDOUT:
-		return "TimeoutError";
+		return EXC_TIMEOUT;
 	default:
-		return "OSError";
+		return EXC_OSERROR;
 	}
 }
 
@@ -266,110 +291,20 @@ classify_rules(unsigned v, struct pyrules *r)
 	r->eof_294 = v >= PYVER(3, 11, 3);
 }
 
-void
-classify(const struct classify_in *in, struct classify_out *out)
+/*
+ * CPython's fill_and_set_sslerror: out for an SSLError of class type,
+ * errno code, its text (NULL: the queued error's reason string), and
+ * for a certificate error the verify result; the library and reason
+ * names always come from the queued error, (lib, reason) (§4.1).
+ */
+static void
+fill_sslerror(const struct classify_in *in, struct classify_out *out,
+    enum exc_type type, int code, const char *text, int cert, int lib,
+    int reason)
 {
-	const char *type = "SSLError", *text = NULL;
-	int code = 0, lib = 0, reason = 0, cert = 0;
-	int ret = in->ret;
-	unsigned long e = in->err;
 	size_t n;
-	struct pyrules r;
 
-	memset(out, 0, sizeof(*out));
-	classify_rules(in->pyver, &r);
-	if (e != 0) {
-		lib = classify_err_lib(e, in->layout);
-		reason = classify_err_reason(e, in->layout);
-	}
-	/* 3.10-3.12 pass 0 for SSL_read_ex/SSL_write_ex failures (§3.1). */
-	if (r.rw_ret_zero && is_read_write(in->call))
-		ret = 0;
-
-	switch (in->ssl_error) {
-	case E_ZERO_RETURN:
-		type = "SSLZeroReturnError";
-		code = PY_ZERO_RETURN;
-		text = "TLS/SSL connection has been closed (EOF)";
-		break;
-	case E_WANT_READ:
-		type = "SSLWantReadError";
-		code = PY_WANT_READ;
-		text = "The operation did not complete (read)";
-		break;
-	case E_WANT_WRITE:
-		type = "SSLWantWriteError";
-		code = PY_WANT_WRITE;
-		text = "The operation did not complete (write)";
-		break;
-	case E_WANT_X509_LOOKUP:
-		code = PY_WANT_X509_LOOKUP;
-		text = "The operation did not complete (X509 lookup)";
-		break;
-	case E_WANT_CONNECT:
-		code = PY_WANT_CONNECT;
-		text = "The operation did not complete (connect)";
-		break;
-	case E_SYSCALL:
-		if (e == 0) {
-			/*
-			 * The underlying BIO failed.  3.13 looks at errno only;
-			 * 3.11 also at ret and at whether a socket exists.
-			 */
-			int eof = 1;
-
-			if (r.errno_only || (ret == -1 && !in->memory_bio)) {
-				if (in->sys_errno != 0) {
-					set_oserror(out, in->sys_errno);
-					return;
-				}
-			} else if (ret != 0)
-				eof = 0;
-			if (eof) {
-				type = "SSLEOFError";
-				code = PY_EOF;
-				text = "EOF occurred in violation of protocol";
-			} else {
-				type = "SSLSyscallError";
-				code = PY_SYSCALL;
-				text = "Some I/O error occurred";
-			}
-			break;
-		}
-		code = PY_SYSCALL;
-		goto queued;
-	case E_SSL:
-		code = PY_SSL;
-		if (e == 0) {
-			text = "A failure in the SSL library occurred";
-			break;
-		}
-queued:
-		/* an error on the queue: SYSCALL and SSL share these rules */
-		if (r.sys_oserror && lib == CLASSIFY_LIB_SYS) {
-			set_oserror(out, reason);
-			return;
-		}
-		if (lib == CLASSIFY_LIB_SSL &&
-		    reason == CLASSIFY_R_CERT_VERIFY_FAILED &&
-		    (in->ssl_error == E_SSL || r.syscall_cert)) {
-			type = "SSLCertVerificationError";
-			cert = 1;
-		} else if (in->ssl_error == E_SSL && lib == CLASSIFY_LIB_SSL &&
-		    reason == CLASSIFY_R_UNEXPECTED_EOF && r.eof_294) {
-			type = "SSLEOFError";
-			code = PY_EOF;
-			text = "EOF occurred in violation of protocol";
-		}
-		break;
-	default:
-		code = PY_INVALID;
-		text = "Invalid error code";
-		break;
-	}
-
-	/* fill_and_set_sslerror: names always come from e (§4.1). */
-	if (e != 0) {
+	if (in->err != 0) {
 		out->library = errnames_lib(lib);
 		out->reason = errnames_reason(lib, reason);
 		if (text == NULL)
@@ -400,4 +335,110 @@ queued:
 	else
 		str_cat(out->message + n, sizeof(out->message) - n, text,
 		    STR_END);
+}
+
+enum exc_type
+classify(const struct classify_in *in, struct classify_out *out)
+{
+	enum exc_type type = EXC_SSL_ERROR;
+	const char *text = NULL;
+	int code = 0, lib = 0, reason = 0, cert = 0;
+	int ret = in->ret;
+	unsigned long e = in->err;
+	struct pyrules r;
+
+	memset(out, 0, sizeof(*out));
+	classify_rules(in->pyver, &r);
+	if (e != 0) {
+		lib = classify_err_lib(e, in->layout);
+		reason = classify_err_reason(e, in->layout);
+	}
+	/* 3.10-3.12 pass 0 for SSL_read_ex/SSL_write_ex failures (§3.1). */
+	if (r.rw_ret_zero && is_read_write(in->call))
+		ret = 0;
+
+	switch (in->ssl_error) {
+	case E_ZERO_RETURN:
+		type = EXC_SSL_ZERO_RETURN;
+		code = PY_ZERO_RETURN;
+		text = "TLS/SSL connection has been closed (EOF)";
+		break;
+	case E_WANT_READ:
+		type = EXC_SSL_WANT_READ;
+		code = PY_WANT_READ;
+		text = "The operation did not complete (read)";
+		break;
+	case E_WANT_WRITE:
+		type = EXC_SSL_WANT_WRITE;
+		code = PY_WANT_WRITE;
+		text = "The operation did not complete (write)";
+		break;
+	case E_WANT_X509_LOOKUP:
+		code = PY_WANT_X509_LOOKUP;
+		text = "The operation did not complete (X509 lookup)";
+		break;
+	case E_WANT_CONNECT:
+		code = PY_WANT_CONNECT;
+		text = "The operation did not complete (connect)";
+		break;
+	case E_SYSCALL:
+		if (e == 0) {
+			/*
+			 * The underlying BIO failed.  3.13 looks at errno only;
+			 * 3.11 also at ret and at whether a socket exists.
+			 */
+			int eof = 1;
+
+			if (r.errno_only || (ret == -1 && !in->memory_bio)) {
+				if (in->sys_errno != 0) {
+					set_oserror(out, in->sys_errno);
+					return out->type;
+				}
+			} else if (ret != 0)
+				eof = 0;
+			if (eof) {
+				type = EXC_SSL_EOF;
+				code = PY_EOF;
+				text = "EOF occurred in violation of protocol";
+			} else {
+				type = EXC_SSL_SYSCALL;
+				code = PY_SYSCALL;
+				text = "Some I/O error occurred";
+			}
+			break;
+		}
+		code = PY_SYSCALL;
+		goto queued;
+	case E_SSL:
+		code = PY_SSL;
+		if (e == 0) {
+			text = "A failure in the SSL library occurred";
+			break;
+		}
+queued:
+		/* an error on the queue: SYSCALL and SSL share these rules */
+		if (r.sys_oserror && lib == CLASSIFY_LIB_SYS) {
+			set_oserror(out, reason);
+			return out->type;
+		}
+		if (lib == CLASSIFY_LIB_SSL &&
+		    reason == CLASSIFY_R_CERT_VERIFY_FAILED &&
+		    (in->ssl_error == E_SSL || r.syscall_cert)) {
+			type = EXC_SSL_CERT_VERIFICATION;
+			cert = 1;
+		} else if (in->ssl_error == E_SSL && lib == CLASSIFY_LIB_SSL &&
+		    reason == CLASSIFY_R_UNEXPECTED_EOF && r.eof_294) {
+			type = EXC_SSL_EOF;
+			code = PY_EOF;
+			text = "EOF occurred in violation of protocol";
+		}
+		break;
+	default:
+		code = PY_INVALID;
+		text = "Invalid error code";
+		break;
+	}
+
+	fill_sslerror(in, out, type, code, text, cert, lib, reason);
+	return type;
 }

@@ -81,8 +81,42 @@ struct classify_in {
 	unsigned pyver;		 /* PYVER() of the CPython to reproduce */
 };
 
+/*
+ * The exception classes classify() can name, in the order of
+ * classify_type_names[]: ssl's own, then OSError and the subclasses
+ * PEP 3151 maps an errno to.
+ */
+enum exc_type {
+	EXC_SSL_ERROR,
+	EXC_SSL_ZERO_RETURN,
+	EXC_SSL_WANT_READ,
+	EXC_SSL_WANT_WRITE,
+	EXC_SSL_SYSCALL,
+	EXC_SSL_EOF,
+	EXC_SSL_CERT_VERIFICATION,
+	EXC_OSERROR,
+	EXC_BLOCKING_IO,
+	EXC_CHILD_PROCESS,
+	EXC_BROKEN_PIPE,
+	EXC_CONNECTION_ABORTED,
+	EXC_CONNECTION_REFUSED,
+	EXC_CONNECTION_RESET,
+	EXC_FILE_EXISTS,
+	EXC_FILE_NOT_FOUND,
+	EXC_IS_A_DIRECTORY,
+	EXC_NOT_A_DIRECTORY,
+	EXC_INTERRUPTED,
+	EXC_PERMISSION,
+	EXC_PROCESS_LOOKUP,
+	EXC_TIMEOUT,
+	EXC__COUNT
+};
+
+/* The CPython class name of each enum exc_type ("SSLEOFError"...). */
+extern const char *const classify_type_names[EXC__COUNT];
+
 struct classify_out {
-	const char *type;    /* exception class name */
+	enum exc_type type;  /* exception class */
 	int code;	     /* exc.errno */
 	int oserror;	     /* an OSError subclass (no library/reason) */
 	const char *library; /* exc.library, NULL for None */
@@ -94,14 +128,14 @@ struct classify_out {
 	const char *text;  /* message without its "[LIB: REASON] " part */
 };
 
-/* Classify in; always fills out (never fails). */
-void classify(const struct classify_in *in, struct classify_out *out);
+/* Classify in; always fills out (never fails).  Returns out->type. */
+enum exc_type classify(const struct classify_in *in, struct classify_out *out);
 
 /* "SSL_ERROR_SSL" ... for an SSL_get_error() value; "SSL_ERROR_<n>" else. */
 const char *classify_ssl_error_name(int ssl_error);
 
 /* The OSError subclass CPython raises for errnum (PEP 3151). */
-const char *classify_oserror_type(int errnum);
+enum exc_type classify_oserror_type(int errnum);
 
 /* 1 if ssl_error only asks the caller to try again (the WANT_* values). */
 int classify_is_retry(int ssl_error);

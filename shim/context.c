@@ -12,10 +12,7 @@
 #include <sys/un.h>
 #include <time.h>
 
-#include "../common/civil.h"
-#include "../common/hex.h"
 #include "observe.h"
-#include "record.h"
 #include "str.h"
 
 #define OP_IGNORE_UNEXPECTED_EOF ((uint64_t)1 << 7)
@@ -26,14 +23,8 @@
 #define PEER_OBSERVED_FD "observed_fd"
 #define PEER_NONE "none"
 
-/* RFC 2253, but UTF-8 kept as UTF-8 rather than \XX escapes: the JSON
- * writer makes any byte safe. */
-#define DN_FLAGS                                                               \
-	((XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |            \
-	    ASN1_STRFLGS_UTF8_CONVERT)
-
-static void
-addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
+void
+context_addr_text(const struct sockaddr_storage *ss, socklen_t len, char *out,
     size_t cap, char *ip, size_t ipcap, int *port)
 {
 	char pb[24];
@@ -89,8 +80,8 @@ socket_addrs(int fd, struct conn *c)
 		c->peerlen = 0;
 		return 0;
 	}
-	addr_text(&c->peer, c->peerlen, c->peer_text, sizeof(c->peer_text), ip,
-	    sizeof(ip), &port);
+	context_addr_text(&c->peer, c->peerlen, c->peer_text,
+	    sizeof(c->peer_text), ip, sizeof(ip), &port);
 	return 1;
 }
 
@@ -140,7 +131,7 @@ peer_behind_bio(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
 		return;
 	}
 	if (observe_peer(s, &c->peer, &c->peerlen, &c->local, &c->locallen)) {
-		addr_text(&c->peer, c->peerlen, c->peer_text,
+		context_addr_text(&c->peer, c->peerlen, c->peer_text,
 		    sizeof(c->peer_text), ip, sizeof(ip), &port);
 		c->peer_source = PEER_OBSERVED_FD;
 		return;
@@ -150,20 +141,13 @@ peer_behind_bio(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
 	memcpy(c->peer_text, keep, sizeof(keep));
 }
 
-void
-context_gather(struct ossl *o, SSL *s, struct conn *c)
+/* Whether and what the handshake negotiated, and whether it resumed. */
+static void
+gather_session(struct ossl *o, SSL *s, struct conn *c)
 {
-	const char *v, *sni;
 	const SSL_CIPHER *ci;
-	X509_VERIFY_PARAM *param;
-	SSL_SESSION *sess;
-	BIO *rb, *wb;
-	int fd;
+	const char *v;
 
-	memset(c, 0, sizeof(*c));
-	c->age_s = -1;
-	c->server = o->SSL_is_server(s);
-	c->init_finished = o->SSL_is_init_finished(s);
 	/*
 	 * A fatal error puts the state machine back "in init", so ask
 	 * whether both Finished messages were exchanged instead.
@@ -198,6 +182,15 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 			c->cipher = o->SSL_CIPHER_get_name(ci);
 	}
 	c->resumed = o->SSL_session_reused(s);
+}
+
+/* The name the client sent (SNI) and the host it asked to verify. */
+static void
+gather_names(struct ossl *o, SSL *s, struct conn *c)
+{
+	X509_VERIFY_PARAM *param;
+	const char *sni;
+
 	sni = o->SSL_get_servername(s, 0 /* TLSEXT_NAMETYPE_host_name */);
 	if (sni != NULL)
 		str_cat(c->sni, sizeof(c->sni), sni, STR_END);
@@ -220,21 +213,13 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 		if (c->check_host[0] != '\0')
 			c->check_host_source = "verify_param";
 	}
-	c->shutdown = o->SSL_get_shutdown(s);
-	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
-	rb = o->SSL_get_rbio(s);
-	wb = o->SSL_get_wbio(s);
-	if (rb != NULL)
-		c->bytes_read = o->BIO_number_read(rb);
-	if (wb != NULL)
-		c->bytes_written = o->BIO_number_written(wb);
-	sess = o->SSL_get_session(s);
-	if (sess != NULL) {
-		long t = o->SSL_SESSION_get_time(sess);
+}
 
-		if (t > 0)
-			c->age_s = (long long)time(NULL) - t;
-	}
+/* What carries the bytes under s (read BIO rb), and who the peer is. */
+static void
+gather_transport(struct ossl *o, SSL *s, BIO *rb, struct conn *c)
+{
+	int fd;
 
 	c->peer_source = PEER_NONE;
 	fd = o->SSL_get_rfd(s);
@@ -287,6 +272,37 @@ context_gather(struct ossl *o, SSL *s, struct conn *c)
 }
 
 void
+context_gather(struct ossl *o, SSL *s, struct conn *c)
+{
+	SSL_SESSION *sess;
+	BIO *rb, *wb;
+
+	memset(c, 0, sizeof(*c));
+	c->age_s = -1;
+	c->server = o->SSL_is_server(s);
+	c->init_finished = o->SSL_is_init_finished(s);
+	gather_session(o, s, c);
+	gather_names(o, s, c);
+	c->shutdown = o->SSL_get_shutdown(s);
+	c->ignore_eof = (o->SSL_get_options(s) & OP_IGNORE_UNEXPECTED_EOF) != 0;
+	rb = o->SSL_get_rbio(s);
+	wb = o->SSL_get_wbio(s);
+	if (rb != NULL)
+		c->bytes_read = o->BIO_number_read(rb);
+	if (wb != NULL)
+		c->bytes_written = o->BIO_number_written(wb);
+	sess = o->SSL_get_session(s);
+	if (sess != NULL) {
+		long t = o->SSL_SESSION_get_time(sess);
+
+		if (t > 0)
+			c->age_s = (long long)time(NULL) - t;
+	}
+
+	gather_transport(o, s, rb, c);
+}
+
+void
 context_mismatch_host(struct conn *c, long verify_result)
 {
 	if (verify_result != X509_V_ERR_HOSTNAME_MISMATCH || c->server ||
@@ -296,242 +312,10 @@ context_mismatch_host(struct conn *c, long verify_result)
 	c->check_host_source = "sni";
 }
 
-void
-context_write_tlsdiag(struct jsonw *w, const struct conn *c)
-{
-	static const char *const tn[] = { "socket", "memory", "custom", "fd",
-		"none" };
-
-	jsonw_str(w, "role", c->server ? "server" : "client");
-	jsonw_str(w, "transport", tn[c->transport]);
-	jsonw_str(w, "peer_source", c->peer_source);
-	if (c->bio[0] != '\0')
-		jsonw_str(w, "bio", c->bio);
-	if (c->check_host[0] != '\0') {
-		jsonw_str(w, "check_host", c->check_host);
-		jsonw_str(w, "check_host_source", c->check_host_source);
-	}
-	jsonw_obj(w, "shutdown");
-	jsonw_bool(w, "sent", (c->shutdown & SSL_SENT_SHUTDOWN) != 0);
-	jsonw_bool(w, "received", (c->shutdown & SSL_RECEIVED_SHUTDOWN) != 0);
-	jsonw_end(w);
-	jsonw_bool(w, "ignore_unexpected_eof", c->ignore_eof);
-	jsonw_obj(w, "bytes");
-	jsonw_uint(w, "read", c->bytes_read);
-	jsonw_uint(w, "written", c->bytes_written);
-	jsonw_end(w);
-	if (c->age_s >= 0)
-		jsonw_int(w, "age_s", c->age_s);
-}
-
-static void
-write_addr(struct jsonw *w, const char *key, const struct sockaddr_storage *ss,
-    socklen_t len)
-{
-	char text[300], ip[64];
-	int port;
-
-	if (len == 0)
-		return;
-	addr_text(ss, len, text, sizeof(text), ip, sizeof(ip), &port);
-	jsonw_obj(w, key);
-	if (ip[0] != '\0') {
-		jsonw_str(w, "ip", ip);
-		jsonw_int(w, "port", port);
-	} else
-		jsonw_str(w, "address", text);
-	jsonw_end(w);
-}
-
-/*
- * The distinguished name as key.distinguished_name, ending at or before
- * jsonw_need(w) == limit.  Returns 1 if it was shortened (or left out for want
- * of room), else 0.
- */
-static int
-write_name(struct jsonw *w, struct ossl *o, const char *key,
-    const X509_NAME *name, size_t limit)
-{
-	char buf[1024];
-	struct jsonw_mark m;
-	BIO *b;
-	int n, cut = 0;
-
-	if (name == NULL)
-		return 0;
-	b = o->BIO_new(o->BIO_s_mem());
-	if (b == NULL)
-		return 0;
-	if (o->X509_NAME_print_ex(b, name, 0, DN_FLAGS) >= 0) {
-		n = o->BIO_read(b, buf, (int)sizeof(buf) - 1);
-		if (n >= 0) {
-			/* a longer name is cut here, and says so */
-			cut = o->BIO_ctrl(b, BIO_CTRL_PENDING, 0, NULL) > 0;
-			jsonw_mark(w, &m);
-			jsonw_obj(w, key);
-			cut |= jsonw_strn_fit(w, "distinguished_name", buf,
-			    (size_t)n, limit == SIZE_MAX ? limit : limit - 1);
-			jsonw_end(w);
-			if (jsonw_need(w) > limit) {
-				jsonw_rollback(w, &m);
-				cut = 1;
-			}
-		}
-	}
-	o->BIO_free(b);
-	return cut;
-}
-
-static void
-write_time(struct jsonw *w, struct ossl *o, const char *key, const ASN1_TIME *t)
-{
-	struct tm tm;
-	char buf[40];
-	long long days;
-
-	if (t == NULL || o->ASN1_TIME_to_tm(t, &tm) != 1)
-		return;
-	days = civil_to_days(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	record_time(buf, sizeof(buf),
-	    days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, 0);
-	/* certificates have whole seconds: drop ".000000" */
-	memmove(buf + 19, buf + 26, strlen(buf + 26) + 1);
-	jsonw_str(w, key, buf);
-}
-
-/*
- * At most 64 names of at most 299 bytes, ending at or before jsonw_need(w) ==
- * limit.  Returns 1 if names were left out or cut, else 0.
- */
-static int
-write_sans(struct jsonw *w, struct ossl *o, X509 *x, size_t limit)
-{
-	GENERAL_NAMES *gens;
-	struct jsonw_mark all, one;
-	int i, n, cut, open = 1;
-	char buf[300], ip[64];
-
-	gens = o->X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
-	if (gens == NULL)
-		return 0;
-	jsonw_mark(w, &all);
-	jsonw_arr(w, "alternative_names");
-	n = o->OPENSSL_sk_num((const OPENSSL_STACK *)gens);
-	cut = n > 64;
-	if (jsonw_need(w) + 1 > limit) {
-		jsonw_rollback(w, &all);
-		n = 0;
-		cut = 1;
-		open = 0;
-	}
-	for (i = 0; i < n && i < 64; i++) {
-		const GENERAL_NAME *g =
-		    o->OPENSSL_sk_value((const OPENSSL_STACK *)gens, i);
-		const ASN1_STRING *str = NULL;
-		const char *tag = NULL;
-
-		if (g == NULL)
-			continue;
-		jsonw_mark(w, &one);
-		switch (g->type) {
-		case GEN_DNS:
-			tag = "DNS";
-			str = g->d.dNSName;
-			break;
-		case GEN_EMAIL:
-			tag = "email";
-			str = g->d.rfc822Name;
-			break;
-		case GEN_URI:
-			tag = "URI";
-			str = g->d.uniformResourceIdentifier;
-			break;
-		case GEN_IPADD: {
-			int len = o->ASN1_STRING_length(g->d.iPAddress);
-			const unsigned char *p =
-			    o->ASN1_STRING_get0_data(g->d.iPAddress);
-
-			if (len == 4 || len == 16) {
-				inet_ntop(len == 4 ? AF_INET : AF_INET6, p, ip,
-				    sizeof(ip));
-				snprintf(buf, sizeof(buf), "IP:%s", ip);
-				jsonw_str(w, NULL, buf);
-			}
-			break;
-		}
-		default:
-			continue;
-		}
-		if (str != NULL) {
-			int len = o->ASN1_STRING_length(str);
-			const unsigned char *p = o->ASN1_STRING_get0_data(str);
-			int k = snprintf(buf, sizeof(buf), "%s:", tag);
-
-			if (len > (int)sizeof(buf) - k - 1) {
-				len = (int)sizeof(buf) - k - 1;
-				cut = 1;
-			}
-			memcpy(buf + k, p, (size_t)len);
-			jsonw_strn(w, NULL, buf, (size_t)(k + len));
-		}
-		if (jsonw_need(w) + 1 > limit) {
-			jsonw_rollback(w, &one);
-			cut = 1;
-			break;
-		}
-	}
-	if (open)
-		jsonw_end(w);
-	o->GENERAL_NAMES_free(gens);
-	return cut;
-}
-
-static void
-write_cert(struct jsonw *w, struct ossl *o, X509 *x, struct record_fit *fit)
-{
-	unsigned char md[64];
-	unsigned int mdlen = 0;
-	char hexbuf[2 * 64 + 1];
-	ASN1_INTEGER *serial;
-
-	jsonw_obj(w, "x509");
-	record_part_begin(fit, RECORD_PART_SUBJECT, w);
-	record_part_end(fit, RECORD_PART_SUBJECT, w,
-	    write_name(w, o, "subject", o->X509_get_subject_name(x),
-		record_part_limit(fit, RECORD_PART_SUBJECT)));
-	record_part_begin(fit, RECORD_PART_ISSUER, w);
-	record_part_end(fit, RECORD_PART_ISSUER, w,
-	    write_name(w, o, "issuer", o->X509_get_issuer_name(x),
-		record_part_limit(fit, RECORD_PART_ISSUER)));
-	write_time(w, o, "not_before", o->X509_get0_notBefore(x));
-	write_time(w, o, "not_after", o->X509_get0_notAfter(x));
-	serial = o->X509_get_serialNumber(x);
-	if (serial != NULL) {
-		int len = o->ASN1_STRING_length(serial);
-		const unsigned char *p = o->ASN1_STRING_get0_data(serial);
-
-		if (len > 0 && len <= 64) {
-			hex_encode(hexbuf, p, (size_t)len, 1);
-			jsonw_strn(w, "serial_number", hexbuf, 2 * (size_t)len);
-		}
-	}
-	record_part_begin(fit, RECORD_PART_SANS, w);
-	record_part_end(fit, RECORD_PART_SANS, w,
-	    write_sans(w, o, x, record_part_limit(fit, RECORD_PART_SANS)));
-	jsonw_end(w);
-	if (o->X509_digest(x, o->EVP_sha256(), md, &mdlen) == 1 &&
-	    mdlen <= 64) {
-		hex_encode(hexbuf, md, mdlen, 1);
-		jsonw_obj(w, "hash");
-		jsonw_strn(w, "sha256", hexbuf, 2 * (size_t)mdlen);
-		jsonw_end(w);
-	}
-}
-
 /* The peer's certificate (a new reference), or the leaf of the chain it
  * sent when verification failed before OpenSSL kept it. */
-static X509 *
-peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned)
+X509 *
+context_peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned)
 {
 	X509 *x = NULL;
 	STACK_OF(X509) * chain;
@@ -613,52 +397,11 @@ context_verify_where(struct ossl *o, SSL *s, long code, struct verify_where *vw)
 	if (b == NULL)
 		return;
 	if (o->X509_NAME_print_ex(b, o->X509_get_subject_name(x), 0,
-		DN_FLAGS) >= 0) {
+		CONTEXT_DN_FLAGS) >= 0) {
 		int k = o->BIO_read(b, vw->subject, sizeof(vw->subject) - 1);
 
 		vw->subject[k > 0 ? k : 0] = '\0';
 		vw->cut = o->BIO_ctrl(b, BIO_CTRL_PENDING, 0, NULL) > 0;
 	}
 	o->BIO_free(b);
-}
-
-void
-context_write_top(struct jsonw *w, struct ossl *o, SSL *s, const struct conn *c,
-    struct record_fit *fit)
-{
-	X509 *x;
-	int owned;
-
-	jsonw_obj(w, "tls");
-	if (c->version != NULL)
-		jsonw_str(w, "version", c->version);
-	jsonw_str(w, "version_protocol", "tls");
-	if (c->cipher != NULL)
-		jsonw_str(w, "cipher", c->cipher);
-	jsonw_bool(w, "resumed", c->resumed);
-	if (c->sni[0] != '\0' && !c->server) {
-		jsonw_obj(w, "client");
-		jsonw_str(w, "server_name", c->sni);
-		jsonw_end(w);
-	}
-	x = peer_cert(o, s, c, &owned);
-	if (x != NULL) {
-		jsonw_obj(w, c->server ? "client" : "server");
-		if (c->server && c->sni[0] != '\0')
-			jsonw_str(w, "server_name", c->sni);
-		write_cert(w, o, x, fit);
-		jsonw_end(w);
-		if (owned)
-			o->X509_free(x);
-	} else if (c->server && c->sni[0] != '\0') {
-		jsonw_obj(w, "client");
-		jsonw_str(w, "server_name", c->sni);
-		jsonw_end(w);
-	}
-	jsonw_end(w);
-	/* ECS: source is the initiator, destination the acceptor */
-	write_addr(w, "source", c->server ? &c->peer : &c->local,
-	    c->server ? c->peerlen : c->locallen);
-	write_addr(w, "destination", c->server ? &c->local : &c->peer,
-	    c->server ? c->locallen : c->peerlen);
 }

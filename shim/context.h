@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "jsonw.h"
 #include "shim.h"
 
 /* What carries the TLS bytes: a socket, memory BIOs (asyncio's
@@ -54,18 +53,26 @@ void context_gather(struct ossl *o, SSL *s, struct conn *c);
  */
 void context_mismatch_host(struct conn *c, long verify_result);
 
-/* Members of the tlsdiag object that come from c. */
-void context_write_tlsdiag(struct jsonw *w, const struct conn *c);
-
-struct record_fit;
+/*
+ * The peer's certificate: a new reference when *owned is set (the caller
+ * X509_free()s it), else the leaf of the chain the peer sent (verification
+ * failed before OpenSSL kept it); NULL if there is none.
+ */
+X509 *
+context_peer_cert(struct ossl *o, SSL *s, const struct conn *c, int *owned);
 
 /*
- * Top-level members: tls.* (with the peer certificate), source.*,
- * destination.*.  The certificate's subject, issuer and names are parts
- * of fit: measured, and shortened to the room fit gives them.
+ * ss as text in out ("127.0.0.1:8443", "unix:/run/x", ...), and, for an
+ * IP address, the address in ip and the port in *port (ip "" otherwise).
  */
-void context_write_top(struct jsonw *w, struct ossl *o, SSL *s,
-    const struct conn *c, struct record_fit *fit);
+void context_addr_text(const struct sockaddr_storage *ss, socklen_t len,
+    char *out, size_t cap, char *ip, size_t ipcap, int *port);
+
+/* RFC 2253, but UTF-8 kept as UTF-8 rather than \XX escapes: the JSON
+ * writer makes any byte safe. */
+#define CONTEXT_DN_FLAGS                                                       \
+	((XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) |            \
+	    ASN1_STRFLGS_UTF8_CONVERT)
 
 /* For a verify failure: the depth in the peer's chain that failed and
  * that certificate's subject; depth -1 if unknown. */

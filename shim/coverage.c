@@ -11,21 +11,11 @@
 #include <string.h>
 
 #include "../common/logformat.h"
-#include "backtrace.h"
 #include "elfsym.h"
-#include "record.h"
+#include "emit.h"
+#include "ratelimit.h"
 #include "shim.h"
 #include "str.h"
-
-static const char *const kind_names[KIND__COUNT] = {
-	"SSLEOFError",
-	"SSLCertVerificationError",
-	"SSLZeroReturnError",
-	"SSLSyscallError",
-	"OSError",
-	"SSLError",
-	"verify_ignored",
-};
 
 /* Other TLS stacks, out of scope, named by their sonames' stems. */
 static const char *const other_tls[] = { "libgnutls.so", "libnss3.so",
@@ -118,45 +108,10 @@ static _Atomic int started;
 
 _Atomic unsigned coverage_rand;
 
-static const char *const rand_names[COVERAGE_RAND__COUNT] = {
-	"RAND_bytes",
-	"RAND_priv_bytes",
-	"RAND_status",
-};
-
-/*
- * The libssl copies bound, or else those merely loaded ("bound": false):
- * "scope" "private" for the first nprivate (outside the global scope),
- * "global" for the rest (linked in, never called).
- */
-static void
-write_libraries(struct jsonw *w, char (*loaded)[256], int nloaded, int nprivate)
-{
-	struct ossl *c[8];
-	int i, n = resolve_copies(c, 8);
-
-	jsonw_arr(w, "libraries");
-	for (i = 0; i < n; i++) {
-		jsonw_obj(w, NULL);
-		jsonw_str(w, "path", c[i]->path);
-		jsonw_str(w, "version", c[i]->version);
-		jsonw_end(w);
-	}
-	for (i = 0; n == 0 && i < nloaded; i++) {
-		jsonw_obj(w, NULL);
-		jsonw_str(w, "path", loaded[i]);
-		jsonw_bool(w, "bound", 0);
-		jsonw_str(w, "scope", i < nprivate ? "private" : "global");
-		jsonw_end(w);
-	}
-	jsonw_end(w);
-}
-
 void
 coverage_copy_seen(const struct ossl *o)
 {
-	char buf[RECORD_MAX], msg[512], name[65], path[201];
-	struct jsonw w;
+	char msg[512], name[65], path[201];
 
 	if (!shim.ready || atomic_exchange(&started, 1))
 		return;
@@ -165,30 +120,69 @@ coverage_copy_seen(const struct ossl *o)
 	str_cat(path, sizeof(path), o->path, STR_END);
 	str_cat(msg, sizeof(msg), "TLS activity in ", name, ": ", o->version,
 	    " (", path, ")", STR_END);
-	record_begin(&w, buf, LOGFORMAT_LEVEL_INFO, LOGFORMAT_ACTION_START,
-	    msg);
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_obj(&w, "coverage");
-	write_libraries(&w, NULL, 0, 0);
-	jsonw_end(&w);
-	jsonw_end(&w);
-	record_write(&w);
+	emit_start(msg);
+}
+
+/*
+ * The exit record's message, in msg (cap bytes), for what ce says, the
+ * nloaded libssl copies loaded but not bound, a libssl linked in but
+ * unused, and other, the first other TLS library loaded.
+ */
+static void
+exit_message(char *msg, size_t cap, const struct cov_exit *ce, int nloaded,
+    int unused, const char *other)
+{
+	unsigned long total = 0;
+	int k;
+
+	for (k = 0; k < KIND__COUNT; k++)
+		total += atomic_load(&shim.failures[k]);
+	if (ce->internal_only)
+		snprintf(msg, cap,
+		    "%s: calls reached tlsdiag only from "
+		    "inside libssl (the program calls OpenSSL through dlsym "
+		    "pointers or BIO_f_ssl): its own failures may be unseen",
+		    shim.name);
+	else if (ce->seen)
+		snprintf(msg, cap,
+		    "%s exiting: %lu TLS failures "
+		    "recorded, %lu dropped, %lu suppressed",
+		    shim.name, total, atomic_load(&shim.dropped),
+		    atomic_load(&shim.suppressed));
+	else if (nloaded > 0)
+		snprintf(msg, cap,
+		    "%s loaded libssl privately but no "
+		    "TLS call reached tlsdiag: it made none, or it bypasses "
+		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
+		    shim.name);
+	else if (ce->static_openssl)
+		snprintf(msg, cap,
+		    "%s links OpenSSL statically: "
+		    "nothing could be hooked",
+		    shim.name);
+	else if (unused)
+		snprintf(msg, cap,
+		    "%s made no OpenSSL TLS call; it "
+		    "also loads %s, which tlsdiag does not cover",
+		    shim.name, other);
+	else
+		snprintf(msg, cap,
+		    "%s uses %s, which tlsdiag does "
+		    "not cover: nothing was hooked",
+		    shim.name, other);
 }
 
 void
 coverage_exit(void)
 {
-	char buf[RECORD_MAX], msg[512];
-	struct jsonw w;
+	char msg[512];
 	struct libscan ls;
-	struct ossl *c[8];
+	struct cov_exit ce;
 	char loaded[8][256], global[256];
-	int i, k, n, st, seen, tls, nloaded = 0, internal_only, unused = 0;
-	unsigned long total = 0;
+	int k, st, seen, tls, nloaded = 0, internal_only, unused = 0;
 	unsigned rand;
 
-	record_flush_suppressed();
+	ratelimit_flush();
 	memset(&ls, 0, sizeof(ls));
 	dl_iterate_phdr(libscan_cb, &ls);
 	st = static_openssl(&ls.exe);
@@ -207,91 +201,23 @@ coverage_exit(void)
 	/* a libssl linked in but never called: the program made no TLS call */
 	if (!seen && !st)
 		unused = global[0] != '\0';
-	for (k = 0; k < KIND__COUNT; k++)
-		total += atomic_load(&shim.failures[k]);
-	if (internal_only)
-		snprintf(msg, sizeof(msg),
-		    "%s: calls reached tlsdiag only from "
-		    "inside libssl (the program calls OpenSSL through dlsym "
-		    "pointers or BIO_f_ssl): its own failures may be unseen",
-		    shim.name);
-	else if (seen)
-		snprintf(msg, sizeof(msg),
-		    "%s exiting: %lu TLS failures "
-		    "recorded, %lu dropped, %lu suppressed",
-		    shim.name, total, atomic_load(&shim.dropped),
-		    atomic_load(&shim.suppressed));
-	else if (nloaded > 0)
-		snprintf(msg, sizeof(msg),
-		    "%s loaded libssl privately but no "
-		    "TLS call reached tlsdiag: it made none, or it bypasses "
-		    "the preload (RTLD_DEEPBIND, calls through dlsym pointers)",
-		    shim.name);
-	else if (st)
-		snprintf(msg, sizeof(msg),
-		    "%s links OpenSSL statically: "
-		    "nothing could be hooked",
-		    shim.name);
-	else if (unused)
-		snprintf(msg, sizeof(msg),
-		    "%s made no OpenSSL TLS call; it "
-		    "also loads %s, which tlsdiag does not cover",
-		    shim.name, ls.found[0]);
-	else
-		snprintf(msg, sizeof(msg),
-		    "%s uses %s, which tlsdiag does "
-		    "not cover: nothing was hooked",
-		    shim.name, ls.found[0]);
-	record_begin(&w, buf,
-	    (seen && !internal_only) ||
-		    (!seen && !st && (ls.n == 0 || unused)) ?
-		LOGFORMAT_LEVEL_INFO :
-		LOGFORMAT_LEVEL_WARNING,
-	    LOGFORMAT_ACTION_EXIT, msg);
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_obj(&w, "coverage");
-	jsonw_bool(&w, "tls_seen", seen);
-	jsonw_bool(&w, "static_openssl", st);
-	jsonw_bool(&w, "internal_callers_only", internal_only);
+	ce.level = (seen && !internal_only) ||
+		(!seen && !st && (ls.n == 0 || unused)) ?
+	    LOGFORMAT_LEVEL_INFO :
+	    LOGFORMAT_LEVEL_WARNING;
+	ce.seen = seen;
+	ce.static_openssl = st;
+	ce.internal_only = internal_only;
+	exit_message(msg, sizeof(msg), &ce, nloaded, unused, ls.found[0]);
+	ce.msg = msg;
 	k = nloaded;
 	if (unused && k < 8)
 		snprintf(loaded[k++], sizeof(loaded[0]), "%s", global);
-	write_libraries(&w, loaded, k, nloaded);
-	n = resolve_copies(c, 8);
-	jsonw_arr(&w, "bound");
-	for (k = 0; k < CALL__COUNT && n > 0; k++)
-		if (resolve_bound(c[0], (enum call)k))
-			jsonw_str(&w, NULL, classify_call_names[k]);
-	jsonw_end(&w);
-	jsonw_arr(&w, "called");
-	for (k = 0; k < CALL__COUNT; k++) {
-		unsigned bits = 0;
-
-		for (i = 0; i < n; i++)
-			bits |= atomic_load(&c[i]->called);
-		if (bits & (1u << k))
-			jsonw_str(&w, NULL, classify_call_names[k]);
-	}
-	for (k = 0; k < COVERAGE_RAND__COUNT; k++)
-		if (rand & (1u << k))
-			jsonw_str(&w, NULL, rand_names[k]);
-	jsonw_end(&w);
-	jsonw_obj(&w, "failures");
-	for (k = 0; k < KIND__COUNT; k++)
-		if (atomic_load(&shim.failures[k]) > 0)
-			jsonw_uint(&w, kind_names[k],
-			    atomic_load(&shim.failures[k]));
-	jsonw_end(&w);
-	jsonw_uint(&w, "records", atomic_load(&shim.records));
-	jsonw_uint(&w, "dropped", atomic_load(&shim.dropped));
-	jsonw_uint(&w, "followups", atomic_load(&shim.followups));
-	jsonw_uint(&w, "suppressed", atomic_load(&shim.suppressed));
-	jsonw_arr(&w, "other_tls");
-	for (i = 0; i < ls.n; i++)
-		jsonw_str(&w, NULL, ls.found[i]);
-	jsonw_end(&w);
-	jsonw_end(&w);
-	jsonw_end(&w);
-	record_write(&w);
+	ce.loaded = loaded;
+	ce.nloaded = k;
+	ce.nprivate = nloaded;
+	ce.rand = rand;
+	ce.other = ls.found;
+	ce.nother = ls.n;
+	emit_exit(&ce);
 }

@@ -4,19 +4,9 @@
 
 #include <stdatomic.h>
 
-struct ossl;
+#include "state.h"
 
-/* Failure kinds counted for the exit record. */
-enum shim_kind {
-	KIND_EOF,
-	KIND_CERT,
-	KIND_ZERO_RETURN,
-	KIND_SYSCALL,
-	KIND_OSERROR,
-	KIND_SSL,
-	KIND_VERIFY_IGNORED,
-	KIND__COUNT
-};
+struct ossl;
 
 /* The RAND functions wrap_rand.c wraps, by their bit in coverage_rand. */
 enum coverage_rand {

@@ -16,9 +16,10 @@
 #include "backtrace.h"
 #include "context.h"
 #include "coverage.h"
-#include "errnames.h"
+#include "emit.h"
 #include "pydetect.h"
-#include "record.h"
+#include "ratelimit.h"
+#include "recordout.h"
 #include "str.h"
 
 /*
@@ -82,13 +83,13 @@ kind_of(const struct classify_out *k)
 {
 	if (k->oserror)
 		return KIND_OSERROR;
-	if (strcmp(k->type, "SSLEOFError") == 0)
+	if (k->type == EXC_SSL_EOF)
 		return KIND_EOF;
 	if (k->cert)
 		return KIND_CERT;
-	if (strcmp(k->type, "SSLZeroReturnError") == 0)
+	if (k->type == EXC_SSL_ZERO_RETURN)
 		return KIND_ZERO_RETURN;
-	if (strcmp(k->type, "SSLSyscallError") == 0)
+	if (k->type == EXC_SSL_SYSCALL)
 		return KIND_SYSCALL;
 	return KIND_SSL;
 }
@@ -103,20 +104,6 @@ phase_of(enum call c, const struct conn *cn)
 	    !cn->handshake_done)
 		return LOGFORMAT_PHASE_HANDSHAKE;
 	return LOGFORMAT_PHASE_DATA;
-}
-
-static void
-write_error_entry(struct jsonw *w, struct ossl *o, unsigned long e)
-{
-	int lib = classify_err_lib(e, o->layout);
-	int reason = classify_err_reason(e, o->layout);
-
-	jsonw_obj(w, NULL);
-	jsonw_uint(w, "code", e);
-	jsonw_str(w, "library", errnames_lib(lib));
-	jsonw_str(w, "reason", errnames_reason(lib, reason));
-	jsonw_str(w, "text", o->ERR_reason_error_string(e));
-	jsonw_end(w);
 }
 
 /*
@@ -145,167 +132,37 @@ stale_queue(struct ossl *o, SSL *s)
 		want == SSL_READING ? BIO_FLAGS_READ : BIO_FLAGS_WRITE) != 0;
 }
 
-struct facts {
-	enum call call;
-	int ret;
-	int ssl_error; /* -1: not from SSL_get_error */
-	int sys_errno;
-	unsigned long first, last;
-	int stale;
-	const char *level;
-	int eof_masked;
-	enum call after; /* verify records: the call that succeeded */
-};
-
-/* tlsdiag.errors: the first and last queued errors, within fit's room. */
-static void
-write_errors(struct jsonw *w, struct ossl *o, const struct facts *f,
-    struct record_fit *fit)
-{
-	size_t limit = record_part_limit(fit, RECORD_PART_ERRORS);
-	struct jsonw_mark m;
-	unsigned long e[2];
-	int i, n = 0, cut = 0;
-
-	record_part_begin(fit, RECORD_PART_ERRORS, w);
-	e[n++] = f->first;
-	if (f->last != f->first)
-		e[n++] = f->last;
-	jsonw_mark(w, &m);
-	jsonw_arr(w, "errors");
-	for (i = 0; i < n && !cut; i++) {
-		struct jsonw_mark one;
-
-		jsonw_mark(w, &one);
-		write_error_entry(w, o, e[i]);
-		if (jsonw_need(w) + 1 > limit) {
-			jsonw_rollback(w, &one);
-			cut = 1;
-		}
-	}
-	jsonw_end(w);
-	if (jsonw_need(w) > limit) {
-		jsonw_rollback(w, &m);
-		cut = 1;
-	}
-	record_part_end(fit, RECORD_PART_ERRORS, w, cut);
-}
-
-/* tlsdiag.verify_subject, within fit's room. */
-static void
-write_verify_subject(struct jsonw *w, const struct verify_where *vw,
-    struct record_fit *fit)
-{
-	size_t limit = record_part_limit(fit, RECORD_PART_VERIFY_SUBJECT);
-	struct jsonw_mark m;
-	int cut;
-
-	record_part_begin(fit, RECORD_PART_VERIFY_SUBJECT, w);
-	jsonw_mark(w, &m);
-	cut = jsonw_strn_fit(w, "verify_subject", vw->subject,
-		  strlen(vw->subject), limit) ||
-	    vw->cut;
-	if (jsonw_need(w) > limit) {
-		jsonw_rollback(w, &m);
-		cut = 1;
-	}
-	record_part_end(fit, RECORD_PART_VERIFY_SUBJECT, w, cut);
-}
-
-/*
- * One pass at the record for facts f about s into w (buf): the parts
- * that fit may shorten are measured in, and limited by, fit.
- */
-static void
-build(struct jsonw *w, char *buf, const char *msg, struct ossl *o, SSL *s,
-    const struct facts *f, const struct conn *cn, const struct classify_out *k,
-    const struct verify_where *vw, struct record_fit *fit, struct bt_span *bt)
-{
-	const struct pymodel *pm = pydetect_model(&shim.cfg);
-
-	record_begin(w, buf, f->level, LOGFORMAT_ACTION_FAILURE, msg);
-	jsonw_obj(w, "error");
-	jsonw_str(w, "type", k->type);
-	jsonw_str(w, "message", k->message);
-	jsonw_end(w);
-
-	jsonw_obj(w, "tlsdiag");
-	record_tlsdiag_schema(w);
-	jsonw_str(w, "call", classify_call_names[f->call]);
-	jsonw_int(w, "ret", f->ret);
-	if (f->ssl_error >= 0)
-		jsonw_str(w, "ssl_error",
-		    classify_ssl_error_name(f->ssl_error));
-	else
-		jsonw_str(w, "after", classify_call_names[f->after]);
-	jsonw_int(w, "errno", f->sys_errno);
-	jsonw_int(w, "exc_errno", k->code);
-	jsonw_str(w, "library", k->library);
-	jsonw_str(w, "reason", k->reason);
-	if (k->cert) {
-		jsonw_int(w, "verify_code", k->verify_code);
-		jsonw_str(w, "verify_message", k->verify_message);
-		if (vw->depth >= 0) {
-			jsonw_int(w, "verify_depth", vw->depth);
-			if (vw->subject[0] != '\0')
-				write_verify_subject(w, vw, fit);
-		}
-	}
-	jsonw_str(w, "phase", phase_of(f->call, cn));
-	jsonw_str(w, "python_model", pm->name);
-	jsonw_str(w, "python_model_source", config_pysource_names[pm->source]);
-	context_write_tlsdiag(w, cn);
-	jsonw_bool(w, "stale_queue", f->stale);
-	jsonw_bool(w, "eof_masked", f->eof_masked);
-	if (f->first != 0)
-		write_errors(w, o, f, fit);
-	jsonw_obj(w, "openssl");
-	jsonw_str(w, "version", o->version);
-	jsonw_str(w, "path", o->path);
-	jsonw_end(w);
-	record_fit_marker(w, fit);
-	record_part_begin(fit, RECORD_PART_BACKTRACE, w);
-	record_part_end(fit, RECORD_PART_BACKTRACE, w,
-	    backtrace_write(w, shim.cfg.depth, bt,
-		record_part_limit(fit, RECORD_PART_BACKTRACE)));
-	jsonw_end(w);
-
-	context_write_top(w, o, s, cn, fit);
-}
-
 /*
  * Build and write the record for facts f about s.  A record that does
- * not fit is built again with its largest parts shortened (record.h).
+ * not fit is built again with its largest parts shortened (recordout.h).
  */
 static void
-emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
-    const struct classify_out *k)
+write_failure(struct ossl *o, SSL *s, struct fail_facts *f,
+    const struct conn *cn, const struct classify_out *k)
 {
-	char buf[RECORD_MAX], msg[2048];
-	struct jsonw w;
-	struct bt_span bt;
+	char msg[2048];
 	struct verify_where vw;
-	struct record_fit fit;
 	const char *shortmsg = k->cert ? k->verify_message : k->text;
 	const char *call = classify_call_names[f->call];
-	long len;
 
 	if (f->eof_masked)
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
 		    "): abrupt EOF reported as "
 		    "a clean close (SSL_OP_IGNORE_UNEXPECTED_EOF)",
 		    STR_END);
 	else if (f->stale)
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): ", shortmsg,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
+		    "): ", shortmsg,
 		    " (stale "
 		    "error left on the queue before the call; the call only "
 		    "needed to be retried)",
 		    STR_END);
 	else
-		str_cat(msg, sizeof(msg), k->type, " in ", call, " from ",
-		    shim.name, " (", cn->peer_text, "): ", shortmsg,
+		str_cat(msg, sizeof(msg), classify_type_names[k->type], " in ",
+		    call, " from ", shim.name, " (", cn->peer_text,
+		    "): ", shortmsg,
 		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 && k->cert ?
 			" (ignored by the program)" :
 			"",
@@ -314,12 +171,8 @@ emit(struct ossl *o, SSL *s, struct facts *f, const struct conn *cn,
 	vw.cut = 0;
 	if (k->cert)
 		context_verify_where(o, s, k->verify_code, &vw);
-	record_fit_init(&fit, cn->server ? "client" : "server");
-	do {
-		build(&w, buf, msg, o, s, f, cn, k, &vw, &fit, &bt);
-		len = record_seal(&w);
-	} while (record_fit_again(&fit, &w));
-	record_write_sealed(&w, len, &bt);
+	f->phase = phase_of(f->call, cn);
+	emit_failure(msg, o, s, f, cn, k, &vw);
 }
 
 #ifdef SHIM_FAULTS
@@ -351,7 +204,8 @@ inject_faults(struct ossl *o)
  * which is decided here.  flags: the connection's, before this failure.
  */
 static void
-record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
+record_failure(struct ossl *o, SSL *s, struct fail_facts *f,
+    unsigned long flags)
 {
 	struct classify_in in;
 	struct classify_out k;
@@ -374,7 +228,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 			else
 				return;
 		}
-		if (!record_admit())
+		if (!ratelimit_admit())
 			return;
 	}
 
@@ -398,7 +252,7 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
 	conn_set_flags(o, s,
 	    flags | FLAG_FAILED | (k.cert ? FLAG_VERIFY_RECORDED : 0));
 	atomic_fetch_add(&shim.failures[kind_of(&k)], 1);
-	emit(o, s, f, &cn, &k);
+	write_failure(o, s, f, &cn, &k);
 }
 
 /*
@@ -408,7 +262,8 @@ record_failure(struct ossl *o, SSL *s, struct facts *f, unsigned long flags)
  * recorded failure.  So mark the connection as record_failure() would.
  */
 static void
-held_back(struct ossl *o, SSL *s, const struct facts *f, unsigned long flags)
+held_back(struct ossl *o, SSL *s, const struct fail_facts *f,
+    unsigned long flags)
 {
 	unsigned long e = o->ERR_peek_last_error();
 	int cert = (f->ssl_error == SSL_ERROR_SSL ||
@@ -427,7 +282,7 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 {
 	int saved = errno;
 	unsigned long flags;
-	struct facts f;
+	struct fail_facts f;
 
 	memset(&f, 0, sizeof(f));
 	f.call = c;
@@ -450,7 +305,7 @@ failure_io(struct ossl *o, enum call c, SSL *s, int ret)
 		goto out;
 	}
 	/* In a storm, a held-back failure costs no more than this. */
-	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !record_admit()) {
+	if (f.ssl_error != SSL_ERROR_ZERO_RETURN && !ratelimit_admit()) {
 		held_back(o, s, &f, flags);
 		goto out;
 	}
@@ -469,7 +324,7 @@ void
 failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 {
 	int saved = errno;
-	struct facts f;
+	struct fail_facts f;
 	struct classify_in in;
 	struct classify_out k;
 	struct conn cn;
@@ -480,7 +335,7 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	if (conn_flags(o, s) & FLAG_VERIFY_RECORDED)
 		goto out;
 	conn_set_flags(o, s, conn_flags(o, s) | FLAG_VERIFY_RECORDED);
-	if (!record_admit())
+	if (!ratelimit_admit())
 		goto out;
 	context_gather(o, s, &cn);
 	memset(&f, 0, sizeof(f));
@@ -511,7 +366,7 @@ failure_verify(struct ossl *o, SSL *s, long result, enum call after)
 	atomic_fetch_add(&shim.failures[cn.init_finished ? KIND_VERIFY_IGNORED :
 							   KIND_CERT],
 	    1);
-	emit(o, s, &f, &cn, &k);
+	write_failure(o, s, &f, &cn, &k);
 out:
 	o->ERR_pop_to_mark();
 	errno = saved;

@@ -17,7 +17,10 @@
 
 #include "backtrace.h"
 #include "coverage.h"
-#include "record.h"
+#include "logw.h"
+#include "ratelimit.h"
+#include "recordout.h"
+#include "stackset.h"
 #include "str.h"
 
 struct shim_state shim;
@@ -151,25 +154,42 @@ shim_at_exit(void)
 	errno = saved;
 }
 
-/*
- * fork() copies only the calling thread: a lock another thread held at
- * that moment would stay locked in the child forever.
- */
+/* In a forked child: the child's exit record counts its own records only. */
 static void
-atfork_child(void)
+counters_atfork_child(void)
 {
 	int k;
 
-	resolve_atfork_child();
-	backtrace_atfork_child();
-	record_atfork_child();
-	/* the child's exit record counts the child's records only */
 	atomic_store(&shim.records, 0);
 	atomic_store(&shim.dropped, 0);
 	atomic_store(&shim.suppressed, 0);
 	atomic_store(&shim.followups, 0);
 	for (k = 0; k < KIND__COUNT; k++)
 		atomic_store(&shim.failures[k], 0);
+}
+
+/*
+ * What a forked child resets, one entry per module.  fork() copies only
+ * the calling thread: a lock another thread held at that moment would
+ * stay locked in the child forever.
+ */
+static void (*const atfork_resets[])(void) = {
+	resolve_atfork_child,
+	backtrace_atfork_child,
+	record_atfork_child,
+	logw_atfork_child,
+	stackset_atfork_child,
+	ratelimit_atfork_child,
+	counters_atfork_child,
+};
+
+static void
+atfork_child(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(atfork_resets) / sizeof(atfork_resets[0]); i++)
+		atfork_resets[i]();
 }
 
 static void

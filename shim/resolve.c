@@ -31,7 +31,7 @@ static struct ossl copies[MAX_COPIES];
 static _Atomic int ncopies;
 static struct {
 	uintptr_t base;
-	struct ossl *lib;
+	struct ossl *copy; /* the libssl copy this caller uses */
 } modules[MAX_MODULES];
 static int nmodules;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -103,7 +103,7 @@ sym(void *h, const char *name)
 	return in_self(p) ? NULL : p;
 }
 
-/* Fill a new copy from the libssl at path; 0 on success. */
+/* Fill a new copy from the libssl file at path; 0 on success. */
 static int
 load_copy(struct ossl *o, const char *path, uintptr_t base)
 {
@@ -419,7 +419,7 @@ resolve_slow(const void *ra)
 	/* the site may sit a few slots past its hash */
 	site = site_slot((uintptr_t)ra, &found);
 	if (site != NULL && found)
-		return site->lib;
+		return site->copy;
 	shim_init();
 	atomic_store_explicit(&shim.tls_seen, 1, memory_order_relaxed);
 	if (object_at(ra, &caller) == 0) {
@@ -430,7 +430,7 @@ resolve_slow(const void *ra)
 	pthread_mutex_lock(&lock);
 	for (k = 0; k < nmodules; k++)
 		if (modules[k].base == base)
-			o = modules[k].lib;
+			o = modules[k].copy;
 	pthread_mutex_unlock(&lock);
 	if (o == NULL) {
 		o = copy_for_module(&caller, &internal);
@@ -449,13 +449,13 @@ resolve_slow(const void *ra)
 		;
 	if (k == nmodules && nmodules < MAX_MODULES) {
 		modules[k].base = base;
-		modules[k].lib = o;
+		modules[k].copy = o;
 		nmodules++;
 	}
 	/* remember this call site; slots are filled once, never changed */
 	site = site_slot((uintptr_t)ra, &found);
 	if (site != NULL && !found) {
-		site->lib = o;
+		site->copy = o;
 		atomic_store_explicit(&site->addr, (uintptr_t)ra,
 		    memory_order_release);
 	}

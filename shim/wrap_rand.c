@@ -20,12 +20,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "../common/logformat.h"
-#include "backtrace.h"
 #include "coverage.h"
-#include "errnames.h"
+#include "emit.h"
 #include "observe.h"
-#include "record.h"
+#include "ratelimit.h"
 #include "str.h"
 
 enum {
@@ -159,24 +157,6 @@ rand_lib(const void *ra)
 	return for_site(ra);
 }
 
-static void
-error_entry(struct jsonw *w, const struct randlib *l, unsigned long e)
-{
-	enum err_layout layout = l->fn[RF_VERSION] != NULL ?
-	    classify_layout(((peek_fn)l->fn[RF_VERSION])()) :
-	    ERR_LAYOUT_3;
-	int lib = classify_err_lib(e, layout);
-	int reason = classify_err_reason(e, layout);
-
-	jsonw_obj(w, NULL);
-	jsonw_uint(w, "code", e);
-	jsonw_str(w, "library", errnames_lib(lib));
-	jsonw_str(w, "reason", errnames_reason(lib, reason));
-	jsonw_str(w, "text",
-	    l->fn[RF_REASON] != NULL ? ((reason_fn)l->fn[RF_REASON])(e) : NULL);
-	jsonw_end(w);
-}
-
 /*
  * Record a failed RAND call (status: RAND_status returned 0).  Only peeks
  * at the error queue; keeps errno.
@@ -184,17 +164,15 @@ error_entry(struct jsonw *w, const struct randlib *l, unsigned long e)
 static void
 rand_failure(const struct randlib *l, const char *call, int ret, int status)
 {
-	char buf[RECORD_MAX], msg[512], text[64], nb[24];
+	char msg[512], text[64], nb[24];
 	const char *reason = NULL;
 	unsigned long e = 0;
-	struct jsonw w;
-	struct bt_span bt;
 	int saved = errno;
 
 	atomic_fetch_or(&coverage_rand, COVERAGE_RAND_FAILED);
 	if (!status)
 		atomic_fetch_add(&shim.failures[KIND_SSL], 1);
-	if (!record_admit())
+	if (!ratelimit_admit())
 		goto out;
 	if (l->fn[RF_PEEK] != NULL)
 		e = ((peek_fn)l->fn[RF_PEEK])();
@@ -212,35 +190,14 @@ rand_failure(const struct randlib *l, const char *call, int ret, int status)
 	else
 		str_cat(msg, sizeof(msg), "SSLError in ", call, " from ",
 		    shim.name, ": ", reason, STR_END);
-	record_begin(&w, buf,
-	    status ? LOGFORMAT_LEVEL_WARNING : LOGFORMAT_LEVEL_ERROR,
-	    LOGFORMAT_ACTION_FAILURE, msg);
-	if (!status) {
-		jsonw_obj(&w, "error");
-		jsonw_str(&w, "type", "SSLError");
-		jsonw_str(&w, "message", reason);
-		jsonw_end(&w);
-	}
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_str(&w, "call", call);
-	jsonw_int(&w, "ret", ret);
-	jsonw_int(&w, "errno", saved);
-	if (!status)
-		jsonw_uint(&w, "exc_errno", e);
-	if (e != 0) {
-		jsonw_arr(&w, "errors");
-		error_entry(&w, l, e);
-		jsonw_end(&w);
-	}
-	/* frames end in the first half: the other half has room for the rest */
-	if (backtrace_write(&w, shim.cfg.depth, &bt, RECORD_MAX / 2)) {
-		jsonw_arr(&w, "truncated");
-		jsonw_str(&w, NULL, "tlsdiag.backtrace");
-		jsonw_end(&w);
-	}
-	jsonw_end(&w);
-	record_write_frames(&w, &bt);
+	emit_rand(msg, status, call, ret, saved, e,
+	    l->fn[RF_VERSION] != NULL ?
+		classify_layout(((peek_fn)l->fn[RF_VERSION])()) :
+		ERR_LAYOUT_3,
+	    reason,
+	    e != 0 && l->fn[RF_REASON] != NULL ?
+		((reason_fn)l->fn[RF_REASON])(e) :
+		NULL);
 out:
 	errno = saved;
 }

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "../../shim/jsonw.h"
-#include "record.h"
+#include "logrecord.h"
 #include "termsafe.h"
 #include "textcheck.h"
 

@@ -320,8 +320,10 @@ check(const struct row *r)
 	in.check_host = r->host;
 	in.memory_bio = r->membio;
 	in.pyver = r->model;
-	classify(&in, &out);
-	cr_expect_str_eq(out.type, r->type, "%s: type", r->name);
+	cr_expect_eq(classify(&in, &out), out.type, "%s: returns the type",
+	    r->name);
+	cr_expect_str_eq(classify_type_names[out.type], r->type, "%s: type",
+	    r->name);
 	cr_expect_eq(out.code, r->code, "%s: code %d, want %d", r->name,
 	    out.code, r->code);
 	cr_expect_str_eq(out.message, r->message, "%s: message", r->name);
@@ -399,8 +401,24 @@ Test(classify, oserror_types)
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		cr_expect_str_eq(classify_oserror_type(t[i].e), t[i].t,
-		    "errno %d", t[i].e);
+		cr_expect_str_eq(classify_type_names[classify_oserror_type(
+				     t[i].e)],
+		    t[i].t, "errno %d", t[i].e);
+}
+
+/* Every class has a name, and the names are distinct. */
+Test(classify, type_names)
+{
+	int i, j;
+
+	for (i = 0; i < EXC__COUNT; i++) {
+		cr_assert_not_null(classify_type_names[i], "type %d", i);
+		cr_expect(strstr(classify_type_names[i], "Error") != NULL, "%s",
+		    classify_type_names[i]);
+		for (j = 0; j < i; j++)
+			cr_expect_str_neq(classify_type_names[i],
+			    classify_type_names[j]);
+	}
 }
 
 Test(classify, ssl_error_names)
@@ -549,10 +567,10 @@ Test(classify, versions)
 			version_input(k, &in);
 			in.pyver = want[i].v;
 			classify(&in, &out);
-			cr_expect_str_eq(out.type, want[i].type[k],
-			    "%u.%u.%u input %d: %s", want[i].v >> 16,
-			    (want[i].v >> 8) & 0xFF, want[i].v & 0xFF, k,
-			    out.type);
+			cr_expect_str_eq(classify_type_names[out.type],
+			    want[i].type[k], "%u.%u.%u input %d: %s",
+			    want[i].v >> 16, (want[i].v >> 8) & 0xFF,
+			    want[i].v & 0xFF, k, classify_type_names[out.type]);
 		}
 	/* the texts that go with the older outcomes */
 	version_input(IN_EOF_294, &in);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../analyzer/record.h"
+#include "../../analyzer/logrecord.h"
 
 /* Line lineno (1-based) of path, without its newline; malloc'd. */
 static char *

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../analyzer/record.h"
+#include "../../analyzer/logrecord.h"
 
 #define GOOD_HEAD                                                              \
 	"{\"@timestamp\":\"2026-11-27T03:12:45.123456Z\","                     \

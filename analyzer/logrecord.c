@@ -1,10 +1,10 @@
 /*
- * record.c: turns one JSON line into a struct record.  Only @timestamp,
+ * logrecord.c: turns one JSON line into a struct record.  Only @timestamp,
  * event.action and tlsdiag.schema are required; every other field is
  * optional and a field of the wrong type reads as absent, so records from
  * older or partial writers still count.
  */
-#include "record.h"
+#include "logrecord.h"
 
 #include <math.h>
 #include <stdint.h>

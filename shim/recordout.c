@@ -1,21 +1,21 @@
 /*
- * record.c: what every record carries, the rate limit, and the hand-off
+ * recordout.c: what every record carries, and its way out: the hand-off
  * to logw.  Times are formatted here without gmtime_r() so no libc lock or
  * time zone file is touched inside the host.
  */
-#include "record.h"
+#include "recordout.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../common/civil.h"
 #include "../common/logformat.h"
 #include "backtrace.h"
+#include "emit.h"
 #include "logw.h"
 #include "shim.h"
 #include "stackset.h"
@@ -54,27 +54,6 @@ record_time(char *out, size_t cap, long long sec, long usec)
 	digits(out + 14, rem / 60 % 60, 2);
 	digits(out + 17, rem % 60, 2);
 	digits(out + 20, usec, 6);
-}
-
-void
-record_begin(struct jsonw *w, char *buf, const char *level, const char *action,
-    const char *message)
-{
-	struct timespec ts;
-	char when[40];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	record_time(when, sizeof(when), (long long)ts.tv_sec,
-	    ts.tv_nsec / 1000);
-	jsonw_init(w, buf, RECORD_MAX);
-	jsonw_obj(w, NULL);
-	jsonw_str(w, "@timestamp", when);
-	jsonw_str(w, "log.level", level);
-	jsonw_str(w, "message", message);
-	jsonw_str(w, "ecs.version", LOGFORMAT_ECS_VERSION);
-	jsonw_obj(w, "event");
-	jsonw_str(w, "action", action);
-	jsonw_end(w);
 }
 
 /*
@@ -121,32 +100,28 @@ log_path(pid_t pid, char *out, size_t cap, const char **why)
 static _Atomic int fallback_written;
 static _Thread_local int fallback_in_record;
 
-void
-record_tlsdiag_schema(struct jsonw *w)
+int
+record_fallback_due(const char **given, const char **why)
 {
 	char path[CONFIG_PATH_MAX];
-	const char *why, *given;
 
-	jsonw_int(w, "schema", LOGFORMAT_SCHEMA);
 	fallback_in_record = 0;
 	if (atomic_load_explicit(&fallback_written, memory_order_relaxed) ||
-	    log_path(getpid(), path, sizeof(path), &why) < 0 || why == NULL)
-		return;
+	    log_path(getpid(), path, sizeof(path), why) < 0 || *why == NULL)
+		return 0;
 	/* the given value, not the expansion: it may hold a host's name */
-	given =
+	*given =
 	    shim.cfg.log_given[0] != '\0' ? shim.cfg.log_given : shim.cfg.log;
-	jsonw_obj(w, LOGFORMAT_LOG_FALLBACK);
-	jsonw_strn(w, "given", given, strnlen(given, CONFIG_GIVEN_MAX - 1));
-	jsonw_str(w, "reason", why);
-	jsonw_end(w);
 	fallback_in_record = 1;
+	return 1;
 }
 
 /* Took the frames at sp out of buf[0..*len): the stack id stays. */
 static void
 elide_frames(char *buf, long *len, const struct bt_span *sp)
 {
-	static const char repeat[] = ",\"backtrace_repeat\":true";
+	static const char repeat[] =
+	    ",\"" LOGFORMAT_M_BACKTRACE_REPEAT "\":true";
 	size_t n = sizeof(repeat) - 1;
 
 	if (sp->end - sp->start < n || sp->end > (size_t)*len)
@@ -156,27 +131,10 @@ elide_frames(char *buf, long *len, const struct bt_span *sp)
 	*len -= (long)(sp->end - sp->start - n);
 }
 
-long
-record_seal(struct jsonw *w)
-{
-	jsonw_obj(w, "process");
-	jsonw_int(w, "pid", getpid());
-	jsonw_obj(w, "thread");
-	jsonw_int(w, "id", (long long)syscall(SYS_gettid));
-	jsonw_end(w);
-	jsonw_str(w, "executable", shim.exe);
-	jsonw_str(w, "name", shim.name);
-	jsonw_end(w);
-	jsonw_obj(w, "host");
-	jsonw_str(w, "hostname", shim.host);
-	jsonw_end(w);
-	return jsonw_finish(w);
-}
-
 int
 record_write_frames(struct jsonw *w, const struct bt_span *sp)
 {
-	return record_write_sealed(w, record_seal(w), sp);
+	return record_write_sealed(w, emit_seal(w), sp);
 }
 
 int
@@ -267,35 +225,23 @@ record_part_end(struct record_fit *f, enum record_part p, const struct jsonw *w,
 }
 
 /* The member names of the parts, tls.PEER ones after the peer. */
-static const char *const part_names[RECORD_NPARTS] = { "tlsdiag.verify_subject",
-	"tlsdiag.errors", "tlsdiag.backtrace",
-	".x509.subject.distinguished_name", ".x509.issuer.distinguished_name",
-	".x509.alternative_names" };
-
-static void
-part_name(const struct record_fit *f, int p, char *out, size_t cap)
-{
-	if (part_names[p][0] == '.')
-		str_cat(out, cap, "tls.", f->peer, part_names[p], STR_END);
-	else
-		str_cat(out, cap, part_names[p], STR_END);
-}
+static const char *const part_names[RECORD_NPARTS] = {
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_VERIFY_SUBJECT,
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_ERRORS,
+	LOGFORMAT_M_TLSDIAG "." LOGFORMAT_M_BACKTRACE,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_SUBJECT "." LOGFORMAT_M_DN,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_ISSUER "." LOGFORMAT_M_DN,
+	"." LOGFORMAT_M_X509 "." LOGFORMAT_M_ALT_NAMES,
+};
 
 void
-record_fit_marker(struct jsonw *w, const struct record_fit *f)
+record_part_name(const struct record_fit *f, int p, char *out, size_t cap)
 {
-	char name[64];
-	int i;
-
-	if (f->said == 0)
-		return;
-	jsonw_arr(w, "truncated");
-	for (i = 0; i < RECORD_NPARTS; i++)
-		if (f->said & (1u << i)) {
-			part_name(f, i, name, sizeof(name));
-			jsonw_str(w, NULL, name);
-		}
-	jsonw_end(w);
+	if (part_names[p][0] == '.')
+		str_cat(out, cap, LOGFORMAT_M_TLS ".", f->peer, part_names[p],
+		    STR_END);
+	else
+		str_cat(out, cap, part_names[p], STR_END);
 }
 
 /* The most the marker can take: every part named. */
@@ -303,11 +249,11 @@ static size_t
 marker_max(const struct record_fit *f)
 {
 	char name[64];
-	size_t n = sizeof(",\"truncated\":[]") - 1;
+	size_t n = sizeof(",\"" LOGFORMAT_M_TRUNCATED "\":[]") - 1;
 	int i;
 
 	for (i = 0; i < RECORD_NPARTS; i++) {
-		part_name(f, i, name, sizeof(name));
+		record_part_name(f, i, name, sizeof(name));
 		n += strlen(name) + 3; /* quotes and a comma */
 	}
 	return n;
@@ -369,79 +315,8 @@ record_fit_again(struct record_fit *f, const struct jsonw *w)
 	return 1;
 }
 
-/* The tlsdiag_suppressed record: held failures were not written. */
-static void
-write_suppressed(unsigned long held)
-{
-	char buf[RECORD_MAX], msg[128];
-	struct jsonw w;
-
-	snprintf(msg, sizeof(msg),
-	    "%lu failure records suppressed by the "
-	    "rate limit (TLSDIAG_RATE=%u)",
-	    held, shim.cfg.rate);
-	record_begin(&w, buf, LOGFORMAT_LEVEL_WARNING,
-	    LOGFORMAT_ACTION_SUPPRESSED, msg);
-	jsonw_obj(&w, "tlsdiag");
-	record_tlsdiag_schema(&w);
-	jsonw_uint(&w, "suppressed", held);
-	jsonw_end(&w);
-	record_write(&w);
-}
-
-/*
- * A window of one second, lock-free: a failure storm in many threads must
- * not serialize on us.  Races at a window's edge let a record or two more
- * through; none is lost from the counts.
- */
-static _Atomic long long rate_second;
-static _Atomic unsigned rate_count;
-static _Atomic unsigned long rate_held;
-
-int
-record_admit(void)
-{
-	struct timespec ts;
-	unsigned long held = 0;
-	long long cur;
-	int ok;
-
-	if (shim.cfg.rate == 0)
-		return 1;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	cur = atomic_load_explicit(&rate_second, memory_order_relaxed);
-	if (ts.tv_sec != cur &&
-	    atomic_compare_exchange_strong(&rate_second, &cur,
-		(long long)ts.tv_sec)) {
-		atomic_store(&rate_count, 0);
-		held = atomic_exchange(&rate_held, 0);
-	}
-	ok = atomic_fetch_add_explicit(&rate_count, 1, memory_order_relaxed) <
-	    shim.cfg.rate;
-	if (!ok) {
-		atomic_fetch_add_explicit(&rate_held, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&shim.suppressed, 1,
-		    memory_order_relaxed);
-	}
-	if (held > 0)
-		write_suppressed(held);
-	return ok;
-}
-
-void
-record_flush_suppressed(void)
-{
-	unsigned long held = atomic_exchange(&rate_held, 0);
-
-	if (held > 0)
-		write_suppressed(held);
-}
-
 void
 record_atfork_child(void)
 {
 	pthread_mutex_init(&path_lock, NULL);
-	logw_atfork_child();
-	atomic_store(&rate_held, 0);
-	stackset_atfork_child();
 }

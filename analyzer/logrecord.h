@@ -1,6 +1,6 @@
-/* record.h: one parsed log line, with the fields the analyzer uses. */
-#ifndef TLSDIAG_ANALYZER_RECORD_H
-#define TLSDIAG_ANALYZER_RECORD_H
+/* logrecord.h: one parsed log line, with the fields the analyzer uses. */
+#ifndef TLSDIAG_ANALYZER_LOGRECORD_H
+#define TLSDIAG_ANALYZER_LOGRECORD_H
 
 #include <stddef.h>
 #include <stdint.h>

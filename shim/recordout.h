@@ -1,25 +1,10 @@
-/* record.h: the frame every log record shares, and writing it out. */
-#ifndef TLSDIAG_RECORD_H
-#define TLSDIAG_RECORD_H
+/* recordout.h: a built record's way out: fitting it, and writing it. */
+#ifndef TLSDIAG_RECORDOUT_H
+#define TLSDIAG_RECORDOUT_H
 
 #include "jsonw.h"
 
 #define RECORD_MAX 16384
-
-/*
- * Start a record in w: @timestamp, log.level, message, event.action.  The
- * caller then writes its own members, including the "tlsdiag" object
- * (record_tlsdiag_schema() writes its schema member).
- */
-void record_begin(struct jsonw *w, char *buf, const char *level,
-    const char *action, const char *message);
-
-/*
- * Write tlsdiag.schema into the open tlsdiag object, and, until a record
- * carrying it has been written, tlsdiag.log_fallback: the TLSDIAG_LOG
- * value that is not used and why.
- */
-void record_tlsdiag_schema(struct jsonw *w);
 
 /*
  * Add process and host, close the record and append it to the log.
@@ -80,38 +65,32 @@ void record_part_end(struct record_fit *f, enum record_part p,
     const struct jsonw *w, int cut);
 
 /*
- * The "truncated" member (in the open tlsdiag object) naming the parts
- * this pass announces; nothing when there are none.
+ * The member name of part p, after f's peer for tls.PEER ones, in out
+ * (cap bytes).
  */
-void record_fit_marker(struct jsonw *w, const struct record_fit *f);
+void record_part_name(const struct record_fit *f, int p, char *out, size_t cap);
 
 /*
- * After a pass that built and sealed (record_seal) the record in w: 1 if
+ * Whether the record being built must carry tlsdiag.log_fallback: 1, with
+ * the TLSDIAG_LOG value given and why it is not used, until a record
+ * carrying it has been written; else 0.
+ */
+int record_fallback_due(const char **given, const char **why);
+
+/*
+ * After a pass that built and sealed (emit_seal) the record in w: 1 if
  * it must be built again, with f set up for that pass; 0 if it stands
  * (whole, or hopeless after the last pass: it is then dropped).
  */
 int record_fit_again(struct record_fit *f, const struct jsonw *w);
 
-/* Add process and host and close the record: jsonw_finish()'s result. */
-long record_seal(struct jsonw *w);
-
 /*
  * record_write_frames() for a record already sealed (len from
- * record_seal).
+ * emit_seal).
  */
 int record_write_sealed(struct jsonw *w, long len, const struct bt_span *sp);
 
-/*
- * Rate limit: 1 if a failure record may be written now.  When records were
- * held back in an earlier second, writes a tlsdiag_suppressed record first.
- */
-int record_admit(void);
-
-/* Write a tlsdiag_suppressed record for what is held back, if anything
- * (at exit, so a burst followed by silence is still reported). */
-void record_flush_suppressed(void);
-
-/* In a forked child: reset what another thread may have held. */
+/* In a forked child: reset the log path's lock another thread may hold. */
 void record_atfork_child(void);
 
 /* Format t (UTC) as RFC 3339 with exactly 6 fractional digits and Z. */
