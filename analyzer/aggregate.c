@@ -295,6 +295,7 @@ add_group(struct agg *a, const struct record *r, const char *addr)
 		g->program = k;
 	}
 	agg_stat_add(&g->st, r->ts);
+	a->last_group = g;
 	return 0;
 }
 
@@ -393,6 +394,7 @@ agg_add(struct agg *a, const struct record *r)
 	int created;
 
 	a->matched++;
+	a->last_group = NULL;
 	if (!a->has_span || r->ts < a->first)
 		a->first = r->ts;
 	if (!a->has_span || r->ts > a->last)

@@ -125,6 +125,9 @@ struct agg {
 	size_t stack_types; /* types kept per call site (AGG_STACK_TYPES) */
 	uint64_t seq_base;  /* --jobs: orders this worker's first sightings */
 	char key[8192];	    /* scratch for building keys */
+	/* the group agg_add() last counted a failure in, NULL if none */
+	const struct agg_group *last_group;
+	char key[8192]; /* scratch for building keys */
 };
 
 /* Start empty. */

@@ -16,6 +16,8 @@
 #include "certtime.h"
 #include "exitcode.h"
 #include "filter.h"
+#include "follow.h"
+#include "groupby.h"
 #include "termsafe.h"
 
 static const char report_synopsis[] =
@@ -23,7 +25,9 @@ static const char report_synopsis[] =
     "           [--host HOST] [--pid PID] [--exe PATH] [--peer ADDR]\n"
     "           [--sni NAME] [--where FIELD=VALUE] [--format FORMAT]\n"
     "           [--top N] [--fail-if N] [--now TIME] [--no-progress]\n"
-    "           [--no-symbolize] [--jobs N] [FILE | -] ...\n";
+    "           [--no-symbolize] [--jobs N] [--group-by FIELDS]\n"
+    "           [--baseline FILE] [--baseline-until TIME] [--follow]\n"
+    "           [FILE | DIR | -] ...\n";
 
 static const char report_intro[] =
     "\n"
@@ -70,6 +74,8 @@ enum report_setting {
 	SET_UNTIL,
 	SET_NO_PROGRESS,
 	SET_NO_SYMBOLIZE,
+	SET_FOLLOW,
+	SET_BASELINE_UNTIL,
 	SET_HELP
 };
 
@@ -110,6 +116,12 @@ opt_set(struct report_cli *c, const struct report_option *opt, const char *arg,
 	case SET_NO_SYMBOLIZE:
 		c->o.symbolize = 0;
 		break;
+	case SET_FOLLOW:
+		c->follow = 1;
+		break;
+	case SET_BASELINE_UNTIL:
+		c->baseline_until = arg;
+		break;
 	default:
 		c->help = 1;
 		break;
@@ -142,7 +154,7 @@ opt_format(struct report_cli *c, const struct report_option *opt,
 		return 0;
 	snprintf(err, errsz,
 	    "invalid --format '%s': expected text, json, "
-	    "csv or ndjson",
+	    "csv, ndjson or html",
 	    safe(arg, sb));
 	return -1;
 }
@@ -199,6 +211,37 @@ opt_now(struct report_cli *c, const struct report_option *opt, const char *arg,
 	return -1;
 }
 
+static int
+opt_group_by(struct report_cli *c, const struct report_option *opt,
+    const char *arg, char *err, size_t errsz)
+{
+	char msg[128];
+	char sb[SAFE_LEN];
+
+	(void)opt;
+	if (groupby_parse(&c->o.groupby, arg, msg, sizeof(msg)) == 0)
+		return 0;
+	snprintf(err, errsz, "invalid --group-by '%s': %s", safe(arg, sb), msg);
+	return -1;
+}
+
+static int
+opt_baseline(struct report_cli *c, const struct report_option *opt,
+    const char *arg, char *err, size_t errsz)
+{
+	const char **b;
+
+	(void)opt;
+	b = reallocarray(c->o.baseline, c->o.nbaseline + 1, sizeof(*b));
+	if (b == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	b[c->o.nbaseline++] = arg;
+	c->o.baseline = b;
+	return 0;
+}
+
 /* The options, in the order --help lists them. */
 static const struct report_option options[] = {
 	{ "since", 0, "TIME", "only records at or after TIME", opt_set,
@@ -222,8 +265,22 @@ static const struct report_option options[] = {
 	{ "sni", 0, "NAME", "tls.client.server_name", opt_filter, FILTER_SNI },
 	{ "where", 0, "FIELD=VALUE", "any field by dotted path", opt_filter,
 	    FILTER_WHERE },
-	{ "format", 0, "FORMAT", "text (default), json, csv or ndjson",
+	{ "format", 0, "FORMAT", "text (default), json, csv, ndjson or html",
 	    opt_format, 0 },
+	{ "group-by", 0, "FIELDS",
+	    "count failures per value of these dotted\n"
+	    "paths (comma-separated)",
+	    opt_group_by, 0 },
+	{ "baseline", 0, "FILE",
+	    "a log of the normal period: report new\n"
+	    "and grown groups against it",
+	    opt_baseline, 0 },
+	{ "baseline-until", 0, "TIME", "records before TIME are the baseline",
+	    opt_set, SET_BASELINE_UNTIL },
+	{ "follow", 'f', NULL,
+	    "keep reading files and directories as they\n"
+	    "grow; Ctrl-C prints the full report",
+	    opt_set, SET_FOLLOW },
 	{ "top", 0, "N", "rows per table (default 10, 0 = all)", opt_top, 0 },
 	{ "fail-if", 0, "N", "exit 1 if more than N failures match",
 	    opt_fail_if, 0 },
@@ -268,7 +325,11 @@ report_cli_usage(FILE *fp, int with_options)
 			snprintf(left, sizeof(left), "--%s%s%s",
 			    options[i].name, options[i].arg != NULL ? " " : "",
 			    options[i].arg != NULL ? options[i].arg : "");
-		fprintf(fp, "  %-19s ", left);
+		/* A name too long for the column gets a line of its own. */
+		if (strlen(left) > 19)
+			fprintf(fp, "  %s\n%22s", left, "");
+		else
+			fprintf(fp, "  %-19s ", left);
 		for (h = options[i].help; *h != '\0'; h++) {
 			fputc(*h, fp);
 			if (*h == '\n')
@@ -324,6 +385,38 @@ bad_option(int ch, char **argv, char *err, size_t errsz)
 	snprintf(err, errsz, "unrecognized option '%s'", safe(msg, sb));
 }
 
+/*
+ * --baseline-until once --now is known, and what goes with the baseline
+ * options.  0, or -1 with err set.
+ */
+static int
+set_baseline(struct report_cli *c, char *err, size_t errsz)
+{
+	char sb[SAFE_LEN];
+
+	if (c->baseline_until != NULL) {
+		if (filter_parse_time(c->baseline_until, c->o.now,
+			&c->o.baseline_until) == -1) {
+			snprintf(err, errsz,
+			    "invalid --baseline-until '%s': expected RFC 3339 "
+			    "or -15m, -2h, -3d",
+			    safe(c->baseline_until, sb));
+			return -1;
+		}
+		c->o.has_baseline_until = 1;
+	}
+	if (c->o.has_baseline_until && c->o.nbaseline != 0) {
+		snprintf(err, errsz,
+		    "--baseline and --baseline-until cannot be combined");
+		return -1;
+	}
+	if (c->follow && (c->o.has_baseline_until || c->o.nbaseline != 0)) {
+		snprintf(err, errsz, "--follow cannot compare with a baseline");
+		return -1;
+	}
+	return 0;
+}
+
 /* --since and --until, once --now is known.  0, or -1 with err set. */
 static int
 set_times(struct report_cli *c, char *err, size_t errsz)
@@ -343,7 +436,7 @@ set_times(struct report_cli *c, char *err, size_t errsz)
 		snprintf(err, errsz, "--until: %s", safe(msg, sb));
 		return -1;
 	}
-	return 0;
+	return set_baseline(c, err, errsz);
 }
 
 int
@@ -380,7 +473,45 @@ report_cli_parse(int argc, char **argv, struct report_cli *c, char *err,
 		return REPORT_CLI_BAD_VALUE;
 	c->files = argv + optind;
 	c->nfiles = (size_t)(argc - optind);
+	for (i = 0; c->o.has_baseline_until && i < c->nfiles; i++) {
+		if (strcmp(c->files[i], "-") == 0) {
+			snprintf(err, errsz,
+			    "--baseline-until reads its inputs twice: "
+			    "standard input cannot be one");
+			return REPORT_CLI_BAD_VALUE;
+		}
+	}
+	if (c->follow && c->nfiles == 0) {
+		snprintf(err, errsz, "--follow needs files or directories");
+		return REPORT_CLI_BAD_VALUE;
+	}
 	return REPORT_CLI_OK;
+}
+
+/* --follow: run until a signal, then print errors; an exit status. */
+static int
+report_follow(struct report_cli *c)
+{
+	struct report_result res;
+	enum follow_end end;
+	char sb[SAFE_LEN];
+	size_t i;
+
+	for (i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], "-") == 0)
+			errx(TLSDIAG_EXIT_USAGE,
+			    "--follow reads files and directories, "
+			    "not standard input");
+	end = follow_run(&c->o, c->files, c->nfiles, stdout, &res);
+	report_opts_free(&c->o);
+	for (i = 0; i < res.nerrors; i++)
+		warnx("%s", safe(res.errors[i], sb));
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(TLSDIAG_EXIT_SOFTWARE, "cannot write output");
+	if (end == FOLLOW_FAILED)
+		errx(TLSDIAG_EXIT_SOFTWARE,
+		    "out of memory: the report is incomplete");
+	return TLSDIAG_EXIT_OK;
 }
 
 int
@@ -406,6 +537,8 @@ cmd_report(int argc, char **argv)
 		report_cli_usage(stdout, 1);
 		exit(TLSDIAG_EXIT_OK);
 	}
+	if (c.follow)
+		return report_follow(&c);
 	if (!c.no_progress && isatty(STDERR_FILENO))
 		c.o.progress = stderr;
 	report_run(&c.o, c.files, c.nfiles, stdout, &res);

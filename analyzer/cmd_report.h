@@ -16,10 +16,12 @@ struct report_cli {
 	struct report_opts o; /* initialized by report_cli_parse() */
 	const char *since;    /* --since, --until as given, or NULL */
 	const char *until;
-	long long fail_if; /* --fail-if N, or -1 */
-	int no_progress;   /* --no-progress */
-	int help;	   /* -h, --help: nothing else was parsed */
-	char **files;	   /* the operands */
+	long long fail_if;	    /* --fail-if N, or -1 */
+	int no_progress;	    /* --no-progress */
+	int follow;		    /* --follow */
+	const char *baseline_until; /* --baseline-until as given, or NULL */
+	int help;		    /* -h, --help: nothing else was parsed */
+	char **files;		    /* the operands */
 	size_t nfiles;
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "certtime.h"
+#include "groupby.h"
 #include "termsafe.h"
 
 /*
@@ -54,6 +55,47 @@ render_csv_field(FILE *out, const char *s)
 	free(buf);
 }
 
+/*
+ * The table of --group-by: rank,count,share,FIELD...,first_seen,last_seen.
+ * Returns 0, or -1 if memory ran out.
+ */
+static int
+csv_group_by(const struct view *v, FILE *out)
+{
+	const struct groupby *gb = v->gb;
+	struct strmap_ent **e;
+	char b1[CERTTIME_BUFSZ];
+	char b2[CERTTIME_BUFSZ];
+	size_t i, j, n;
+
+	fputs("rank,count,share", out);
+	for (j = 0; j < gb->npaths; j++) {
+		fputc(',', out);
+		render_csv_field(out, gb->paths[j]);
+	}
+	fputs(",first_seen,last_seen\n", out);
+	if (gb->rows.count == 0)
+		return 0;
+	e = groupby_sorted(gb);
+	if (e == NULL)
+		return -1;
+	n = view_limit(v, gb->rows.count);
+	for (i = 0; i < n; i++) {
+		const struct agg_stat *st = e[i]->val;
+
+		fprintf(out, "%zu,%llu,%.1f", i + 1,
+		    (unsigned long long)st->count, view_share(v, st->count));
+		for (j = 0; j < gb->npaths; j++) {
+			fputc(',', out);
+			render_csv_field(out, groupby_value(e[i], j));
+		}
+		fprintf(out, ",%s,%s\n", certtime_format(st->first, 1, b1),
+		    certtime_format(st->last, 1, b2));
+	}
+	free(e);
+	return 0;
+}
+
 int
 render_csv(const struct view *v, FILE *out)
 {
@@ -64,6 +106,8 @@ render_csv(const struct view *v, FILE *out)
 	size_t n = view_limit(v, a->groups.count);
 	size_t i;
 
+	if (v->gb != NULL)
+		return csv_group_by(v, out);
 	fputs("rank,count,share,type,reason,sni,address,program,first_seen,"
 	      "last_seen\n",
 	    out);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "certtime.h"
+#include "groupby.h"
 #include "logformat.h"
 #include "termsafe.h"
 
@@ -509,6 +511,8 @@ render_json(const struct view *v, FILE *out)
 		add_num(o, "truncated", (double)a->truncated);
 	}
 	json_types_groups(v, root);
+	if (groupby_json(v, root) == -1 || baseline_json(v, root) == -1)
+		nomem = 1;
 	json_certs(v, root);
 	json_eofs(v, root);
 	json_stacks(v, root);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "certtime.h"
+#include "groupby.h"
 #include "pathbase.h"
 #include "termsafe.h"
 
@@ -512,6 +514,7 @@ render_text(const struct view *v, FILE *out)
 	struct strmap_ent **groups;
 
 	print_header(v, out);
+	baseline_text(v, out);
 	if (a->failures == 0) {
 		fprintf(out, "\nNo TLS failures matched.\n");
 		return 0;
@@ -525,6 +528,7 @@ render_text(const struct view *v, FILE *out)
 	}
 	print_types(v, out, types);
 	print_groups(v, out, groups);
+	groupby_text(v, out);
 	free(types);
 	free(groups);
 	print_certs(v, out);

@@ -12,17 +12,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
+#include "groupby.h"
 #include "input.h"
 #include "jobs.h"
 #include "logformat.h"
 #include "progress.h"
 #include "logrecord.h"
 #include "render_csv.h"
+#include "render_html.h"
 #include "render_json.h"
 #include "render_text.h"
 #include "symbolize.h"
 #include "syslogline.h"
 #include "termsafe.h"
+#include "timeline.h"
 #include "view.h"
 
 #define DEFAULT_MAX_LINE (1024 * 1024)
@@ -62,12 +66,17 @@ void
 report_opts_free(struct report_opts *o)
 {
 	filter_free(&o->filter);
+	groupby_free(o->groupby);
+	o->groupby = NULL;
+	free(o->baseline);
+	o->baseline = NULL;
 }
 
 int
 report_parse_format(const char *s, enum report_format *f)
 {
-	static const char *const names[] = { "text", "json", "csv", "ndjson" };
+	static const char *const names[] = { "text", "json", "csv", "ndjson",
+		"html" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -132,6 +141,24 @@ ndjson_write(const struct record *r, const char *line, size_t len, FILE *out)
 }
 
 /*
+ * What issue 19 adds for a record that passed the filter: its --group-by
+ * values, and the caller's hook.  Returns 0, or -1 if memory ran out.
+ */
+static int
+report_extras(const struct report_opts *o, struct agg *a,
+    const struct record *r)
+{
+	int rc = 0;
+
+	if (o->groupby != NULL && r->is_failure &&
+	    groupby_add(o->groupby, r) == -1)
+		rc = -1;
+	if (o->on_record != NULL)
+		o->on_record(o->on_record_arg, a, r);
+	return rc;
+}
+
+/*
  * One record: parse, filter, count; pass through for ndjson.  Returns
  * RECORD_OK, or why line[0..len) is not a record (nothing counted).
  */
@@ -151,6 +178,8 @@ take_record(const struct report_opts *o, const char *line, size_t len,
 		res->fatal = 1;
 	if (filter_match(&o->filter, &r)) {
 		if (agg_add(a, &r) == -1)
+			res->fatal = 1;
+		if (report_extras(o, a, &r) == -1)
 			res->fatal = 1;
 		if (o->format == REPORT_NDJSON &&
 		    ndjson_write(&r, line + skip, len - skip, out) == -1)
@@ -252,6 +281,20 @@ process_line(const struct report_opts *o, struct input *in,
 	split_line(o, in, ist, line, len, st, out, a, res);
 }
 
+void
+report_feed(const struct report_opts *o, const char *name, uint64_t lineno,
+    int too_long, const char *line, size_t len, FILE *out, struct agg *a,
+    struct report_result *res)
+{
+	struct input in;
+
+	memset(&in, 0, sizeof(in));
+	in.name = name;
+	in.lineno = lineno;
+	process_line(o, &in, too_long ? INPUT_TOO_LONG : INPUT_LINE, line, len,
+	    out, a, res);
+}
+
 /*
  * Read path (the lines starting in [start, end) of it when end is not 0)
  * into a.  Returns the number of lines read.
@@ -331,7 +374,10 @@ report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		nfiles = 1;
 	}
 	progress_init(&pr, o->progress);
-	if (o->jobs > 1 && o->format != REPORT_NDJSON &&
+	/* --group-by and the per-record hooks (--follow, the HTML timeline)
+	 * keep one state that workers would share: those read in order. */
+	if (o->jobs > 1 && o->format != REPORT_NDJSON && o->groupby == NULL &&
+	    o->on_record == NULL &&
 	    jobs_collect(o, files, nfiles, a, res) == 0)
 		nfiles = 0; /* read by the workers */
 	for (i = 0; i < nfiles; i++)
@@ -342,23 +388,15 @@ report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 }
 
 int
-report_run(const struct report_opts *o, char *const *files, size_t nfiles,
-    FILE *out, struct report_result *res)
+report_render(const struct report_opts *o, struct agg *a,
+    const struct agg *base, struct report_result *res, FILE *out)
 {
-	struct agg *a;
+	struct baseline_diff bd;
 	struct view v;
 	char *errs[REPORT_MAX_ERRORS];
 	size_t i;
 	int rc = 0;
 
-	a = malloc(sizeof(*a));
-	if (a == NULL) {
-		memset(res, 0, sizeof(*res));
-		res->fatal = 1;
-		return -1;
-	}
-	agg_init(a);
-	report_collect(o, files, nfiles, out, a, res);
 	memset(&v, 0, sizeof(v));
 	v.agg = a;
 	v.top = o->top;
@@ -367,27 +405,116 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 		errs[i] = res->errors[i];
 	v.errors = errs;
 	v.nerrors = res->nerrors;
+	v.gb = o->groupby;
+	memset(&bd, 0, sizeof(bd));
+	if (base != NULL) {
+		if (baseline_compare(base, a, &bd) == -1)
+			rc = -1;
+		v.bl = &bd;
+	}
+	v.tl = o->on_record == timeline_hook ? o->on_record_arg : NULL;
 	if (o->symbolize && o->format != REPORT_NDJSON &&
 	    o->format != REPORT_CSV)
 		v.sym = symbolizer_new();
 	switch (o->format) {
 	case REPORT_TEXT:
-		rc = render_text(&v, out);
+		rc |= render_text(&v, out);
 		break;
 	case REPORT_JSON:
-		rc = render_json(&v, out);
+		rc |= render_json(&v, out);
 		break;
 	case REPORT_CSV:
-		rc = render_csv(&v, out);
+		rc |= render_csv(&v, out);
+		break;
+	case REPORT_HTML:
+		rc |= render_html(&v, out);
 		break;
 	case REPORT_NDJSON:
 		break;
 	}
 	symbolizer_free(v.sym);
+	baseline_free(&bd);
+	if (rc != 0)
+		res->fatal = 1;
+	return rc != 0 ? -1 : 0;
+}
+
+/*
+ * The baseline half of --baseline or --baseline-until into base, and
+ * narrow *cur to the other half.  Only the current half is grouped by
+ * --group-by, passed through or hooked.  Errors go to res.
+ */
+static void
+collect_baseline(const struct report_opts *o, char *const *files, size_t nfiles,
+    struct report_opts *cur, struct agg *base, struct report_result *res)
+{
+	struct report_opts bo = *o;
+	int64_t t = o->baseline_until;
+
+	bo.format = REPORT_TEXT;
+	bo.groupby = NULL;
+	bo.on_record = NULL;
+	bo.progress = NULL;
+	if (o->has_baseline_until) {
+		if (!bo.filter.has_until || bo.filter.until > t)
+			bo.filter.until = t;
+		bo.filter.has_until = 1;
+		if (!cur->filter.has_since || cur->filter.since < t)
+			cur->filter.since = t;
+		cur->filter.has_since = 1;
+	} else {
+		files = (char *const *)o->baseline;
+		nfiles = o->nbaseline;
+	}
+	report_collect(&bo, files, nfiles, NULL, base, res);
+}
+
+int
+report_run(const struct report_opts *o, char *const *files, size_t nfiles,
+    FILE *out, struct report_result *res)
+{
+	struct report_opts cur = *o;
+	struct report_result bres;
+	struct timeline *tl = NULL;
+	struct agg *a, *base = NULL;
+	size_t i;
+
+	a = malloc(sizeof(*a));
+	if (o->nbaseline != 0 || o->has_baseline_until)
+		base = malloc(sizeof(*base));
+	if (o->format == REPORT_HTML && o->on_record == NULL) {
+		tl = timeline_new();
+		cur.on_record = timeline_hook;
+		cur.on_record_arg = tl;
+	}
+	if (a == NULL ||
+	    ((o->nbaseline != 0 || o->has_baseline_until) && base == NULL) ||
+	    (o->format == REPORT_HTML && tl == NULL)) {
+		free(a);
+		free(base);
+		timeline_free(tl);
+		memset(res, 0, sizeof(*res));
+		res->fatal = 1;
+		return -1;
+	}
+	memset(&bres, 0, sizeof(bres));
+	if (base != NULL) {
+		agg_init(base);
+		collect_baseline(o, files, nfiles, &cur, base, &bres);
+	}
+	agg_init(a);
+	report_collect(&cur, files, nfiles, out, a, res);
+	for (i = 0; i < bres.nerrors; i++)
+		add_error(res, bres.errors[i]);
+	res->fatal |= bres.fatal;
+	report_render(&cur, a, base, res, out);
+	timeline_free(tl);
+	if (base != NULL) {
+		agg_free(base);
+		free(base);
+	}
 	agg_free(a);
 	free(a);
-	if (rc == -1)
-		res->fatal = 1;
 	return res->fatal ? -1 : 0;
 }
 

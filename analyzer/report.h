@@ -13,8 +13,12 @@ enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
 	REPORT_CSV,
-	REPORT_NDJSON /* matching records, byte for byte */
+	REPORT_NDJSON, /* matching records, byte for byte */
+	REPORT_HTML    /* one self-contained page (render_html.c) */
 };
+
+struct groupby;
+struct timeline;
 
 struct report_opts {
 	enum report_format format;
@@ -25,6 +29,17 @@ struct report_opts {
 	FILE *progress;	 /* progress stream, NULL for none */
 	int symbolize;	 /* look up call sites with libdw */
 	unsigned jobs;	 /* threads reading (jobs.c); 0 or 1: this one */
+	/* issue 19: --group-by (owned, freed by report_opts_free), the
+	 * baseline (--baseline FILE..., owned array; --baseline-until), and
+	 * a hook called for every record that passed the filter, after
+	 * agg_add() (--follow's live view; the HTML timeline). */
+	struct groupby *groupby;
+	const char **baseline;
+	size_t nbaseline;
+	int has_baseline_until;
+	int64_t baseline_until;
+	void (*on_record)(void *arg, struct agg *a, const struct record *r);
+	void *on_record_arg;
 };
 
 #define REPORT_MAX_ERRORS 16
@@ -52,7 +67,7 @@ void report_opts_init(struct report_opts *o);
 /* Release what the options own (the filter). */
 void report_opts_free(struct report_opts *o);
 
-/* Parse "text", "json", "csv" or "ndjson".  Returns 0 or -1. */
+/* Parse "text", "json", "csv", "ndjson" or "html".  Returns 0 or -1. */
 int report_parse_format(const char *s, enum report_format *f);
 
 /*
@@ -69,6 +84,21 @@ int report_run(const struct report_opts *o, char *const *files, size_t nfiles,
  */
 uint64_t report_collect_piece(const struct report_opts *o, const char *path,
     uint64_t start, uint64_t end, struct agg *a, struct report_result *res);
+ * Feed one line (INPUT_LINE or INPUT_TOO_LONG; line has a NUL after its
+ * len bytes) read from file name at lineno into a, as report_run() does
+ * with each line it reads; for readers of their own (follow.c).
+ */
+void report_feed(const struct report_opts *o, const char *name, uint64_t lineno,
+    int too_long, const char *line, size_t len, FILE *out, struct agg *a,
+    struct report_result *res);
+
+/*
+ * Render a (collected, agg_finish()ed) in o->format to out, as report_run()
+ * does at its end; base is the baseline's aggregate or NULL.  Returns 0,
+ * or -1 if memory ran out (res->fatal is set).
+ */
+int report_render(const struct report_opts *o, struct agg *a,
+    const struct agg *base, struct report_result *res, FILE *out);
 
 /*
  * Compact summary of the log at path for "tlsdiag run": a count line and

@@ -8,6 +8,10 @@
 #include "aggregate.h"
 #include "symbolize.h"
 
+struct groupby;
+struct baseline_diff;
+struct timeline;
+
 /* Everything a renderer needs besides the output stream. */
 struct view {
 	const struct agg *agg;
@@ -16,6 +20,9 @@ struct view {
 	struct symbolizer *sym; /* NULL: do not symbolize */
 	char *const *errors;	/* input errors, already formatted */
 	size_t nerrors;
+	const struct groupby *gb;	/* --group-by, or NULL */
+	const struct baseline_diff *bl; /* --baseline, or NULL */
+	const struct timeline *tl;	/* failures by type and minute */
 };
 
 /* Rows to show of a table with n entries. */

@@ -11,3 +11,6 @@ sh bench/entry.sh
 echo
 echo "### the analyzer: tlsdiag report on large logs (bench/analyzer.sh)"
 sh bench/analyzer.sh
+echo
+echo "### tlsdiag report --follow: memory over hours, latency (bench/follow.sh)"
+sh bench/follow.sh

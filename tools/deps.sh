@@ -5,7 +5,7 @@
 set -eu
 
 build="libssl-dev libcjson-dev libdw-dev libelf-dev zlib1g-dev libzydis-dev pkg-config make gcc"
-test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf libseccomp-dev"
+test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf libseccomp-dev chromium"
 bench="valgrind ltrace"
 deb="debhelper lintian dpkg-dev"
 # t800-t830: the package, two rsyslog daemons, logrotate's syntax check

@@ -13,7 +13,7 @@ expect_fail "$TLSDIAG" report --fail-if 16 "$log" >/dev/null
 
 expect_fail "$TLSDIAG" report --format yaml "$log" 2>"$tmp/err" >/dev/null
 [ "$status" -eq 2 ] || fail "bad --format: exit $status, want 2"
-grep -qx "tlsdiag: invalid --format 'yaml': expected text, json, csv or ndjson" \
+grep -qx "tlsdiag: invalid --format 'yaml': expected text, json, csv, ndjson or html" \
     "$tmp/err" || fail "bad --format message: $(cat "$tmp/err")"
 expect_fail "$TLSDIAG" report --since yesterday "$log" 2>"$tmp/err"
 [ "$status" -eq 2 ] || fail "bad --since: exit $status"

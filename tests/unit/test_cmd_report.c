@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../analyzer/cmd_report.h"
+#include "../../analyzer/groupby.h"
 
 #define NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
@@ -106,7 +107,7 @@ Test(cmd_report, errors_say_which_option)
 	    "invalid --fail-if '-1': expected a number", a2, NARGS(a2));
 	expect_error(REPORT_CLI_BAD_VALUE,
 	    "invalid --format 'yaml': "
-	    "expected text, json, csv or ndjson",
+	    "expected text, json, csv, ndjson or html",
 	    a3, NARGS(a3));
 	expect_error(REPORT_CLI_BAD_OPTION, "unrecognized option '--bogus'", a4,
 	    NARGS(a4));
@@ -120,8 +121,64 @@ Test(cmd_report, errors_say_which_option)
 	    a7, NARGS(a7));
 	expect_error(REPORT_CLI_BAD_VALUE,
 	    "invalid --format '\\x1B[2J': "
-	    "expected text, json, csv or ndjson",
+	    "expected text, json, csv, ndjson or html",
 	    a8, NARGS(a8));
+}
+
+Test(cmd_report, issue19_options)
+{
+	const char *argv[] = { "report", "--group-by", "a.b,c", "--group-by",
+		"d", "--baseline", "b1.log", "--baseline", "b2.log", "--format",
+		"html", "x.log", NULL };
+	const char *a2[] = { "report", "-f", "--now", "2026-11-27T06:00:00Z",
+		"--baseline-until", "-1h", "dir", NULL };
+	struct report_cli c;
+	char err[1200];
+
+	cr_assert_eq(report_cli_parse(NARGS(argv), (char **)argv, &c, err,
+			 sizeof(err)),
+	    REPORT_CLI_OK, "%s", err);
+	cr_expect_eq(c.o.format, REPORT_HTML);
+	cr_assert_not_null(c.o.groupby);
+	cr_expect_eq(c.o.groupby->npaths, 3);
+	cr_expect_str_eq(c.o.groupby->paths[2], "d");
+	cr_assert_eq(c.o.nbaseline, 2);
+	cr_expect_str_eq(c.o.baseline[1], "b2.log");
+	cr_expect_eq(c.o.has_baseline_until, 0);
+	cr_expect_eq(c.follow, 0);
+	report_opts_free(&c.o);
+	/* -f with a baseline: refused; the time itself parsed first */
+	cr_expect_eq(report_cli_parse(NARGS(a2), (char **)a2, &c, err,
+			 sizeof(err)),
+	    REPORT_CLI_BAD_VALUE);
+	cr_expect_str_eq(err, "--follow cannot compare with a baseline");
+	report_opts_free(&c.o);
+}
+
+Test(cmd_report, issue19_errors)
+{
+	const char *a1[] = { "report", "--group-by", "a,,b", NULL };
+	const char *a2[] = { "report", "--baseline", "b.log",
+		"--baseline-until", "-1h", "x.log", NULL };
+	const char *a3[] = { "report", "--baseline-until", "-1h", "-", NULL };
+	const char *a4[] = { "report", "--follow", NULL };
+	const char *a5[] = { "report", "--baseline-until", "soon", "x", NULL };
+
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "invalid --group-by 'a,,b': empty field name", a1, NARGS(a1));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "--baseline and --baseline-until cannot be combined", a2,
+	    NARGS(a2));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "--baseline-until reads its inputs twice: standard input cannot "
+	    "be one",
+	    a3, NARGS(a3));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "--follow needs files or directories", a4, NARGS(a4));
+	expect_error(REPORT_CLI_BAD_VALUE,
+	    "invalid --baseline-until 'soon': expected RFC 3339 or -15m, "
+	    "-2h, -3d",
+	    a5, NARGS(a5));
 }
 
 /* The help is made from the table: every option is in it, aligned. */
@@ -143,6 +200,10 @@ Test(cmd_report, help_lists_every_option)
 		"--now TIME ",
 		"--no-progress ",
 		"--no-symbolize ",
+		"--group-by FIELDS ",
+		"--baseline FILE ",
+		"--baseline-until TIME\n",
+		"-f, --follow ",
 		"-h, --help ",
 	};
 	char *buf = NULL;
@@ -165,5 +226,9 @@ Test(cmd_report, help_lists_every_option)
 			       "\n                      TIME is "
 			       "RFC 3339"),
 	    "continuation lines are indented");
+	cr_expect_not_null(strstr(buf,
+			       "--baseline-until TIME\n                      "
+			       "records before"),
+	    "a long name has a line of its own");
 	free(buf);
 }
