@@ -127,7 +127,6 @@ struct agg {
 	char key[8192];	    /* scratch for building keys */
 	/* the group agg_add() last counted a failure in, NULL if none */
 	const struct agg_group *last_group;
-	char key[8192]; /* scratch for building keys */
 };
 
 /* Start empty. */

@@ -84,6 +84,8 @@ int report_run(const struct report_opts *o, char *const *files, size_t nfiles,
  */
 uint64_t report_collect_piece(const struct report_opts *o, const char *path,
     uint64_t start, uint64_t end, struct agg *a, struct report_result *res);
+
+/*
  * Feed one line (INPUT_LINE or INPUT_TOO_LONG; line has a NUL after its
  * len bytes) read from file name at lineno into a, as report_run() does
  * with each line it reads; for readers of their own (follow.c).
