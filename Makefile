@@ -192,6 +192,7 @@ PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_LIBS:tests/progs/%.c=$(B)/progs/%.so) $(B)/progs/znow_sslclient \
     $(B)/progs/znow_latecall \
     $(B)/progs/static_sslclient $(B)/progs/hidden_sslclient \
+    $(B)/progs/exported_sslloop \
     $(B)/progs/threaded_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
@@ -227,6 +228,11 @@ $(B)/progs/znow_%: tests/progs/%.c
 OSSL_STATIC = -Wl,-Bstatic -Wl,--whole-archive -lssl -lcrypto \
     -Wl,--no-whole-archive -Wl,-Bdynamic
 $(B)/progs/static_sslclient: tests/progs/sslclient.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
+	    $(OSSL_STATIC) -ldl -pthread
+
+$(B)/progs/exported_sslloop: tests/progs/sslloop.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -rdynamic -o $@ $< $(LDFLAGS) \
 	    $(OSSL_STATIC) -ldl -pthread

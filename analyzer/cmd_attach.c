@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../common/attachstate.h"
+#include "exeprobe.h"
 #include "exitcode.h"
 #include "inject.h"
 #include "pathbase.h"
@@ -130,6 +131,22 @@ read_state(pid_t pid, struct attachstate *st, struct procmap_obj *lib)
 }
 
 /*
+ * 1 if the executable of pid carries OpenSSL and exports it (node, a
+ * program linked with libssl.a and -rdynamic): the library's entry hooks
+ * reach it (shim/entryhook.h) although no libssl is loaded.
+ */
+static int
+exports_openssl(pid_t pid)
+{
+	struct exeprobe p;
+	char path[64], err[256];
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+	if (exeprobe_file(path, &p, err, sizeof(err)) != 0)
+		return 0;
+	return p.exports_ssl;
+}
+/*
  * Why pid cannot be attached to, or NULL if nothing stands in the way
  * (why[] holds the text).  The checks only read /proc.
  */
@@ -195,8 +212,10 @@ refusal(pid_t pid, const char *shim, char *why, size_t cap)
 		    "attach to");
 		return why;
 	}
-	if (procmap_find(pid, "libssl.so.", &o) != 1) {
-		snprintf(why, cap, "no libssl loaded: nothing to attach to");
+	if (procmap_find(pid, "libssl.so.", &o) != 1 && !exports_openssl(pid)) {
+		snprintf(why, cap,
+		    "no libssl loaded and no OpenSSL exported by the "
+		    "executable: nothing to attach to");
 		return why;
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/root%s", (long)pid, shim);

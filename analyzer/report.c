@@ -377,8 +377,7 @@ report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	/* --group-by and the per-record hooks (--follow, the HTML timeline)
 	 * keep one state that workers would share: those read in order. */
 	if (o->jobs > 1 && o->format != REPORT_NDJSON && o->groupby == NULL &&
-	    o->on_record == NULL &&
-	    jobs_collect(o, files, nfiles, a, res) == 0)
+	    o->on_record == NULL && jobs_collect(o, files, nfiles, a, res) == 0)
 		nfiles = 0; /* read by the workers */
 	for (i = 0; i < nfiles; i++)
 		collect_one(o, files[i], 0, 0, out, a, res, &pr);

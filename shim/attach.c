@@ -18,6 +18,7 @@
 #include "../common/logformat.h"
 #include "attach.h"
 #include "coverage.h"
+#include "entryhook.h"
 #include "gotpatch.h"
 #include "jsonw.h"
 #include "str.h"
@@ -161,6 +162,11 @@ tlsdiag_attach_init(const char *a)
 		rc = ATTACHSTATE_ERR_MPROTECT;
 		goto out;
 	}
+	/* OpenSSL linked into the executable: hooked at the entries, with
+	 * every other thread stopped by the injector, none inside the bytes
+	 * replaced (ips, from TLSDIAG_ATTACH_IPS).  Once per process: the
+	 * hooks stay after a detach and pass calls through while idle. */
+	(void)entryhook_install(ips, nips);
 	tlsdiag_state.mode = ATTACHSTATE_ATTACHED;
 	tlsdiag_state.attaches++;
 	tlsdiag_state.slots = gotpatch_count();
