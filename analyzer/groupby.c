@@ -1,8 +1,8 @@
 /*
  * groupby.c: --group-by FIELD[,FIELD...].  Each failure that passed the
  * filter is counted under the tuple of its values at the given dotted
- * paths, read from the raw line (groupby_extract(), cJSON on the line
- * only when --group-by is given), and shown in every output format.
+ * paths, read from the raw line (groupby_extract(), the report's scanner,
+ * jscan_paths()), and shown in every output format.
  */
 #include "groupby.h"
 
@@ -11,6 +11,7 @@
 
 #include "agg_stat.h"
 #include "certtime.h"
+#include "jscan.h"
 #include "termsafe.h"
 #include "view.h"
 
@@ -81,39 +82,44 @@ groupby_vals_free(char **vals, size_t n)
 	}
 }
 
-/* An item's value as groupby_extract() describes it, malloc'd. */
+/*
+ * A value as groupby_extract() describes it, malloc'd: a string decoded,
+ * anything else as written in the record (the shim writes compact JSON).
+ */
 static char *
-item_value(const cJSON *it)
+item_value(const struct jvalue *v)
 {
-	if (it == NULL || cJSON_IsNull(it))
+	char *s;
+
+	if (v->type == JSCAN_NONE || v->type == JSCAN_NULL)
 		return strdup(GROUPBY_NONE);
-	if (cJSON_IsString(it))
-		return strdup(it->valuestring);
-	return cJSON_PrintUnformatted(it);
+	if (v->type != JSCAN_STRING)
+		return strndup(v->raw, v->rawlen);
+	s = malloc(v->rawlen + 1);
+	if (s != NULL)
+		(void)jscan_string(v, s);
+	return s;
 }
 
 int
 groupby_extract(const char *line, size_t len, char *const *paths, size_t npaths,
     char **vals)
 {
-	cJSON *root;
+	struct jvalue v[GROUPBY_MAX_FIELDS];
 	size_t i;
 
 	for (i = 0; i < npaths; i++)
 		vals[i] = NULL;
-	/* len + 1: cJSON wants the NUL inside the buffer to see the end. */
-	root = cJSON_ParseWithLengthOpts(line, len + 1, NULL, 0);
-	if (root == NULL)
+	if (npaths > GROUPBY_MAX_FIELDS ||
+	    jscan_paths(line, len, (const char *const *)paths, npaths, v) == -1)
 		return -1;
 	for (i = 0; i < npaths; i++) {
-		vals[i] = item_value(record_lookup(root, paths[i]));
+		vals[i] = item_value(&v[i]);
 		if (vals[i] == NULL) {
 			groupby_vals_free(vals, i);
-			cJSON_Delete(root);
 			return -1;
 		}
 	}
-	cJSON_Delete(root);
 	return 0;
 }
 
