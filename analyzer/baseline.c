@@ -77,24 +77,6 @@ baseline_free(struct baseline_diff *d)
 	d->ngrown = 0;
 }
 
-/* "TYPE: reason  peer P  program X", escaped, into buf. */
-static const char *
-describe(const struct agg_group *g, char *buf, size_t bufsz)
-{
-	char b[5][128];
-	int sni = strcmp(g->sni, "-") != 0, addr = strcmp(g->addr, "-") != 0;
-
-	termsafe_escape(g->type, 60, b[0], sizeof(b[0]));
-	termsafe_escape(g->reason, 80, b[1], sizeof(b[1]));
-	termsafe_escape(sni ? g->sni : g->addr, 60, b[2], sizeof(b[2]));
-	termsafe_escape(g->addr, 60, b[4], sizeof(b[4]));
-	termsafe_escape(g->program, 40, b[3], sizeof(b[3]));
-	snprintf(buf, bufsz, "%s: %s  peer %s%s%s%s  program %s", b[0], b[1],
-	    b[2], sni && addr ? " (" : "", sni && addr ? b[4] : "",
-	    sni && addr ? ")" : "", b[3]);
-	return buf;
-}
-
 void
 baseline_text(const struct view *v, FILE *out)
 {
@@ -117,7 +99,7 @@ baseline_text(const struct view *v, FILE *out)
 
 		fprintf(out, "  %7llu  %s\n      first %s, %.1f per hour\n",
 		    (unsigned long long)g->st.count,
-		    describe(g, line, sizeof(line)),
+		    view_group_line(g, line, sizeof(line)),
 		    certtime_format(g->st.first, 0, b1), d->fresh[i].cur_rate);
 	}
 	n = view_limit(v, d->ngrown);
@@ -130,7 +112,7 @@ baseline_text(const struct view *v, FILE *out)
 		    "  %7llu  %s\n      %.1f per hour, was %.1f (%llu in the "
 		    "baseline)\n",
 		    (unsigned long long)r->g->st.count,
-		    describe(r->g, line, sizeof(line)), r->cur_rate,
+		    view_group_line(r->g, line, sizeof(line)), r->cur_rate,
 		    r->base_rate, (unsigned long long)r->base_count);
 	}
 }

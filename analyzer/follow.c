@@ -31,6 +31,7 @@
 #include "certtime.h"
 #include "termsafe.h"
 #include "timeline.h"
+#include "view.h"
 
 #define FOLLOW_TICK_MS 250
 #define LIVE_BUCKET_S 10
@@ -104,24 +105,6 @@ wall_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* "TYPE: reason  peer P  program X", escaped for a terminal. */
-static const char *
-describe(const struct agg_group *g, char *buf, size_t bufsz)
-{
-	char b[5][128];
-	int sni = strcmp(g->sni, "-") != 0, addr = strcmp(g->addr, "-") != 0;
-
-	termsafe_escape(g->type, 60, b[0], sizeof(b[0]));
-	termsafe_escape(g->reason, 80, b[1], sizeof(b[1]));
-	termsafe_escape(sni ? g->sni : g->addr, 60, b[2], sizeof(b[2]));
-	termsafe_escape(g->addr, 60, b[4], sizeof(b[4]));
-	termsafe_escape(g->program, 40, b[3], sizeof(b[3]));
-	snprintf(buf, bufsz, "%s: %s  peer %s%s%s%s  program %s", b[0], b[1],
-	    b[2], sni && addr ? " (" : "", sni && addr ? b[4] : "",
-	    sni && addr ? ")" : "", b[3]);
-	return buf;
-}
-
 /* Add s (made valid UTF-8) as member k.  0, or -1 if out of memory. */
 static int
 json_str(cJSON *o, const char *k, const char *s)
@@ -168,7 +151,7 @@ announce(struct follow *f, const struct agg_group *g, const char *file)
 	if (!f->ndjson) {
 		fprintf(f->ev, "new group  %s  %s\n",
 		    certtime_format(g->st.first, 0, b),
-		    describe(g, line, sizeof(line)));
+		    view_group_line(g, line, sizeof(line)));
 		return;
 	}
 	o = cJSON_CreateObject();
@@ -625,7 +608,7 @@ draw(struct follow *f)
 		    (unsigned long long)recent(l, now, 60),
 		    (unsigned long long)recent(l, now, 300),
 		    (unsigned long long)l->g->st.count,
-		    describe(l->g, line, sizeof(line)),
+		    view_group_line(l->g, line, sizeof(line)),
 		    fresh && !f->dumb ? "\033[0m" : "");
 	}
 	if (n < f->live.count)

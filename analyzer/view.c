@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "termsafe.h"
+
 size_t
 view_limit(const struct view *v, size_t n)
 {
@@ -105,5 +107,22 @@ view_suppressed(uint64_t n, char *buf, size_t bufsz)
 	else
 		snprintf(buf, bufsz, ", %llu more suppressed by the rate limit",
 		    (unsigned long long)n);
+	return buf;
+}
+
+const char *
+view_group_line(const struct agg_group *g, char *buf, size_t bufsz)
+{
+	char b[5][128];
+	int sni = strcmp(g->sni, "-") != 0, addr = strcmp(g->addr, "-") != 0;
+
+	termsafe_escape(g->type, 60, b[0], sizeof(b[0]));
+	termsafe_escape(g->reason, 80, b[1], sizeof(b[1]));
+	termsafe_escape(sni ? g->sni : g->addr, 60, b[2], sizeof(b[2]));
+	termsafe_escape(g->addr, 60, b[4], sizeof(b[4]));
+	termsafe_escape(g->program, 40, b[3], sizeof(b[3]));
+	snprintf(buf, bufsz, "%s: %s  peer %s%s%s%s  program %s", b[0], b[1],
+	    b[2], sni && addr ? " (" : "", sni && addr ? b[4] : "",
+	    sni && addr ? ")" : "", b[3]);
 	return buf;
 }

@@ -53,4 +53,11 @@ void view_note_describe(int kind, const char *program, const char *detail,
  */
 const char *view_suppressed(uint64_t n, char *buf, size_t bufsz);
 
+/*
+ * One line naming group g, "TYPE: reason  peer P (ADDR)  program X", each
+ * part escaped for a terminal and cut to its width, into buf; returns
+ * buf.  (--follow's live lines, --baseline's sections.)
+ */
+const char *view_group_line(const struct agg_group *g, char *buf, size_t bufsz);
+
 #endif

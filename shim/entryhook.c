@@ -336,18 +336,6 @@ entryhook_hooked(void)
 	return eh.hooked;
 }
 
-/* Our own load bias (dlpi_addr). */
-static uintptr_t
-self_bias(void)
-{
-	struct dl_find_object o;
-
-	if (_dl_find_object((void *)(uintptr_t)self_bias, &o) != 0 ||
-	    o.dlfo_link_map == NULL)
-		return 0;
-	return (uintptr_t)o.dlfo_link_map->l_addr;
-}
-
 /*
  * The executable's exported functions (addr, size) into eh.fn; 1 if it
  * exports SSL_read, which makes it a candidate.
@@ -458,7 +446,7 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 	if (eh.examined)
 		goto out;
 	memset(&f, 0, sizeof(f));
-	f.self_bias = self_bias();
+	f.self_bias = resolve_self_bias();
 	dl_iterate_phdr(find_cb, &f);
 	/* a libssl.so is reached through the GOT: never patched here */
 	if (f.nseen == 0 || !f.have_self || f.exe.dlpi_addr == f.self_bias ||

@@ -361,17 +361,6 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-static uintptr_t
-self_bias(void)
-{
-	struct dl_find_object o;
-
-	if (_dl_find_object((void *)(uintptr_t)self_bias, &o) != 0 ||
-	    o.dlfo_link_map == NULL)
-		return 0;
-	return (uintptr_t)o.dlfo_link_map->l_addr;
-}
-
 /* Put back entries [from, ntable) that still hold our value. */
 static int
 restore_from(struct pass *p, int from)
@@ -410,7 +399,7 @@ gotpatch_apply(int *merr)
 
 	memset(&p, 0, sizeof(p));
 	p.pagesz = sysconf(_SC_PAGESIZE);
-	p.self.bias = self_bias();
+	p.self.bias = resolve_self_bias();
 	pthread_mutex_lock(&gp_lock);
 	atomic_store(&armed, 1);
 	p.first = ntable;

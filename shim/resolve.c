@@ -244,13 +244,12 @@ struct scan {
 	const char *skip; /* an object not to look at, or NULL */
 };
 
-/* Our own load bias, as dl_iterate_phdr reports it (dlpi_addr). */
-static uintptr_t
-self_bias(void)
+uintptr_t
+resolve_self_bias(void)
 {
 	struct dl_find_object o;
 
-	if (_dl_find_object((void *)(uintptr_t)self_bias, &o) != 0 ||
+	if (_dl_find_object((void *)(uintptr_t)resolve_self_bias, &o) != 0 ||
 	    o.dlfo_link_map == NULL)
 		return 0;
 	return (uintptr_t)o.dlfo_link_map->l_addr;
@@ -328,7 +327,7 @@ scan_libssl(void **out, int max, const char *skip)
 
 	pthread_mutex_lock(&scan_lock);
 	sc.n = 0;
-	sc.self = self_bias();
+	sc.self = resolve_self_bias();
 	sc.skip = skip;
 	dl_iterate_phdr(scan_cb, &sc);
 	for (i = 0; i < sc.n && n < max; i++) {

@@ -54,6 +54,9 @@ int resolve_failure_path(struct ossl *o);
 /* 1 if p lies in this library (a lookup that found our own wrapper). */
 int resolve_in_self(const void *p);
 
+/* Our own load bias, as dl_iterate_phdr reports it (dlpi_addr); 0 if unknown. */
+uintptr_t resolve_self_bias(void);
+
 /*
  * dladdr() without the nearest-symbol scan: the object holding p, its
  * name and base in *d (other members zero).  0 when p is in no object.
