@@ -264,12 +264,26 @@ reason_of(const struct record *r)
 	return r->errmsg;
 }
 
+/* Point a group's fields into its entry's key (see add_group()). */
+static void
+group_fields(struct agg_group *g, const char *k)
+{
+	g->type = k;
+	k += strlen(k) + 1;
+	g->reason = k;
+	k += strlen(k) + 1;
+	g->sni = k;
+	k += strlen(k) + 1;
+	g->addr = k;
+	k += strlen(k) + 1;
+	g->program = k;
+}
+
 static int
 add_group(struct agg *a, const struct record *r, const char *addr)
 {
 	struct strmap_ent *e;
 	struct agg_group *g;
-	const char *k;
 	size_t len = 0;
 	int created;
 
@@ -282,18 +296,8 @@ add_group(struct agg *a, const struct record *r, const char *addr)
 	if (e == NULL)
 		return -1;
 	g = e->val;
-	if (created) {
-		k = e->key;
-		g->type = k;
-		k += strlen(k) + 1;
-		g->reason = k;
-		k += strlen(k) + 1;
-		g->sni = k;
-		k += strlen(k) + 1;
-		g->addr = k;
-		k += strlen(k) + 1;
-		g->program = k;
-	}
+	if (created)
+		group_fields(g, e->key);
 	agg_stat_add(&g->st, r->ts);
 	a->last_group = g;
 	return 0;
@@ -473,21 +477,6 @@ merge_counts(struct agg *d, const struct agg *s)
 	}
 	for (i = 0; i < AGG_EOF_NKINDS; i++)
 		merge_eof(&d->eof[i], &s->eof[i]);
-}
-
-/* Point a group's fields into its entry's key (see add_group()). */
-static void
-group_fields(struct agg_group *g, const char *k)
-{
-	g->type = k;
-	k += strlen(k) + 1;
-	g->reason = k;
-	k += strlen(k) + 1;
-	g->sni = k;
-	k += strlen(k) + 1;
-	g->addr = k;
-	k += strlen(k) + 1;
-	g->program = k;
 }
 
 /* Merge one entry of the core maps; s's owned strings may move to d. */

@@ -16,6 +16,31 @@
 
 #include "pathbase.h"
 
+/*
+ * Parse one line of /proc/PID/maps: its range and file offset, and the
+ * path (cut at the newline, in line) when the mapping is of a file whose
+ * name starts with stem.  Returns 1 for such a line, else 0.
+ */
+static int
+maps_line(char *line, const char *stem, unsigned long *lo, unsigned long *hi,
+    unsigned long *off, char **path)
+{
+	char *p;
+	int n = 0;
+
+	if (sscanf(line, "%lx-%lx %*s %lx %*s %*s%n", lo, hi, off, &n) < 3 ||
+	    n == 0)
+		return 0;
+	p = line + n;
+	while (*p == ' ')
+		p++;
+	p[strcspn(p, "\n")] = '\0';
+	if (*p != '/' || strncmp(path_base(p), stem, strlen(stem)) != 0)
+		return 0;
+	*path = p;
+	return 1;
+}
+
 int
 procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
 {
@@ -30,17 +55,8 @@ procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
 		unsigned long lo, hi, off;
 		char *p;
-		int n = 0;
 
-		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s%n", &lo, &hi, &off,
-			&n) < 3 ||
-		    off != 0)
-			continue;
-		p = line + n;
-		while (*p == ' ')
-			p++;
-		p[strcspn(p, "\n")] = '\0';
-		if (*p != '/' || strncmp(path_base(p), stem, strlen(stem)) != 0)
+		if (!maps_line(line, stem, &lo, &hi, &off, &p) || off != 0)
 			continue;
 		o->start = lo;
 		snprintf(o->path, sizeof(o->path), "%s", p);
@@ -62,17 +78,10 @@ procmap_span(pid_t pid, const char *stem, uintptr_t *lo, uintptr_t *hi)
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		unsigned long a, b;
+		unsigned long a, b, off;
 		char *p;
-		int n = 0;
 
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s%n", &a, &b, &n) < 2)
-			continue;
-		p = line + n;
-		while (*p == ' ')
-			p++;
-		p[strcspn(p, "\n")] = '\0';
-		if (*p != '/' || strncmp(path_base(p), stem, strlen(stem)) != 0)
+		if (!maps_line(line, stem, &a, &b, &off, &p))
 			continue;
 		if (!found || a < *lo)
 			*lo = a;

@@ -35,11 +35,11 @@
 #include "shim.h"
 #include "str.h"
 
-/* One trampoline slot: stub to the wrapper, moved code, jump back. */
+/* One trampoline slot: jump pad to the wrapper, moved code, jump back. */
 #define SLOT 128
-#define STUB 16
+#define JUMP_PAD 16
 #define PAGE_SZ 4096
-/* bytes patched at each entry: E9 rel32 to the slot's stub */
+/* bytes patched at each entry: E9 rel32 to the slot's jump pad */
 #define PATCH 5
 
 struct fn {
@@ -174,20 +174,20 @@ ip_inside(const uintptr_t *ips, size_t n, uintptr_t a, size_t len)
 }
 
 /*
- * Build f's trampoline in slot: a stub jumping to wrapper, the moved
- * entry, a jump back.  0, or -1 with f->why set.
+ * Build f's trampoline in slot: a jump pad (an absolute jump to wrapper),
+ * the moved entry, a jump back.  0, or -1 with f->why set.
  */
 static int
 build(const struct reloc_dis *d, struct fn *f, size_t size, uint8_t *slot,
     uintptr_t wrapper)
 {
-	uint8_t *code = slot + STUB;
+	uint8_t *code = slot + JUMP_PAD;
 	size_t out = 0, avail = size != 0 ? size : 32;
 	enum reloc_status st;
 
 	reloc_jmp_abs(slot, wrapper);
 	st = reloc_move(d, (const uint8_t *)f->addr, avail, f->addr, PATCH,
-	    (uintptr_t)code, code, SLOT - STUB - PATCH, &f->moved, &out);
+	    (uintptr_t)code, code, SLOT - JUMP_PAD - PATCH, &f->moved, &out);
 	if (st == RELOC_OK && size != 0)
 		st = reloc_check_body(d, (const uint8_t *)f->addr, size,
 		    f->addr, f->moved);
@@ -288,7 +288,7 @@ make_copy(struct ossl *o)
 	str_cat(o->path, sizeof(o->path), eh.path, STR_END);
 	for (k = 0; k < CALL__COUNT; k++) {
 		*fn[k] = eh.fn[k].slot != NULL ?
-		    (void *)(eh.fn[k].slot + STUB) :
+		    (void *)(eh.fn[k].slot + JUMP_PAD) :
 		    (void *)eh.fn[k].addr;
 		/* the handshake wrappers call these without a NULL check,
 		 * as resolve.c's load_copy requires them */
@@ -313,9 +313,7 @@ make_copy(struct ossl *o)
 #define X(ret, name, args) *(void **)&o->name = entryhook_sym(eh.base, #name);
 	OSSL_FIRST_CALL_OPTIONAL(X)
 #undef X
-	o->version_num = o->OpenSSL_version_num();
-	o->layout = classify_layout(o->version_num);
-	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0), STR_END);
+	resolve_copy_version(o);
 	return 0;
 }
 

@@ -141,10 +141,16 @@ load_copy(struct ossl *o, const char *path, uintptr_t base)
 	X(int, SSL_write_ex, ())
 	OSSL_FIRST_CALL_OPTIONAL(X)
 #undef X
+	resolve_copy_version(o);
+	return 0;
+}
+
+void
+resolve_copy_version(struct ossl *o)
+{
 	o->version_num = o->OpenSSL_version_num();
 	o->layout = classify_layout(o->version_num);
 	str_cat(o->version, sizeof(o->version), o->OpenSSL_version(0), STR_END);
-	return 0;
 }
 
 #define X(ret, name, args) +1

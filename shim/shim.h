@@ -69,6 +69,12 @@ int resolve_object_at(const void *p, Dl_info *d);
  */
 struct ossl *resolve_add_copy(const struct ossl *o);
 
+/*
+ * Fill copy o's version_num, layout and version from its own
+ * OpenSSL_version_num and OpenSSL_version (looked up already).
+ */
+void resolve_copy_version(struct ossl *o);
+
 /* All libssl copies seen so far (for the coverage record). */
 int resolve_copies(struct ossl **out, int max);
 
