@@ -184,8 +184,9 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_SHIM_OBJS) $(UNIT_ANALYZER_OBJS)
 PROG_NOLINK = $(wildcard tests/progs/nolink_*.c)
 PROG_LIBS = $(wildcard tests/progs/lib*.c)
 PROG_STATIC = $(wildcard tests/progs/static_*.c)
-PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS) $(PROG_STATIC), \
-    $(wildcard tests/progs/*.c))
+PROG_EMBED = $(wildcard tests/progs/embed_*.c)
+PROG_SRCS = $(filter-out $(PROG_NOLINK) $(PROG_LIBS) $(PROG_STATIC) \
+    $(PROG_EMBED), $(wildcard tests/progs/*.c))
 PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_NOLINK:tests/progs/%.c=$(B)/progs/%) \
     $(PROG_STATIC:tests/progs/%.c=$(B)/progs/%) \
@@ -193,7 +194,9 @@ PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(B)/progs/znow_latecall \
     $(B)/progs/static_sslclient $(B)/progs/hidden_sslclient \
     $(B)/progs/exported_sslloop \
-    $(B)/progs/threaded_sslclient
+    $(B)/progs/threaded_sslclient \
+    $(B)/progs/embed_sym_main $(B)/progs/embed_pre_main \
+    $(B)/progs/embed_sym_sslclient
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
@@ -250,6 +253,33 @@ $(B)/progs/threaded_sslclient: tests/progs/sslclient.c \
 	    -Wl,--no-as-needed $(B)/progs/libctorthread.so -Wl,--as-needed \
 	    -Wl,-rpath,'$$ORIGIN' $(OSSL_STATIC) \
 	    -ldl -pthread
+
+# A shared object that carries OpenSSL inside and exports it, the
+# libtlshelper.c client linked from libssl.a/libcrypto.a: with
+# -Bsymbolic its own calls are direct (hooked at the entries, t353),
+# without it they go through its GOT (reached by the preload, never
+# entry-hooked).  embed_*_main run the client inside it;
+# embed_sym_sslclient calls the object's OpenSSL from the executable.
+$(B)/progs/libembed_sym.so: tests/progs/libtlshelper.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared \
+	    -Wl,-Bsymbolic -o $@ $< $(LDFLAGS) $(OSSL_STATIC) -ldl -pthread
+
+$(B)/progs/libembed_pre.so: tests/progs/libtlshelper.c
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -fPIC -shared \
+	    -o $@ $< $(LDFLAGS) $(OSSL_STATIC) -ldl -pthread
+
+$(B)/progs/embed_%_main: tests/progs/embed_main.c $(B)/progs/libembed_%.so
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \
+	    -L$(B)/progs -lembed_$* -Wl,-rpath,'$$ORIGIN'
+
+$(B)/progs/embed_sym_sslclient: tests/progs/sslclient.c \
+    $(B)/progs/libembed_sym.so
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \
+	    -L$(B)/progs -lembed_sym -Wl,-rpath,'$$ORIGIN'
 
 $(B)/progs/nowx: tests/progs/nowx.c
 	@mkdir -p $(@D)

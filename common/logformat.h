@@ -138,6 +138,8 @@
 #define LOGFORMAT_M_ATTACH_UNREACHABLE "unreachable"
 #define LOGFORMAT_M_OTHER_TLS "other_tls"     /* tlsdiag.coverage.other_tls */
 #define LOGFORMAT_M_ENTRY_HOOKS "entry_hooks" /* tlsdiag.coverage.entry_hooks */
+/* objects that export OpenSSL past the bound of entry_hooks (a count) */
+#define LOGFORMAT_M_ENTRY_HOOKS_UNLISTED "entry_hooks_unlisted"
 #define LOGFORMAT_M_HOOKED "hooked" /* tlsdiag.coverage.entry_hooks[].hooked */
 #define LOGFORMAT_M_NOT_HOOKED                                                 \
 	"not_hooked" /* tlsdiag.coverage.entry_hooks[].not_hooked */

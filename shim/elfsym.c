@@ -262,3 +262,123 @@ elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 	}
 	return unknown ? -1 : 0;
 }
+
+/* The relocation tables of the object's dynamic section. */
+struct relocs {
+	uintptr_t rela[2];
+	size_t relasz[2];
+	int symbolic;
+};
+
+/* Fill r from t's dynamic section; 0, or -1 if it cannot be read. */
+static int
+relocs_find(const struct tables *t, struct relocs *r)
+{
+	const ElfW(Dyn) *dyn = NULL;
+	size_t i, ndyn = 0;
+	int rela = 1;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < t->im.phnum; i++)
+		if (t->im.phdr[i].p_type == PT_DYNAMIC) {
+			dyn = (const ElfW(Dyn) *)(t->im.bias +
+			    t->im.phdr[i].p_vaddr);
+			ndyn = t->im.phdr[i].p_memsz / sizeof(*dyn);
+		}
+	if (dyn == NULL || ndyn > ELFSYM_MAX_DYN)
+		return -1;
+	for (i = 0; i < ndyn && dyn[i].d_tag != DT_NULL; i++) {
+		switch (dyn[i].d_tag) {
+		case DT_SYMBOLIC:
+			r->symbolic = 1;
+			break;
+		case DT_FLAGS:
+			if (dyn[i].d_un.d_val & DF_SYMBOLIC)
+				r->symbolic = 1;
+			break;
+		case DT_RELA:
+			r->rela[0] = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			break;
+		case DT_RELASZ:
+			r->relasz[0] = dyn[i].d_un.d_val;
+			break;
+		case DT_JMPREL:
+			r->rela[1] = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			break;
+		case DT_PLTRELSZ:
+			r->relasz[1] = dyn[i].d_un.d_val;
+			break;
+		case DT_PLTREL:
+			rela = dyn[i].d_un.d_val == DT_RELA;
+			break;
+		case DT_REL:
+			return -1; /* not x86-64's */
+		}
+	}
+	if (!rela)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (r->rela[i] != 0 &&
+		    (r->rela[i] % sizeof(ElfW(Addr)) != 0 ||
+			!mapped(&t->im, r->rela[i], r->relasz[i])))
+			return -1;
+	return 0;
+}
+
+/*
+ * 1 if relocation e binds a GOT slot (JUMP_SLOT, GLOB_DAT) to one of
+ * names, 0 if not, -1 if its symbol lies outside the object.
+ */
+static int
+slot_names(const struct tables *t, const ElfW(Rela) * e,
+    const char *const *names)
+{
+	const ElfW(Sym) * s;
+	uintptr_t at;
+	const char *const *n;
+	int r;
+
+#ifdef __x86_64__
+	if (ELF64_R_TYPE(e->r_info) != R_X86_64_JUMP_SLOT &&
+	    ELF64_R_TYPE(e->r_info) != R_X86_64_GLOB_DAT)
+		return 0;
+#else
+	return -1;
+#endif
+	at = t->symtab + (uintptr_t)ELF64_R_SYM(e->r_info) * sizeof(*s);
+	if (!mapped(&t->im, at, sizeof(*s)))
+		return -1;
+	s = (const ElfW(Sym) *)at;
+	for (n = names; *n != NULL; n++) {
+		r = name_is(&t->im, t->strtab, t->strsz, s->st_name, *n,
+		    strlen(*n));
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+elfsym_binds_locally(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names)
+{
+	struct tables t;
+	struct relocs r;
+	size_t k, i;
+	int v;
+
+	if (tables_find(&t, bias, phdr, phnum) < 0 || relocs_find(&t, &r) < 0)
+		return -1;
+	if (r.symbolic)
+		return 1;
+	for (k = 0; k < 2; k++)
+		for (i = 0;
+		     r.rela[k] != 0 && i < r.relasz[k] / sizeof(ElfW(Rela));
+		     i++) {
+			v = slot_names(&t, (const ElfW(Rela) *)r.rela[k] + i,
+			    names);
+			if (v != 0)
+				return v < 0 ? -1 : 0;
+		}
+	return 1;
+}

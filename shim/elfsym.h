@@ -36,4 +36,16 @@ int elfsym_lookup_size(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 int elfsym_defines_any(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *const *names);
 
+/*
+ * How the object's own calls to names (a NULL-terminated list) reach
+ * them: 1 when it binds them to itself (DT_SYMBOLIC or DF_SYMBOLIC: the
+ * loader looks in the object first; or no JUMP_SLOT or GLOB_DAT
+ * relocation names one of them: -Bsymbolic-functions, or no caller), 0
+ * when one of them goes through a GOT slot the loader fills (so a
+ * preload interposes on it), -1 when it cannot tell.  Every address is
+ * checked as elfsym_lookup() checks them.  x86-64 only (-1 elsewhere).
+ */
+int elfsym_binds_locally(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *const *names);
+
 #endif

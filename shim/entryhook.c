@@ -1,19 +1,24 @@
 /*
  * entryhook.c: the official node binary links OpenSSL statically and
  * exports it (--export-dynamic), so its calls to SSL_read and the rest
- * are direct and a preload never sees them.  Here, once, before main()
- * (or from tlsdiag attach with every thread stopped), each such exported
- * function gets a jump to our wrapper at its entry, and its first
- * instructions move to a trampoline (reloc.c) that the executable's copy
- * (struct ossl, entry set) calls as "the real function".
+ * are direct and a preload never sees them; so does a shared object
+ * built from libssl.a with -Bsymbolic.  Here, before main() (or from
+ * tlsdiag attach with every thread stopped, or after a dlopen under
+ * attach), each such object's exported functions get a jump to our
+ * wrapper at their entry, and their first instructions move to a
+ * trampoline (reloc.c) that the object's copy (struct ossl, entry set)
+ * calls as "the real function".  An object whose own calls go through
+ * its GOT (its exports are preemptible) is left to the preload and to
+ * gotpatch.c: one mechanism per call path.
  *
  * Zydis decodes the instructions.  It is opened with dlopen only in a
- * process whose executable exports OpenSSL: every other process pays one
- * look-up in the executable's own symbol table and loads nothing more.
- * Zydis rather than Capstone: Debian 12's Capstone (4.0) does not say
- * where in an instruction its displacement and immediate fields sit,
- * which is exactly what relocation must rewrite; Zydis reports both
- * (raw.disp.offset, raw.imm[].offset), and is made for this use.
+ * process where an object exports OpenSSL: every other process pays one
+ * pass over the loaded objects, a look-up in each one's own symbol
+ * table, and loads nothing more.  Zydis rather than Capstone: Debian
+ * 12's Capstone (4.0) does not say where in an instruction its
+ * displacement and immediate fields sit, which is exactly what
+ * relocation must rewrite; Zydis reports both (raw.disp.offset,
+ * raw.imm[].offset), and is made for this use.
  */
 #include "entryhook.h"
 
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #include "../common/logformat.h"
+#include "attach.h"
 #include "elfsym.h"
 #include "jsonw.h"
 #include "reloc.h"
@@ -51,35 +57,112 @@ struct fn {
 	char errbuf[48]; /* a reason built at run time */
 };
 
-static struct {
-	int examined; /* an object exported OpenSSL: a report is due */
+/*
+ * One object that defines SSL_read itself.  Filled by one pass (under
+ * pass_lock), then published by eh.n: entryhook_sym() reads path, bias,
+ * base, phdr and phnum of published entries without the lock.
+ */
+struct obj {
 	char path[256];
 	uintptr_t bias, base;
 	const ElfW(Phdr) * phdr;
 	size_t phnum;
+	int exe; /* the executable */
 	int hooked;
 	struct fn fn[CALL__COUNT];
-} eh;
-
-/* The executable as dl_iterate_phdr reports it, and ourselves. */
-struct find {
-	struct dl_phdr_info exe, self;
-	uintptr_t self_bias;
-	int nseen, have_self;
 };
 
+/*
+ * Objects examined, at most EH_MAX (each hooked one is a copy, and
+ * resolve.c holds 8); those past the bound are counted in over (as of
+ * the last pass), never dropped silently.
+ */
+#define EH_MAX 8
+
+static struct {
+	struct obj obj[EH_MAX];
+	_Atomic int n;
+	int over;
+	int passes; /* passes that examined the loaded objects */
+} eh;
+
+static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* What a pass does with an object it has not seen before. */
+enum pass_mode {
+	PASS_HOOK, /* examine and hook (constructor, attach, safe dlopen) */
+	PASS_LIST, /* examine, list with a reason, never patch */
+};
+
+/* The wrapped functions, by name, for the relocation test. */
+static const char *const wrapped_names[] = {
+#define X(ret, name, args) #name,
+	OSSL_WRAPPED(X)
+#undef X
+	    NULL
+};
+
+/* A candidate found by one dl_iterate_phdr walk. */
+#define CAND_MAX (EH_MAX + 8)
+struct cand {
+	struct dl_phdr_info info;
+	int exe;
+};
+
+struct walk {
+	struct cand c[CAND_MAX];
+	int n, nseen, more; /* more: candidates past CAND_MAX */
+	uintptr_t self_bias;
+	struct dl_phdr_info self;
+	int have_self;
+};
+
+/*
+ * 1 if the object at name is one a pass never looks at: the C library,
+ * the loader, the vDSO (no OpenSSL), a libssl or libcrypto (their
+ * callers reach the wrappers through the GOT, the preload's or
+ * gotpatch.c's).
+ */
 static int
-find_cb(struct dl_phdr_info *info, size_t size, void *arg)
+skipped(const char *name)
 {
-	struct find *f = arg;
+	static const char *const stems[] = { "libc.so.", "ld-linux", "ld64.so.",
+		"linux-vdso.so.", "linux-gate.so.", "libssl.", "libcrypto.",
+		NULL };
+	const char *base = str_base(name);
+	int i;
+
+	for (i = 0; stems[i] != NULL; i++)
+		if (str_prefix(base, stems[i]))
+			return 1;
+	return 0;
+}
+
+static int
+walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct walk *w = arg;
+	int exe = w->nseen++ == 0;
 
 	(void)size;
-	if (f->nseen++ == 0)
-		f->exe = *info;
-	if (info->dlpi_addr == f->self_bias) {
-		f->self = *info;
-		f->have_self = 1;
+	if (info->dlpi_addr == w->self_bias) {
+		w->self = *info;
+		w->have_self = 1;
+		return 0;
 	}
+	if (!exe &&
+	    (info->dlpi_name == NULL || info->dlpi_name[0] == '\0' ||
+		skipped(info->dlpi_name)))
+		return 0;
+	if (elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
+		"SSL_read", NULL) != 1)
+		return 0;
+	if (w->n == CAND_MAX) {
+		w->more++;
+		return 0;
+	}
+	w->c[w->n].info = *info;
+	w->c[w->n++].exe = exe;
 	return 0;
 }
 
@@ -104,13 +187,13 @@ set_why_errno(struct fn *f, const char *what, int e)
 
 /* The protection of the PT_LOAD segment holding p; -1 if none. */
 static int
-seg_prot(uintptr_t p, size_t len)
+seg_prot(const struct obj *ob, uintptr_t p, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < eh.phnum; i++) {
-		const ElfW(Phdr) *ph = &eh.phdr[i];
-		uintptr_t a = eh.bias + ph->p_vaddr;
+	for (i = 0; i < ob->phnum; i++) {
+		const ElfW(Phdr) *ph = &ob->phdr[i];
+		uintptr_t a = ob->bias + ph->p_vaddr;
 
 		if (ph->p_type != PT_LOAD || p < a || p - a >= ph->p_memsz)
 			continue;
@@ -205,7 +288,7 @@ build(const struct reloc_dis *d, struct fn *f, size_t size, uint8_t *slot,
 
 /* Write the jump at f's entry, on its exact pages, and restore them. */
 static void
-patch(struct fn *f, const uintptr_t *ips, size_t nips)
+patch(struct obj *ob, struct fn *f, const uintptr_t *ips, size_t nips)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	uintptr_t lo, hi;
@@ -216,7 +299,7 @@ patch(struct fn *f, const uintptr_t *ips, size_t nips)
 		set_why(f, "a thread is inside its first bytes");
 		return;
 	}
-	prot = seg_prot(f->addr, PATCH);
+	prot = seg_prot(ob, f->addr, PATCH);
 	if (prot < 0 || pg <= 0 ||
 	    reloc_jmp32(jmp, f->addr, (uintptr_t)f->slot) < 0) {
 		set_why(f, "entry not in one code segment");
@@ -233,37 +316,40 @@ patch(struct fn *f, const uintptr_t *ips, size_t nips)
 	__builtin___clear_cache((char *)f->addr, (char *)f->addr + PATCH);
 	if (mprotect((void *)lo, hi - lo, prot) != 0)
 		shim_debug("'%s': cannot restore the protection of %s's page",
-		    eh.path, "an entry");
+		    ob->path, "an entry");
 	f->hooked = 1;
-	eh.hooked++;
+	ob->hooked++;
 }
 
-/* Zydis, opened here only; 0, or -1 when it is not installed. */
+/*
+ * Zydis, opened here only, once; 0, or -1 when it is not installed.
+ * Called with pass_lock held.
+ */
 static int
 open_zydis(struct reloc_dis *d)
 {
-	void *h = dlopen("libZydis.so.4.0", RTLD_NOW | RTLD_LOCAL);
+	static void *h;
 
+	if (h == NULL)
+		h = dlopen("libZydis.so.4.0", RTLD_NOW | RTLD_LOCAL);
 	if (h == NULL)
 		return -1;
 	*(void **)&d->init = dlsym(h, "ZydisDecoderInit");
 	*(void **)&d->decode = dlsym(h, "ZydisDecoderDecodeFull");
-	if (d->init == NULL || d->decode == NULL) {
-		dlclose(h);
+	if (d->init == NULL || d->decode == NULL)
 		return -1;
-	}
 	return 0; /* kept open: the trampolines outlive nothing of it */
 }
 
 /*
- * The copy of the executable: the wrapped functions are the trampolines
- * (the original where none could be built: nothing reaches us there),
- * the helpers its own.  0, or -1 when a helper is missing.
+ * The copy of object ob: the wrapped functions are the trampolines (the
+ * original where none could be built: nothing reaches us there), the
+ * helpers its own.  0, or -1 with the reason in missing.
  */
 static char missing[64];
 
 static int
-make_copy(struct ossl *o)
+make_copy(const struct obj *ob, struct ossl *o)
 {
 	void **fn[CALL__COUNT] = {
 		(void **)&o->SSL_read,
@@ -281,15 +367,16 @@ make_copy(struct ossl *o)
 	int k;
 
 	memset(o, 0, sizeof(*o));
-	o->base = eh.base;
+	missing[0] = '\0';
+	o->base = ob->base;
 	o->entry = 1;
 	atomic_init(&o->ex_index, -1);
 	atomic_init(&o->failure_path, 0);
-	str_cat(o->path, sizeof(o->path), eh.path, STR_END);
+	str_cat(o->path, sizeof(o->path), ob->path, STR_END);
 	for (k = 0; k < CALL__COUNT; k++) {
-		*fn[k] = eh.fn[k].slot != NULL ?
-		    (void *)(eh.fn[k].slot + JUMP_PAD) :
-		    (void *)eh.fn[k].addr;
+		*fn[k] = ob->fn[k].slot != NULL ?
+		    (void *)(ob->fn[k].slot + JUMP_PAD) :
+		    (void *)ob->fn[k].addr;
 		/* the handshake wrappers call these without a NULL check,
 		 * as resolve.c's load_copy requires them */
 		if (*fn[k] == NULL && k != CALL_SSL_READ_EX &&
@@ -302,7 +389,7 @@ make_copy(struct ossl *o)
 		}
 	}
 #define X(ret, name, args)                                                     \
-	*(void **)&o->name = entryhook_sym(eh.base, #name);                    \
+	*(void **)&o->name = entryhook_sym(ob->base, #name);                   \
 	if (o->name == NULL) {                                                 \
 		str_cat(missing, sizeof(missing),                              \
 		    "helper not exported: ", #name, STR_END);                  \
@@ -310,7 +397,7 @@ make_copy(struct ossl *o)
 	}
 	OSSL_FIRST_CALL(X)
 #undef X
-#define X(ret, name, args) *(void **)&o->name = entryhook_sym(eh.base, #name);
+#define X(ret, name, args) *(void **)&o->name = entryhook_sym(ob->base, #name);
 	OSSL_FIRST_CALL_OPTIONAL(X)
 #undef X
 	resolve_copy_version(o);
@@ -320,79 +407,246 @@ make_copy(struct ossl *o)
 void *
 entryhook_sym(uintptr_t base, const char *name)
 {
+	int i, n = atomic_load_explicit(&eh.n, memory_order_acquire);
 	uintptr_t a = 0;
 
-	if (base == 0 || base != eh.base ||
-	    elfsym_lookup(eh.bias, eh.phdr, eh.phnum, name, &a) != 1)
+	if (base == 0)
 		return NULL;
-	return (void *)a;
+	for (i = 0; i < n; i++) {
+		const struct obj *ob = &eh.obj[i];
+
+		if (ob->base != base)
+			continue;
+		if (elfsym_lookup(ob->bias, ob->phdr, ob->phnum, name, &a) != 1)
+			return NULL;
+		return (void *)a;
+	}
+	return NULL;
 }
 
 int
 entryhook_hooked(void)
 {
-	return eh.hooked;
+	int i, n = atomic_load_explicit(&eh.n, memory_order_acquire);
+
+	for (i = 0; i < n; i++)
+		if (eh.obj[i].exe)
+			return eh.obj[i].hooked;
+	return 0;
 }
 
-/*
- * The executable's exported functions (addr, size) into eh.fn; 1 if it
- * exports SSL_read, which makes it a candidate.
- */
-static int
-examine(const struct dl_phdr_info *exe, size_t *size)
-{
-	struct dl_find_object o;
-	int k, r;
-
-	eh.bias = exe->dlpi_addr;
-	eh.phdr = exe->dlpi_phdr;
-	eh.phnum = exe->dlpi_phnum;
-	for (k = 0; k < CALL__COUNT; k++) {
-		r = elfsym_lookup_size(eh.bias, eh.phdr, eh.phnum,
-		    classify_call_names[k], &eh.fn[k].addr, &size[k]);
-		if (r != 1)
-			eh.fn[k].addr = 0;
-		if (k == CALL_SSL_READ && r != 1)
-			return 0;
-	}
-	if (_dl_find_object((void *)eh.fn[CALL_SSL_READ].addr, &o) != 0)
-		return 0;
-	eh.base = (uintptr_t)o.dlfo_map_start;
-	str_cat(eh.path, sizeof(eh.path),
-	    shim.exe[0] != '\0' ? shim.exe : program_invocation_name, STR_END);
-	return 1;
-}
-
-/* Every examined function gets f->why "what" unless it has one. */
+/* Every examined function of ob gets f->why "what" unless it has one. */
 static void
-refuse_all(const char *what)
+refuse_all(struct obj *ob, const char *what)
 {
 	int k;
 
 	for (k = 0; k < CALL__COUNT; k++)
-		if (eh.fn[k].addr != 0)
-			set_why(&eh.fn[k], what);
+		if (ob->fn[k].addr != 0)
+			set_why(&ob->fn[k], what);
 }
 
 /*
- * 1 unless the executable, found from the auxiliary vector, is known not
- * to define SSL_read: the common case costs one look-up in its table and
- * no loader call (dl_iterate_phdr, _dl_find_object: their first calls
- * bind through the PLT, some 2,000 instructions in every process).
+ * Fill ob from candidate c: its exported functions (addr) and their
+ * sizes (size).  0, or -1 when the loader does not know the object.
  */
 static int
-maybe_candidate(void)
+examine(struct obj *ob, const struct cand *c, size_t *size)
 {
-	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	size_t i, n = getauxval(AT_PHNUM);
+	struct dl_find_object o;
+	int k;
 
-	if (ph == NULL || n == 0)
-		return 1;
+	memset(ob, 0, sizeof(*ob));
+	ob->bias = c->info.dlpi_addr;
+	ob->phdr = c->info.dlpi_phdr;
+	ob->phnum = c->info.dlpi_phnum;
+	ob->exe = c->exe;
+	for (k = 0; k < CALL__COUNT; k++)
+		if (elfsym_lookup_size(ob->bias, ob->phdr, ob->phnum,
+			classify_call_names[k], &ob->fn[k].addr, &size[k]) != 1)
+			ob->fn[k].addr = 0;
+	if (ob->fn[CALL_SSL_READ].addr == 0 ||
+	    _dl_find_object((void *)ob->fn[CALL_SSL_READ].addr, &o) != 0)
+		return -1;
+	ob->base = (uintptr_t)o.dlfo_map_start;
+	if (c->exe)
+		str_cat(ob->path, sizeof(ob->path),
+		    shim.exe[0] != '\0' ? shim.exe : program_invocation_name,
+		    STR_END);
+	else
+		str_cat(ob->path, sizeof(ob->path), c->info.dlpi_name, STR_END);
+	return 0;
+}
+
+/*
+ * Why the entries of ob must not be patched although it exports
+ * OpenSSL, or NULL when they may be.  The executable's own calls are
+ * direct; a shared object's are direct only when it binds them to
+ * itself (-Bsymbolic).  Otherwise they go through its GOT, where the
+ * preload (or gotpatch.c) reaches them already, and a patched entry
+ * would record each call twice.
+ */
+static const char *
+got_bound(const struct obj *ob)
+{
+	int r;
+
+	if (ob->exe)
+		return NULL;
+	r = elfsym_binds_locally(ob->bias, ob->phdr, ob->phnum, wrapped_names);
+	if (r == 0)
+		return "reached through the GOT: its own calls bind through it "
+		       "(no -Bsymbolic)";
+	return r < 0 ? "relocations unreadable" : NULL;
+}
+
+/*
+ * A copy made for ob before this pass: calls reached it through the GOT
+ * already, through that copy's real functions; patching now would send
+ * them round again.  The reason, or NULL.
+ */
+static const char *
+copied_before(const struct obj *ob)
+{
+	struct ossl *copies[16];
+	int i, n = resolve_copies(copies, 16);
+
 	for (i = 0; i < n; i++)
-		if (ph[i].p_type == PT_PHDR)
-			return elfsym_lookup((uintptr_t)ph - ph[i].p_vaddr, ph,
-				   n, "SSL_read", NULL) != 0;
-	return 1;
+		if (copies[i]->base == ob->base)
+			return "reached through the GOT: a copy was made for "
+			       "it before its entries were examined";
+	return NULL;
+}
+
+/*
+ * Hook the examined object ob: trampolines on a page near it, its copy
+ * for resolve.c, then the jumps at the entries, none where a thread of
+ * ips[0..nips) stands.  Every refusal is noted in ob.
+ */
+static void
+hook(struct obj *ob, const struct walk *wk, const size_t *size,
+    const uintptr_t *ips, size_t nips)
+{
+	struct reloc_dis d;
+	struct ossl copy;
+	uintptr_t lo = UINTPTR_MAX, hi = 0, w;
+	uint8_t *page;
+	int k, n = 0;
+
+	if (open_zydis(&d) < 0) {
+		refuse_all(ob, "disassembler libZydis.so.4.0 not installed");
+		return;
+	}
+	for (k = 0; k < CALL__COUNT; k++)
+		if (ob->fn[k].addr != 0) {
+			lo = ob->fn[k].addr < lo ? ob->fn[k].addr : lo;
+			hi = ob->fn[k].addr > hi ? ob->fn[k].addr : hi;
+		}
+	page = near_page(lo, hi);
+	if (page == NULL) {
+		refuse_all(ob, "no page for trampolines within 2 GiB");
+		return;
+	}
+	for (k = 0; k < CALL__COUNT; k++) {
+		if (ob->fn[k].addr == 0)
+			continue;
+		/* our wrapper, from our own table: a plain &SSL_read would
+		 * bind to the executable's, which comes first */
+		if (elfsym_lookup(wk->self.dlpi_addr, wk->self.dlpi_phdr,
+			wk->self.dlpi_phnum, classify_call_names[k], &w) != 1) {
+			set_why(&ob->fn[k], "no wrapper");
+			continue;
+		}
+		if (build(&d, &ob->fn[k], size[k], page + k * SLOT, w) == 0)
+			n++;
+	}
+	if (n == 0 || mprotect(page, PAGE_SZ, PROT_READ | PROT_EXEC) != 0) {
+		if (n != 0)
+			refuse_all(ob, "executable trampoline page refused");
+		munmap(page, PAGE_SZ);
+		return;
+	}
+	if (make_copy(ob, &copy) < 0 || resolve_add_copy(&copy) == NULL) {
+		refuse_all(ob,
+		    missing[0] != '\0' ? missing : "too many copies");
+		munmap(page, PAGE_SZ); /* nothing jumps there yet */
+		for (k = 0; k < CALL__COUNT; k++)
+			ob->fn[k].slot = NULL;
+		return;
+	}
+	for (k = 0; k < CALL__COUNT; k++)
+		if (ob->fn[k].slot != NULL)
+			patch(ob, &ob->fn[k], ips, nips);
+}
+
+/* 1 if an object loaded at base was examined by an earlier pass. */
+static int
+known(uintptr_t bias)
+{
+	int i, n = atomic_load_explicit(&eh.n, memory_order_relaxed);
+
+	for (i = 0; i < n; i++)
+		if (eh.obj[i].bias == bias)
+			return 1;
+	return 0;
+}
+
+/*
+ * One pass over the loaded objects: each that defines SSL_read and was
+ * not examined before is examined, then hooked (mode PASS_HOOK) or
+ * listed with the reason late (PASS_LIST).  Takes pass_lock; with
+ * PASS_LIST, only if it is free (at exit, a fork may have left it
+ * held).
+ */
+static void
+pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
+{
+	static struct walk wk; /* 1.3 KiB: kept off a host's small stacks */
+	size_t size[CALL__COUNT];
+	const char *why;
+	struct obj *ob;
+	int i, n, over = 0;
+
+	if (mode == PASS_LIST) {
+		if (pthread_mutex_trylock(&pass_lock) != 0)
+			return;
+	} else
+		pthread_mutex_lock(&pass_lock);
+	memset(&wk, 0, sizeof(wk));
+	wk.self_bias = resolve_self_bias();
+	dl_iterate_phdr(walk_cb, &wk);
+	if (!wk.have_self || wk.self_bias == 0)
+		goto out;
+	eh.passes++;
+	for (i = 0; i < wk.n; i++) {
+		if (known(wk.c[i].info.dlpi_addr))
+			continue;
+		n = atomic_load_explicit(&eh.n, memory_order_relaxed);
+		if (n == EH_MAX) {
+			over++;
+			continue;
+		}
+		ob = &eh.obj[n];
+		if (examine(ob, &wk.c[i], size) < 0)
+			continue;
+		/* published before its copy can ask entryhook_sym() */
+		atomic_store_explicit(&eh.n, n + 1, memory_order_release);
+		why = got_bound(ob);
+		if (why == NULL && mode == PASS_LIST)
+			why = late;
+		if (why == NULL)
+			why = copied_before(ob);
+		if (why != NULL)
+			refuse_all(ob, why);
+		else
+			hook(ob, &wk, size, ips, nips);
+		shim_debug("'%s': %d OpenSSL entry points hooked", ob->path,
+		    ob->hooked);
+	}
+	/* the unlisted ones are still loaded: the last pass counts them */
+	eh.over = over + wk.more;
+out:
+	pthread_mutex_unlock(&pass_lock);
 }
 
 /*
@@ -420,117 +674,91 @@ threads(void)
 int
 entryhook_install(const uintptr_t *thread_ips, size_t nips)
 {
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	struct find f;
-	struct reloc_dis d;
-	struct ossl copy;
-	size_t size[CALL__COUNT];
-	uintptr_t lo = UINTPTR_MAX, hi = 0, w;
-	uint8_t *page;
-	int k, saved = errno, n = 0;
+	int saved = errno;
 
-	if (!shim.ready || !maybe_candidate()) {
+	if (!shim.ready) {
 		errno = saved;
-		return eh.hooked;
+		return entryhook_hooked();
 	}
 	/* loaded into a running process (attach): not without their IPs */
 	if (thread_ips == NULL && threads() != 1) {
 		shim_debug("other threads run: entry hooks left to the caller "
 			   "that stops them");
 		errno = saved;
-		return eh.hooked;
+		return entryhook_hooked();
 	}
-	pthread_mutex_lock(&once);
-	if (eh.examined)
-		goto out;
-	memset(&f, 0, sizeof(f));
-	f.self_bias = resolve_self_bias();
-	dl_iterate_phdr(find_cb, &f);
-	/* a libssl.so is reached through the GOT: never patched here */
-	if (f.nseen == 0 || !f.have_self || f.exe.dlpi_addr == f.self_bias ||
-	    !examine(&f.exe, size))
-		goto out;
-	eh.examined = 1;
-	if (open_zydis(&d) < 0) {
-		refuse_all("disassembler libZydis.so.4.0 not installed");
-		goto out;
-	}
-	for (k = 0; k < CALL__COUNT; k++)
-		if (eh.fn[k].addr != 0) {
-			lo = eh.fn[k].addr < lo ? eh.fn[k].addr : lo;
-			hi = eh.fn[k].addr > hi ? eh.fn[k].addr : hi;
-		}
-	page = near_page(lo, hi);
-	if (page == NULL) {
-		refuse_all("no page for trampolines within 2 GiB");
-		goto out;
-	}
-	for (k = 0; k < CALL__COUNT; k++) {
-		if (eh.fn[k].addr == 0)
-			continue;
-		/* our wrapper, from our own table: a plain &SSL_read would
-		 * bind to the executable's, which comes first */
-		if (elfsym_lookup(f.self.dlpi_addr, f.self.dlpi_phdr,
-			f.self.dlpi_phnum, classify_call_names[k], &w) != 1) {
-			set_why(&eh.fn[k], "no wrapper");
-			continue;
-		}
-		if (build(&d, &eh.fn[k], size[k], page + k * SLOT, w) == 0)
-			n++;
-	}
-	if (n == 0 || mprotect(page, PAGE_SZ, PROT_READ | PROT_EXEC) != 0) {
-		if (n != 0)
-			refuse_all("executable trampoline page refused");
-		munmap(page, PAGE_SZ);
-		goto out;
-	}
-	if (make_copy(&copy) < 0 || resolve_add_copy(&copy) == NULL) {
-		refuse_all(missing[0] != '\0' ? missing : "too many copies");
-		munmap(page, PAGE_SZ); /* nothing jumps there yet */
-		for (k = 0; k < CALL__COUNT; k++)
-			eh.fn[k].slot = NULL;
-		goto out;
-	}
-	for (k = 0; k < CALL__COUNT; k++)
-		if (eh.fn[k].slot != NULL)
-			patch(&eh.fn[k], thread_ips, nips);
-out:
-	if (eh.examined)
-		shim_debug("'%s': %d OpenSSL entry points hooked", eh.path,
-		    eh.hooked);
-	pthread_mutex_unlock(&once);
+	pass(thread_ips, nips, PASS_HOOK, NULL);
 	errno = saved;
-	return eh.hooked;
+	return entryhook_hooked();
+}
+
+void
+entryhook_loaded(void)
+{
+	int saved = errno;
+
+	if (!shim.ready || eh.passes == 0) {
+		errno = saved;
+		return;
+	}
+	/* patching code another thread may be running is never safe */
+	if (threads() == 1)
+		pass(NULL, 0, PASS_HOOK, NULL);
+	else
+		pass(NULL, 0, PASS_LIST,
+		    "loaded while other threads ran: not patched");
+	errno = saved;
+}
+
+/* One object of the exit record. */
+static void
+write_obj(struct jsonw *w, const struct obj *ob)
+{
+	int k;
+
+	jsonw_obj(w, NULL);
+	jsonw_str(w, LOGFORMAT_M_PATH, ob->path);
+	jsonw_arr(w, LOGFORMAT_M_HOOKED);
+	for (k = 0; k < CALL__COUNT; k++)
+		if (ob->fn[k].hooked)
+			jsonw_str(w, NULL, classify_call_names[k]);
+	jsonw_end(w);
+	jsonw_arr(w, LOGFORMAT_M_NOT_HOOKED);
+	for (k = 0; k < CALL__COUNT; k++) {
+		if (ob->fn[k].hooked)
+			continue;
+		jsonw_obj(w, NULL);
+		jsonw_str(w, LOGFORMAT_M_FUNCTION, classify_call_names[k]);
+		jsonw_str(w, LOGFORMAT_M_REASON,
+		    ob->fn[k].addr == 0	      ? "not exported" :
+			ob->fn[k].why != NULL ? ob->fn[k].why :
+						"?");
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
 void
 entryhook_write(struct jsonw *w)
 {
-	int k;
+	int i, n, saved = errno;
 
-	if (!eh.examined)
+	/* objects loaded since the last pass: listed, never patched here */
+	if (eh.passes > 0)
+		pass(NULL, 0, PASS_LIST,
+		    attach_get != NULL ?
+			"loaded after the attach by a dlopen not patched" :
+			"loaded after start: LD_PRELOAD does not see dlopen");
+	errno = saved;
+	n = atomic_load_explicit(&eh.n, memory_order_acquire);
+	if (n == 0)
 		return;
 	jsonw_arr(w, LOGFORMAT_M_ENTRY_HOOKS);
-	jsonw_obj(w, NULL);
-	jsonw_str(w, LOGFORMAT_M_PATH, eh.path);
-	jsonw_arr(w, LOGFORMAT_M_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++)
-		if (eh.fn[k].hooked)
-			jsonw_str(w, NULL, classify_call_names[k]);
+	for (i = 0; i < n; i++)
+		write_obj(w, &eh.obj[i]);
 	jsonw_end(w);
-	jsonw_arr(w, LOGFORMAT_M_NOT_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++) {
-		if (eh.fn[k].hooked)
-			continue;
-		jsonw_obj(w, NULL);
-		jsonw_str(w, LOGFORMAT_M_FUNCTION, classify_call_names[k]);
-		jsonw_str(w, LOGFORMAT_M_REASON,
-		    eh.fn[k].addr == 0	     ? "not exported" :
-			eh.fn[k].why != NULL ? eh.fn[k].why :
-					       "?");
-		jsonw_end(w);
-	}
-	jsonw_end(w);
-	jsonw_end(w);
-	jsonw_end(w);
+	if (eh.over > 0)
+		jsonw_uint(w, LOGFORMAT_M_ENTRY_HOOKS_UNLISTED,
+		    (unsigned long long)eh.over);
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "elfsym.h"
+#include "entryhook.h"
 #include "gotpatch.h"
 #include "str.h"
 
@@ -465,7 +466,9 @@ gotpatch_foreign(void)
 
 /*
  * What a patched dlopen slot calls: the C library's dlopen, then a pass
- * over the objects it loaded.  Only objects without DT_RPATH and
+ * over the objects it loaded: the entry hooks first (an object that
+ * carries its own OpenSSL gets its copy before any patched slot can
+ * reach it), then the GOT slots.  Only objects without DT_RPATH and
  * DT_RUNPATH get this slot, because dlopen() searches the caller's paths
  * and the caller it sees is now us.
  */
@@ -475,8 +478,10 @@ gotpatch_dlopen(const char *file, int mode)
 	void *h = dlopen(file, mode);
 	int saved = errno;
 
-	if (h != NULL && atomic_load(&armed))
+	if (h != NULL && atomic_load(&armed)) {
+		entryhook_loaded();
 		(void)gotpatch_apply(NULL);
+	}
 	errno = saved;
 	return h;
 }
