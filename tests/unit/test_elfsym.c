@@ -202,6 +202,8 @@ Test(elfsym, damaged_images)
 {
 	static const unsigned char vals[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
 	static const char *const names[] = { "foo", "bar", "baz", "qux" };
+	static const char *const names4[] = { "foo", "bar", "baz", "qux",
+		NULL };
 	static struct image im;
 	uint64_t x = 0x9e3779b97f4a7c15u;
 	size_t i, v, k, j;
@@ -230,6 +232,8 @@ Test(elfsym, damaged_images)
 		}
 		r = image_lookup(&im, names[x % 4], &at);
 		cr_assert(r >= -1 && r <= 1);
+		r = elfsym_binds_locally((uintptr_t)im.b, im.ph, 2, names4);
+		cr_assert(r >= -1 && r <= 1);
 		cr_assert(r != 1 ||
 		    (at >= (uintptr_t)im.b &&
 			at < (uintptr_t)im.b + sizeof(im.b)));
@@ -251,4 +255,33 @@ Test(elfsym, defines_any)
 	im.ph[0].p_memsz = OFF_STR + 2;
 	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, im.ph, 2, some), -1);
 	cr_expect_eq(elfsym_defines_any((uintptr_t)im.b, NULL, 0, none), -1);
+}
+
+/*
+ * libssl.so.3 calls its own SSL_connect through its GOT (a JUMP_SLOT:
+ * a preload interposes on it) and never SSL_read; the built image has
+ * no relocations at all.
+ */
+Test(elfsym, binds_locally)
+{
+	static const char *const connect[] = { "SSL_read", "SSL_connect",
+		NULL };
+	static const char *const read[] = { "SSL_read", NULL };
+	static struct image im;
+	void *h = dlopen("libssl.so.3", RTLD_LAZY | RTLD_LOCAL);
+	struct find f = { "libssl.so", { 0 }, 0 };
+
+	cr_assert_not_null(h, "%s", dlerror());
+	dl_iterate_phdr(find_cb, &f);
+	cr_assert(f.found);
+	cr_expect_eq(elfsym_binds_locally(f.info.dlpi_addr, f.info.dlpi_phdr,
+			 f.info.dlpi_phnum, connect),
+	    0);
+	cr_expect_eq(elfsym_binds_locally(f.info.dlpi_addr, f.info.dlpi_phdr,
+			 f.info.dlpi_phnum, read),
+	    1);
+	dlclose(h);
+	image_build(&im);
+	cr_expect_eq(elfsym_binds_locally((uintptr_t)im.b, im.ph, 2, read), 1);
+	cr_expect_eq(elfsym_binds_locally((uintptr_t)im.b, NULL, 0, read), -1);
 }
