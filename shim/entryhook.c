@@ -90,7 +90,8 @@ static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* What a pass does with an object it has not seen before. */
 enum pass_mode {
-	PASS_HOOK, /* examine and hook (constructor, attach, safe dlopen) */
+	PASS_HOOK, /* examine and hook (constructor, attach) */
+	PASS_LATE, /* after a dlopen: hook if no other thread runs, or list */
 	PASS_LIST, /* examine, list with a reason, never patch */
 };
 
@@ -592,6 +593,40 @@ known(uintptr_t bias)
 }
 
 /*
+ * Threads in this process, from /proc/self/status; 0 when it cannot be
+ * read.  The descriptor is closed before returning.
+ */
+static int
+threads(void)
+{
+	char buf[2048], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nThreads:");
+	return p != NULL ? atoi(p + 9) : 0;
+}
+
+/* 1 if the walk found an object no earlier pass examined. */
+static int
+fresh(const struct walk *wk)
+{
+	int i;
+
+	for (i = 0; i < wk->n; i++)
+		if (!known(wk->c[i].info.dlpi_addr))
+			return 1;
+	return wk->more > 0;
+}
+
+/*
  * One pass over the loaded objects: each that defines SSL_read and was
  * not examined before is examined, then hooked (mode PASS_HOOK) or
  * listed with the reason late (PASS_LIST).  Takes pass_lock; with
@@ -617,6 +652,22 @@ pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 	dl_iterate_phdr(walk_cb, &wk);
 	if (!wk.have_self || wk.self_bias == 0)
 		goto out;
+	/*
+	 * Not without the other threads' IPs: in a constructor, we were
+	 * loaded into a running process (attach), whose caller passes
+	 * them; after a dlopen, the new object is listed.  Asked only when
+	 * there is something new to patch: reading /proc costs more than
+	 * the whole pass.
+	 */
+	if (ips == NULL && mode != PASS_LIST && fresh(&wk) && threads() != 1) {
+		if (mode == PASS_HOOK) {
+			shim_debug("other threads run: entry hooks left to "
+				   "the caller that stops them");
+			goto out;
+		}
+		mode = PASS_LIST;
+		late = "loaded while other threads ran: not patched";
+	}
 	eh.passes++;
 	for (i = 0; i < wk.n; i++) {
 		if (known(wk.c[i].info.dlpi_addr))
@@ -649,45 +700,13 @@ out:
 	pthread_mutex_unlock(&pass_lock);
 }
 
-/*
- * Threads in this process, from /proc/self/status; 0 when it cannot be
- * read.  The descriptor is closed before returning.
- */
-static int
-threads(void)
-{
-	char buf[2048], *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "\nThreads:");
-	return p != NULL ? atoi(p + 9) : 0;
-}
-
 int
 entryhook_install(const uintptr_t *thread_ips, size_t nips)
 {
 	int saved = errno;
 
-	if (!shim.ready) {
-		errno = saved;
-		return entryhook_hooked();
-	}
-	/* loaded into a running process (attach): not without their IPs */
-	if (thread_ips == NULL && threads() != 1) {
-		shim_debug("other threads run: entry hooks left to the caller "
-			   "that stops them");
-		errno = saved;
-		return entryhook_hooked();
-	}
-	pass(thread_ips, nips, PASS_HOOK, NULL);
+	if (shim.ready)
+		pass(thread_ips, nips, PASS_HOOK, NULL);
 	errno = saved;
 	return entryhook_hooked();
 }
@@ -697,16 +716,8 @@ entryhook_loaded(void)
 {
 	int saved = errno;
 
-	if (!shim.ready || eh.passes == 0) {
-		errno = saved;
-		return;
-	}
-	/* patching code another thread may be running is never safe */
-	if (threads() == 1)
-		pass(NULL, 0, PASS_HOOK, NULL);
-	else
-		pass(NULL, 0, PASS_LIST,
-		    "loaded while other threads ran: not patched");
+	if (shim.ready && eh.passes > 0)
+		pass(NULL, 0, PASS_LATE, NULL);
 	errno = saved;
 }
 
