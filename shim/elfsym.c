@@ -105,6 +105,7 @@ tables_find(struct tables *t, uintptr_t bias, const ElfW(Phdr) * phdr,
 	const uint32_t *h;
 	uintptr_t hash_p = 0;
 	size_t i, ndyn = 0;
+	unsigned found = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->im.bias = bias;
@@ -123,26 +124,31 @@ tables_find(struct tables *t, uintptr_t bias, const ElfW(Phdr) * phdr,
 		ndyn = ELFSYM_MAX_DYN;
 	if (!mapped(&t->im, (uintptr_t)dyn, ndyn * sizeof(*dyn)))
 		return -1;
-	for (i = 0; i < ndyn; i++) {
+	/* stops once the four are found: the entry count was checked */
+	for (i = 0; i < ndyn && found != 15; i++) {
 		if (dyn[i].d_tag == DT_NULL)
 			break;
 		switch (dyn[i].d_tag) {
 		case DT_GNU_HASH:
 			hash_p = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			found |= 1;
 			break;
 		case DT_SYMTAB:
 			t->symtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			found |= 2;
 			break;
 		case DT_STRTAB:
 			t->strtab = dyn_addr(&t->im, dyn[i].d_un.d_ptr);
+			found |= 4;
 			break;
 		case DT_STRSZ:
 			t->strsz = dyn[i].d_un.d_val;
+			found |= 8;
 			break;
 		}
 	}
-	if (i == ndyn || hash_p == 0 || t->symtab == 0 || t->strtab == 0 ||
-	    hash_p % sizeof(ElfW(Addr)) != 0 ||
+	if ((i == ndyn && found != 15) || hash_p == 0 || t->symtab == 0 ||
+	    t->strtab == 0 || hash_p % sizeof(ElfW(Addr)) != 0 ||
 	    t->symtab % sizeof(ElfW(Addr)) != 0)
 		return -1;
 	if (!mapped(&t->im, hash_p, 4 * sizeof(uint32_t)))

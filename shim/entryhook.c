@@ -26,7 +26,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
-#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -59,7 +60,7 @@ struct fn {
 
 /*
  * One object that defines SSL_read itself.  Filled by one pass (under
- * pass_lock), then published by eh.n: entryhook_sym() reads path, bias,
+ * pass_busy), then published by eh.n: entryhook_sym() reads path, bias,
  * base, phdr and phnum of published entries without the lock.
  */
 struct obj {
@@ -86,7 +87,38 @@ static struct {
 	int passes; /* passes that examined the loaded objects */
 } eh;
 
-static pthread_mutex_t pass_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Held by the pass running.  A flag rather than a mutex: the
+ * constructor's pass is the only one in most processes, and binding
+ * pthread_mutex_lock and _unlock through the PLT would cost it 1,600
+ * instructions.  Passes are rare and short: a waiter yields.
+ */
+static atomic_flag pass_busy = ATOMIC_FLAG_INIT;
+
+/* Take pass_busy; 0, or -1 when it is held and wait is 0. */
+static int
+pass_lock(int wait)
+{
+	while (atomic_flag_test_and_set_explicit(&pass_busy,
+	    memory_order_acquire)) {
+		if (!wait)
+			return -1;
+		sched_yield();
+	}
+	return 0;
+}
+
+static void
+pass_unlock(void)
+{
+	atomic_flag_clear_explicit(&pass_busy, memory_order_release);
+}
+
+void
+entryhook_atfork_child(void)
+{
+	pass_unlock(); /* the thread that held it is gone */
+}
 
 /* What a pass does with an object it has not seen before. */
 enum pass_mode {
@@ -151,12 +183,14 @@ walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		w->have_self = 1;
 		return 0;
 	}
+	/* the look-up first: in most processes it rules every object out,
+	 * cheaper than the names */
+	if (elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
+		"SSL_read", NULL) != 1)
+		return 0;
 	if (!exe &&
 	    (info->dlpi_name == NULL || info->dlpi_name[0] == '\0' ||
 		skipped(info->dlpi_name)))
-		return 0;
-	if (elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
-		"SSL_read", NULL) != 1)
 		return 0;
 	if (w->n == CAND_MAX) {
 		w->more++;
@@ -324,7 +358,7 @@ patch(struct obj *ob, struct fn *f, const uintptr_t *ips, size_t nips)
 
 /*
  * Zydis, opened here only, once; 0, or -1 when it is not installed.
- * Called with pass_lock held.
+ * Called with pass_busy held.
  */
 static int
 open_zydis(struct reloc_dis *d)
@@ -629,9 +663,8 @@ fresh(const struct walk *wk)
 /*
  * One pass over the loaded objects: each that defines SSL_read and was
  * not examined before is examined, then hooked (mode PASS_HOOK) or
- * listed with the reason late (PASS_LIST).  Takes pass_lock; with
- * PASS_LIST, only if it is free (at exit, a fork may have left it
- * held).
+ * listed with the reason late (PASS_LIST).  Takes pass_busy; with
+ * PASS_LIST, only if it is free (at exit: never wait there).
  */
 static void
 pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
@@ -642,11 +675,8 @@ pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 	struct obj *ob;
 	int i, n, over = 0;
 
-	if (mode == PASS_LIST) {
-		if (pthread_mutex_trylock(&pass_lock) != 0)
-			return;
-	} else
-		pthread_mutex_lock(&pass_lock);
+	if (pass_lock(mode != PASS_LIST) < 0)
+		return;
 	memset(&wk, 0, sizeof(wk));
 	wk.self_bias = resolve_self_bias();
 	dl_iterate_phdr(walk_cb, &wk);
@@ -697,7 +727,7 @@ pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 	/* the unlisted ones are still loaded: the last pass counts them */
 	eh.over = over + wk.more;
 out:
-	pthread_mutex_unlock(&pass_lock);
+	pass_unlock();
 }
 
 int

@@ -57,6 +57,9 @@ void entryhook_loaded(void);
  */
 void *entryhook_sym(uintptr_t base, const char *name);
 
+/* In a forked child: free the pass lock another thread may have held. */
+void entryhook_atfork_child(void);
+
 /* How many functions are hooked in the executable (0 if none). */
 int entryhook_hooked(void);
 

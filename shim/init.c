@@ -183,6 +183,7 @@ static void (*const atfork_resets[])(void) = {
 	stackset_atfork_child,
 	ratelimit_atfork_child,
 	counters_atfork_child,
+	entryhook_atfork_child,
 };
 
 static void
