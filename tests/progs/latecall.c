@@ -4,17 +4,29 @@
  * the file GO exists, then dlopens HELPER (libtlshelper.so) with MODE
  * (local or deepbind) and runs its client against PORT; then forks a
  * child that runs the client once more.  Prints "run: status S" and
- * "child: status S", then "done", and waits to be killed.
+ * "child: status S", then "done", and waits to be killed.  With
+ * "thread" (RTLD_LOCAL), a second thread runs, blocked, from before the
+ * dlopen (t705: entry hooks are then not patched).
  *
- * usage: latecall GO local|deepbind HELPER PORT CAFILE
+ * usage: latecall GO local|deepbind|thread HELPER PORT CAFILE
  */
 #include <dlfcn.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static void *
+block(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
 
 int
 main(int argc, char **argv)
@@ -38,6 +50,12 @@ main(int argc, char **argv)
 		if (i == 3000)
 			return 4;
 		usleep(10000);
+	}
+	if (strcmp(argv[2], "thread") == 0) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, block, NULL) != 0)
+			return 3;
 	}
 	h = dlopen(argv[3], flags);
 	if (h == NULL) {
