@@ -13,6 +13,7 @@
 # object was not entry-hooked and why.  dlopen()ed after start, the
 # -Bsymbolic object cannot be patched under LD_PRELOAD (no dlopen
 # wrapper): listed with that reason, nothing recorded, nothing harmed.
+# Past the bound of the table, objects are counted (entry_hooks_unlisted).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/compat.sh"
 require_shim
@@ -146,4 +147,15 @@ hooks "$tmp/latepre-exp.log" | sed -n '1,2p' >"$tmp/latepre.got"
 printf '%s\n' "object $pre hooked 0" "not_hooked SSL_read $gotwhy" |
     diff -u - "$tmp/latepre.got" >&2 ||
     problem "latepre-exp: the exit record does not say GOT"
+
+# More objects than the table holds (8; 1 in the fault build): the rest
+# are counted in the exit record, never dropped silently.
+timeout "$CLIENT_TIMEOUT" env LD_PRELOAD="$BUILD/libtlsdiag-faults.so" \
+    TLSDIAG_LOG="$tmp/over.log" TLSDIAG_FAULT_ENTRY_OBJECTS=1 \
+    "$PROGS/nolink_helper" local "$sym" "$exp_port" "$PKI/ca.pem" -- \
+    local "$pre" "$exp_port" "$PKI/ca.pem" >"$tmp/over.out" 2>&1 || :
+hooks "$tmp/over.log" | sed -n '1p;$p' >"$tmp/over.got"
+printf '%s\n' "object $sym hooked 0" "unlisted 1" |
+    diff -u - "$tmp/over.got" >&2 ||
+    problem "over: the exit record does not count the unlisted object"
 finish
