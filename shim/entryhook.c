@@ -28,6 +28,7 @@
 #include <link.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -84,7 +85,8 @@ static struct {
 	struct obj obj[EH_MAX];
 	_Atomic int n;
 	int over;
-	int passes; /* passes that examined the loaded objects */
+	int passes;		 /* passes that examined the loaded objects */
+	unsigned long long adds; /* the loader's load count at the last one */
 } eh;
 
 /*
@@ -144,7 +146,8 @@ struct cand {
 
 struct walk {
 	struct cand c[CAND_MAX];
-	int n, nseen, more; /* more: candidates past CAND_MAX */
+	int n, nseen, more;	 /* more: candidates past CAND_MAX */
+	unsigned long long adds; /* dlpi_adds, 0 if not given */
 	uintptr_t self_bias;
 	struct dl_phdr_info self;
 	int have_self;
@@ -177,7 +180,8 @@ walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	struct walk *w = arg;
 	int exe = w->nseen++ == 0;
 
-	(void)size;
+	if (exe && size >= offsetof(struct dl_phdr_info, dlpi_subs))
+		w->adds = info->dlpi_adds;
 	if (info->dlpi_addr == w->self_bias) {
 		w->self = *info;
 		w->have_self = 1;
@@ -648,6 +652,28 @@ threads(void)
 	return p != NULL ? atoi(p + 9) : 0;
 }
 
+static int
+adds_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	if (size >= offsetof(struct dl_phdr_info, dlpi_subs))
+		*(unsigned long long *)arg = info->dlpi_adds;
+	return 1; /* the first object tells */
+}
+
+/*
+ * How many objects the loader has loaded in this process so far
+ * (dlpi_adds): unchanged since the last pass, no object is new.  0 if
+ * the C library does not say.
+ */
+static unsigned long long
+loader_adds(void)
+{
+	unsigned long long n = 0;
+
+	dl_iterate_phdr(adds_cb, &n);
+	return n;
+}
+
 /* How many objects the table takes: EH_MAX, less in fault builds. */
 static int
 bound(void)
@@ -688,9 +714,16 @@ pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 	const char *why;
 	struct obj *ob;
 	int i, n, over = 0, max = bound();
+	unsigned long long adds;
 
 	if (pass_lock(mode != PASS_LIST) < 0)
 		return;
+	/* after the first pass, a walk only when something was loaded */
+	if (eh.passes > 0) {
+		adds = loader_adds();
+		if (adds != 0 && adds == eh.adds)
+			goto out;
+	}
 	memset(&wk, 0, sizeof(wk));
 	wk.self_bias = resolve_self_bias();
 	dl_iterate_phdr(walk_cb, &wk);
@@ -713,6 +746,7 @@ pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 		late = "loaded while other threads ran: not patched";
 	}
 	eh.passes++;
+	eh.adds = wk.adds;
 	for (i = 0; i < wk.n; i++) {
 		if (known(wk.c[i].info.dlpi_addr))
 			continue;
