@@ -196,7 +196,7 @@ PROG_BINS = $(PROG_SRCS:tests/progs/%.c=$(B)/progs/%) \
     $(B)/progs/exported_sslloop \
     $(B)/progs/threaded_sslclient \
     $(B)/progs/embed_sym_main $(B)/progs/embed_pre_main \
-    $(B)/progs/embed_sym_sslclient
+    $(B)/progs/embed_sym_sslclient $(B)/progs/embed_sym_sslloop
 $(B)/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) -lssl -lcrypto \
@@ -276,6 +276,13 @@ $(B)/progs/embed_%_main: tests/progs/embed_main.c $(B)/progs/libembed_%.so
 	    -L$(B)/progs -lembed_$* -Wl,-rpath,'$$ORIGIN'
 
 $(B)/progs/embed_sym_sslclient: tests/progs/sslclient.c \
+    $(B)/progs/libembed_sym.so
+	@mkdir -p $(@D)
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \
+	    -L$(B)/progs -lembed_sym -Wl,-rpath,'$$ORIGIN'
+
+# ... and the client loop, for tlsdiag attach (t705).
+$(B)/progs/embed_sym_sslloop: tests/progs/sslloop.c \
     $(B)/progs/libembed_sym.so
 	@mkdir -p $(@D)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LDFLAGS) \

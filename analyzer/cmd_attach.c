@@ -130,21 +130,53 @@ read_state(pid_t pid, struct attachstate *st, struct procmap_obj *lib)
 	return 1;
 }
 
+/* The process probe_obj() looks at. */
+struct probe_arg {
+	pid_t pid;
+};
+
+/*
+ * 1 if the object o of the process carries OpenSSL and exports it (a
+ * shared object built from libssl.a), read through /proc/PID/root: the
+ * library's entry hooks, or the GOT slots of its callers, reach it.
+ */
+static int
+probe_obj(const struct procmap_obj *o, void *arg)
+{
+	const struct probe_arg *pa = arg;
+	struct exeprobe p;
+	char path[PROCMAP_PATH + 64], err[256];
+	const char *base = path_base(o->path);
+
+	/* the C library, the loader, libcrypto: never; libssl: looked for */
+	if (strncmp(base, "libc.so.", 8) == 0 ||
+	    strncmp(base, "ld-linux", 8) == 0 ||
+	    strncmp(base, "libcrypto.", 10) == 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/root%s", (long)pa->pid,
+	    o->path);
+	if (exeprobe_file(path, &p, err, sizeof(err)) != 0)
+		return 0;
+	return p.exports_ssl;
+}
+
 /*
  * 1 if the executable of pid carries OpenSSL and exports it (node, a
- * program linked with libssl.a and -rdynamic): the library's entry hooks
- * reach it (shim/entryhook.h) although no libssl is loaded.
+ * program linked with libssl.a and -rdynamic), or a loaded object does
+ * (one built from libssl.a): the library's entry hooks reach it
+ * (shim/entryhook.h) although no libssl is loaded.
  */
 static int
 exports_openssl(pid_t pid)
 {
 	struct exeprobe p;
+	struct probe_arg pa = { pid };
 	char path[64], err[256];
 
 	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
-	if (exeprobe_file(path, &p, err, sizeof(err)) != 0)
-		return 0;
-	return p.exports_ssl;
+	if (exeprobe_file(path, &p, err, sizeof(err)) == 0 && p.exports_ssl)
+		return 1;
+	return procmap_each(pid, probe_obj, &pa) == 1;
 }
 /*
  * Why pid cannot be attached to, or NULL if nothing stands in the way
@@ -215,7 +247,7 @@ refusal(pid_t pid, const char *shim, char *why, size_t cap)
 	if (procmap_find(pid, "libssl.so.", &o) != 1 && !exports_openssl(pid)) {
 		snprintf(why, cap,
 		    "no libssl loaded and no OpenSSL exported by the "
-		    "executable: nothing to attach to");
+		    "executable or a loaded object: nothing to attach to");
 		return why;
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/root%s", (long)pid, shim);

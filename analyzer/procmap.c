@@ -67,6 +67,33 @@ procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
 }
 
 int
+procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
+    void *arg)
+{
+	static struct procmap_obj o; /* 1 KiB: one caller at a time (CLI) */
+	char path[64], line[PROCMAP_PATH + 128];
+	FILE *f;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/maps", (long)pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return -1;
+	while (r == 0 && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long lo, hi, off;
+		char *p;
+
+		if (!maps_line(line, "", &lo, &hi, &off, &p) || off != 0)
+			continue;
+		o.start = lo;
+		snprintf(o.path, sizeof(o.path), "%s", p);
+		r = cb(&o, arg);
+	}
+	fclose(f);
+	return r;
+}
+
+int
 procmap_span(pid_t pid, const char *stem, uintptr_t *lo, uintptr_t *hi)
 {
 	char path[64], line[PROCMAP_PATH + 128];

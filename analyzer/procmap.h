@@ -25,6 +25,15 @@ struct procmap_obj {
 int procmap_find(pid_t pid, const char *stem, struct procmap_obj *o);
 
 /*
+ * Call cb(o, arg) for every object mapped in pid (its mapping at file
+ * offset 0), in address order, until it returns nonzero.  Returns what
+ * cb returned last (0 when it never did), or -1 when /proc/PID/maps
+ * cannot be read.  *o is valid during the call only.
+ */
+int procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
+    void *arg);
+
+/*
  * The lowest and highest address of every mapping of the object of pid
  * whose file name starts with stem, in *lo and *hi.  Returns 1, 0 when
  * there is none, -1 when /proc/PID/maps cannot be read.

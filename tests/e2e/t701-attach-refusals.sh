@@ -67,7 +67,7 @@ untouched "$st_pid" static
 
 start_ready nossl sh -c 'echo ready; exec sleep 60'
 sleep 0.2
-expect_refusal "no libssl" "refused: no libssl loaded and no OpenSSL exported by the executable: nothing to attach to" \
+expect_refusal "no libssl" "refused: no libssl loaded and no OpenSSL exported by the executable or a loaded object: nothing to attach to" \
     "$TLSDIAG" attach "$nossl_pid"
 untouched "$nossl_pid" "no libssl"
 

@@ -6,13 +6,18 @@
 # once with the object as tlsdiag.openssl.path (and once in a child
 # forked after), and the exit record at the detach lists it hooked.
 # When another thread runs at the dlopen, nothing is patched: no record,
-# the client unharmed, the exit record says why.
+# the client unharmed, the exit record says why.  Attached to a client
+# loop whose only OpenSSL is that object, linked (embed_sym_sslloop: no
+# libssl loaded, the attach is not refused), the executable's calls
+# reach the wrappers through the GOT slots the attach patches, and the
+# object's own inner calls through its patched entries: one record per
+# failure, never a second nor a loop between the two.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/attach.sh"
 require_shim
 make_pki
 lib=$PROGS/libembed_sym.so
-for p in "$PROGS/latecall" "$lib"; do
+for p in "$PROGS/latecall" "$lib" "$PROGS/embed_sym_sslloop"; do
 	[ -e "$p" ] || fail "$p missing (make e2e)"
 done
 [ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] ||
@@ -78,4 +83,46 @@ for mode in local thread; do
 	    problem "$mode: the exit record's entry_hooks"
 	kill -0 "$pid" || problem "$mode: the client died"
 done
+
+start_ready loop "$PROGS/embed_sym_sslloop" "$exp_port" "$PKI/ca.pem"
+pid=$loop_pid
+! grep -q 'libssl\.so' "/proc/$pid/maps" || fail "a libssl is loaded"
+log=$tmp/loop.jsonl
+before=$(grep -c '^verify result' "$tmp/loop.out" || :)
+"$TLSDIAG" attach -o "$log" "$pid" >"$tmp/loop.att" 2>&1 ||
+    fail "loop: attach failed: $(cat "$tmp/loop.att")"
+i=0
+until [ "$(jcount "$log")" -ge 3 ]; do
+	i=$((i + 1))
+	[ "$i" -le 100 ] || fail "loop: no records after the attach"
+	sleep 0.1
+done
+"$TLSDIAG" detach "$pid" >/dev/null || problem "loop: detach failed"
+after=$(grep -c '^verify result' "$tmp/loop.out" || :)
+# at most one record per failed handshake seen while attached (the
+# rate limit may hold some back; two per failure would pass this)
+n=$(grep -c '"action":"tls_failure"' "$log" || :)
+echo "loop: $n failure records for $((after - before)) failed handshakes"
+[ "$n" -ge 2 ] && [ "$n" -le $((after - before + 1)) ] ||
+    problem "loop: $n failure records for $((after - before)) failures"
+"$HPY" - "$log" "$lib" <<'PY' || problem "loop: records differ"
+import json, sys
+log, lib = sys.argv[1], sys.argv[2]
+bad, conns = [], set()
+for line in open(log):
+    r = json.loads(line)
+    if r["event"]["action"] != "tls_failure":
+        continue
+    t = r["tlsdiag"]
+    got = (r["error"]["type"], t["call"], t["verify_code"],
+           t["openssl"]["path"])
+    if got != ("SSLCertVerificationError", "SSL_connect", 10, lib):
+        bad.append(got)
+if bad:
+    sys.exit(f"unexpected: {bad[:2]}")
+PY
+hooks "$log" | sed -n 1p >"$tmp/loop.hooks"
+echo "object $lib hooked 11" | diff -u - "$tmp/loop.hooks" >&2 ||
+    problem "loop: the exit record's entry_hooks"
+kill -0 "$pid" || problem "loop: the client died"
 finish
