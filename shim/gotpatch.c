@@ -319,7 +319,7 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	const char *base;
 	struct dyn d;
 	size_t k, i;
-	int ossl;
+	int ossl, inside;
 
 	(void)size;
 	if (info->dlpi_addr == p->self.bias || p->merr != 0)
@@ -329,6 +329,14 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 	    str_prefix(base, "libc.so.") || read_dyn(info, &d) < 0)
 		return 0;
 	ossl = is_openssl(info, base);
+	/*
+	 * An object that carries OpenSSL beside its own code (built from
+	 * libssl.a, exports preemptible) calls it through these slots,
+	 * as the preload sees it: patched too.  One with -Bsymbolic has
+	 * no such slot; its entries are hooked (entryhook.c).
+	 */
+	inside = ossl && base[0] != '\0' && !str_prefix(base, "libssl") &&
+	    !str_prefix(base, "libcrypto");
 	for (k = 0; k < 2; k++) {
 		if (d.rela[k] == NULL)
 			continue;
@@ -345,7 +353,7 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 			if (s->st_name >= d.strsz)
 				continue;
 			name = d.strtab + s->st_name;
-			if (!ossl && in_list(ossl_names, name))
+			if ((!ossl || inside) && in_list(ossl_names, name))
 				now = ours(p, name);
 			else if (ossl && in_list(io_names, name))
 				now = ours(p, name);

@@ -11,13 +11,17 @@
 # libssl loaded, the attach is not refused), the executable's calls
 # reach the wrappers through the GOT slots the attach patches, and the
 # object's own inner calls through its patched entries: one record per
-# failure, never a second nor a loop between the two.
+# failure, never a second nor a loop between the two.  The same object
+# without -Bsymbolic (libembed_pre.so, embed_pre_main) calls its own
+# OpenSSL through its GOT: those slots are patched (as the preload
+# reaches them), its entries are not, one record per failure.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/attach.sh"
 require_shim
 make_pki
 lib=$PROGS/libembed_sym.so
-for p in "$PROGS/latecall" "$lib" "$PROGS/embed_sym_sslloop"; do
+for p in "$PROGS/latecall" "$lib" "$PROGS/embed_sym_sslloop" \
+    "$PROGS/embed_pre_main"; do
 	[ -e "$p" ] || fail "$p missing (make e2e)"
 done
 [ -z "${TLSDIAG_ASAN_PRELOAD:-}" ] ||
@@ -40,6 +44,8 @@ for o in rec["tlsdiag"]["coverage"].get("entry_hooks", []):
 PY
 }
 
+pre=$PROGS/libembed_pre.so
+gotwhy='reached through the GOT: its own calls bind through it (no -Bsymbolic)'
 for mode in local thread; do
 	go=$tmp/$mode.go
 	start_ready "p_$mode" "$PROGS/latecall" "$go" "$mode" "$lib" \
@@ -84,31 +90,37 @@ for mode in local thread; do
 	kill -0 "$pid" || problem "$mode: the client died"
 done
 
-start_ready loop "$PROGS/embed_sym_sslloop" "$exp_port" "$PKI/ca.pem"
-pid=$loop_pid
-! grep -q 'libssl\.so' "/proc/$pid/maps" || fail "a libssl is loaded"
-log=$tmp/loop.jsonl
-before=$(grep -c '^verify result' "$tmp/loop.out" || :)
-"$TLSDIAG" attach -o "$log" "$pid" >"$tmp/loop.att" 2>&1 ||
-    fail "loop: attach failed: $(cat "$tmp/loop.att")"
-i=0
-until [ "$(jcount "$log")" -ge 3 ]; do
-	i=$((i + 1))
-	[ "$i" -le 100 ] || fail "loop: no records after the attach"
-	sleep 0.1
-done
-"$TLSDIAG" detach "$pid" >/dev/null || problem "loop: detach failed"
-after=$(grep -c '^verify result' "$tmp/loop.out" || :)
-# at most one record per failed handshake seen while attached (the
-# rate limit may hold some back; two per failure would pass this)
-n=$(grep -c '"action":"tls_failure"' "$log" || :)
-echo "loop: $n failure records for $((after - before)) failed handshakes"
-[ "$n" -ge 2 ] && [ "$n" -le $((after - before + 1)) ] ||
-    problem "loop: $n failure records for $((after - before)) failures"
-"$HPY" - "$log" "$lib" <<'PY' || problem "loop: records differ"
+# loop NAME OBJ WANT CMD...: attach to the client loop CMD, whose only
+# OpenSSL is OBJ; its failure records must name OBJ, one per failed
+# handshake at most; the exit record's first entry_hooks lines are WANT.
+loop() {
+	_n=$1 _obj=$2 _want=$3
+	shift 3
+	start_ready "$_n" "$@"
+	eval "pid=\$${_n}_pid"
+	! grep -q 'libssl\.so' "/proc/$pid/maps" || fail "$_n: a libssl is loaded"
+	log=$tmp/$_n.jsonl
+	before=$(grep -c '^verify result' "$tmp/$_n.out" || :)
+	"$TLSDIAG" attach -o "$log" "$pid" >"$tmp/$_n.att" 2>&1 ||
+	    fail "$_n: attach failed: $(cat "$tmp/$_n.att")"
+	i=0
+	until [ "$(jcount "$log")" -ge 3 ]; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || fail "$_n: no records after the attach"
+		sleep 0.1
+	done
+	"$TLSDIAG" detach "$pid" >/dev/null || problem "$_n: detach failed"
+	after=$(grep -c '^verify result' "$tmp/$_n.out" || :)
+	# at most one record per failed handshake seen while attached (the
+	# rate limit may hold some back; two per failure would pass this)
+	n=$(grep -c '"action":"tls_failure"' "$log" || :)
+	echo "$_n: $n failure records for $((after - before)) failed handshakes"
+	[ "$n" -ge 2 ] && [ "$n" -le $((after - before + 1)) ] ||
+	    problem "$_n: $n failure records for $((after - before)) failures"
+	"$HPY" - "$log" "$_obj" <<'PY' || problem "$_n: records differ"
 import json, sys
 log, lib = sys.argv[1], sys.argv[2]
-bad, conns = [], set()
+bad = []
 for line in open(log):
     r = json.loads(line)
     if r["event"]["action"] != "tls_failure":
@@ -121,8 +133,15 @@ for line in open(log):
 if bad:
     sys.exit(f"unexpected: {bad[:2]}")
 PY
-hooks "$log" | sed -n 1p >"$tmp/loop.hooks"
-echo "object $lib hooked 11" | diff -u - "$tmp/loop.hooks" >&2 ||
-    problem "loop: the exit record's entry_hooks"
-kill -0 "$pid" || problem "loop: the client died"
+	hooks "$log" | sed -n "1,$(echo "$_want" | wc -l)p" >"$tmp/$_n.hooks"
+	echo "$_want" | diff -u - "$tmp/$_n.hooks" >&2 ||
+	    problem "$_n: the exit record's entry_hooks"
+	kill -0 "$pid" || problem "$_n: the client died"
+}
+
+loop symloop "$lib" "object $lib hooked 11" \
+    "$PROGS/embed_sym_sslloop" "$exp_port" "$PKI/ca.pem"
+loop preloop "$pre" "$(printf '%s\n' "object $pre hooked 0" \
+    "not_hooked SSL_read $gotwhy")" \
+    "$PROGS/embed_pre_main" "$exp_port" "$PKI/ca.pem" loop
 finish
