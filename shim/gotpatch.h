@@ -9,8 +9,10 @@
 /*
  * Patch, in every loaded object but ours, the C library, the loader and
  * the vDSO, the JUMP_SLOT and GLOB_DAT slots of each wrapped function:
- * the OpenSSL entry points in objects other than a libssl or libcrypto,
- * the socket calls observe.c watches in those, and dlopen in objects
+ * the OpenSSL entry points in objects other than a libssl or libcrypto
+ * (by name: one that carries OpenSSL beside its own code, without
+ * -Bsymbolic, calls it through these slots), the socket calls observe.c
+ * watches in objects that define OpenSSL, and dlopen in objects
  * whose dlopen() does not depend on the caller (no DT_RPATH or
  * DT_RUNPATH), so that objects loaded later are patched too.  Each slot
  * gets one aligned 8-byte store; a RELRO page is made writable for the
