@@ -77,7 +77,7 @@ compare() {
 }
 
 for f in exp drop; do
-	a=; [ "$f" = drop ] && a=get
+	a=; [ "$f" = drop ] && a='get'
 	# shellcheck disable=SC2086
 	same_run "sym-$f" "$PROGS/embed_sym_main" "$(eval echo \$${f}_port)" \
 	    "$PKI/ca.pem" $a
@@ -108,7 +108,7 @@ END
 
 # Without -Bsymbolic: reached through the GOT, one record, no entry hook.
 for f in exp drop; do
-	a=; [ "$f" = drop ] && a=get
+	a=; [ "$f" = drop ] && a='get'
 	# shellcheck disable=SC2086
 	same_run "pre-$f" "$PROGS/embed_pre_main" "$(eval echo \$${f}_port)" \
 	    "$PKI/ca.pem" $a

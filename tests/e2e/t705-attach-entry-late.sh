@@ -115,8 +115,9 @@ loop() {
 	# rate limit may hold some back; two per failure would pass this)
 	n=$(grep -c '"action":"tls_failure"' "$log" || :)
 	echo "$_n: $n failure records for $((after - before)) failed handshakes"
-	[ "$n" -ge 2 ] && [ "$n" -le $((after - before + 1)) ] ||
-	    problem "$_n: $n failure records for $((after - before)) failures"
+	if [ "$n" -lt 2 ] || [ "$n" -gt $((after - before + 1)) ]; then
+		problem "$_n: $n failure records for $((after - before)) failures"
+	fi
 	"$HPY" - "$log" "$_obj" <<'PY' || problem "$_n: records differ"
 import json, sys
 log, lib = sys.argv[1], sys.argv[2]
