@@ -22,6 +22,14 @@ int elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *name, uintptr_t *addr);
 
 /*
+ * 0 when the object surely does not define name (its GNU hash bloom
+ * filter says so), 1 when it may: a cheap first test before
+ * elfsym_lookup().  Async-signal-safe; takes no lock.
+ */
+int elfsym_may_define(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    const char *name);
+
+/*
  * elfsym_lookup(), and the symbol's size (st_size: a function's length
  * in bytes, 0 if unknown) in *size.
  */

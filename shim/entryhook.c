@@ -187,14 +187,17 @@ walk_cb(struct dl_phdr_info *info, size_t size, void *arg)
 		w->have_self = 1;
 		return 0;
 	}
-	/* the look-up first: in most processes it rules every object out,
-	 * cheaper than the names */
-	if (elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
-		"SSL_read", NULL) != 1)
-		return 0;
+	/* the names first (libc, ld.so, libssl...: most objects of a
+	 * process), then the bloom filter, then the full look-up */
 	if (!exe &&
 	    (info->dlpi_name == NULL || info->dlpi_name[0] == '\0' ||
 		skipped(info->dlpi_name)))
+		return 0;
+	if (!elfsym_may_define(info->dlpi_addr, info->dlpi_phdr,
+		info->dlpi_phnum, "SSL_read"))
+		return 0;
+	if (elfsym_lookup(info->dlpi_addr, info->dlpi_phdr, info->dlpi_phnum,
+		"SSL_read", NULL) != 1)
 		return 0;
 	if (w->n == CAND_MAX) {
 		w->more++;
