@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../../shim/elfsym.h"
@@ -217,6 +218,10 @@ Test(elfsym, damaged_images)
 			for (k = 0; k < 4; k++) {
 				r = image_lookup(&im, names[k], &at);
 				cr_assert(r >= -1 && r <= 1);
+				/* never "surely absent" for what is found */
+				cr_assert(r != 1 ||
+				    elfsym_may_define((uintptr_t)im.b, im.ph, 2,
+					names[k]) == 1);
 				cr_assert(r != 1 ||
 				    (at >= (uintptr_t)im.b &&
 					at < (uintptr_t)im.b + sizeof(im.b)));
@@ -284,4 +289,40 @@ Test(elfsym, binds_locally)
 	image_build(&im);
 	cr_expect_eq(elfsym_binds_locally((uintptr_t)im.b, im.ph, 2, read), 1);
 	cr_expect_eq(elfsym_binds_locally((uintptr_t)im.b, NULL, 0, read), -1);
+}
+
+/*
+ * The bloom-filter pre-test never rules out a symbol the object
+ * defines, and does rule out most names it lacks (libssl, libc).
+ */
+Test(elfsym, may_define)
+{
+	static const char *const defined[] = { "SSL_new", "SSL_read",
+		"SSL_write_ex", "SSL_CTX_new", "SSL_get_error", "TLS_method",
+		NULL };
+	void *h = dlopen("libssl.so.3", RTLD_LAZY | RTLD_LOCAL);
+	struct find f = { "libssl.so", { 0 }, 0 };
+	struct find c = { "libc.so", { 0 }, 0 };
+	char name[32];
+	int i, out = 0;
+
+	cr_assert_not_null(h, "%s", dlerror());
+	dl_iterate_phdr(find_cb, &f);
+	dl_iterate_phdr(find_cb, &c);
+	cr_assert(f.found && c.found);
+	for (i = 0; defined[i] != NULL; i++)
+		cr_assert_eq(elfsym_may_define(f.info.dlpi_addr,
+				 f.info.dlpi_phdr, f.info.dlpi_phnum,
+				 defined[i]),
+		    1, "%s", defined[i]);
+	cr_assert_eq(elfsym_may_define(c.info.dlpi_addr, c.info.dlpi_phdr,
+			 c.info.dlpi_phnum, "printf"),
+	    1);
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "tlsdiag_absent_%d", i);
+		out += elfsym_may_define(c.info.dlpi_addr, c.info.dlpi_phdr,
+			   c.info.dlpi_phnum, name) == 0;
+	}
+	cr_assert_gt(out, 50, "the filter ruled out %d of 100", out);
+	dlclose(h);
 }
