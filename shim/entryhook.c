@@ -41,6 +41,14 @@
 #define PAGE_SZ 4096
 /* bytes patched at each entry: E9 rel32 to the slot's jump pad */
 #define PATCH 5
+/*
+ * One more entry beyond the wrapped calls: in a Node-API host (node), its
+ * SSL_get_finished gets an observer that notes the SSL asked about, so
+ * that node_napi.c can name the SSL of a socket node's JavaScript gave
+ * up on (TLSWrap::GetFinished calls it with the socket's SSL).
+ */
+#define EH_FINISHED CALL__COUNT
+#define EH_NFN (CALL__COUNT + 1)
 
 struct fn {
 	uintptr_t addr;	 /* the function in the object, 0 if absent */
@@ -58,8 +66,27 @@ static struct {
 	const ElfW(Phdr) * phdr;
 	size_t phnum;
 	int hooked;
-	struct fn fn[CALL__COUNT];
+	struct fn fn[EH_NFN];
+	struct ossl *copy; /* the executable's copy, once added */
 } eh;
+
+/* Where the observer of SSL_get_finished goes on (its trampoline). */
+static size_t (*real_get_finished)(const SSL *, void *, size_t);
+static _Thread_local const SSL *asked;
+
+/* The observer: note s for entryhook_asked(), then run the original. */
+static size_t
+observe_get_finished(const SSL *s, void *buf, size_t count)
+{
+	asked = s;
+	return real_get_finished(s, buf, count);
+}
+
+static const char *
+fn_name(int k)
+{
+	return k == EH_FINISHED ? "SSL_get_finished" : classify_call_names[k];
+}
 
 /* The executable as dl_iterate_phdr reports it, and ourselves. */
 struct find {
@@ -355,6 +382,12 @@ examine(const struct dl_phdr_info *exe, size_t *size)
 		if (k == CALL_SSL_READ && r != 1)
 			return 0;
 	}
+	/* the observer serves the Node-API channel only (node_napi.c) */
+	if (elfsym_lookup(eh.bias, eh.phdr, eh.phnum, "napi_create_function",
+		NULL) != 1 ||
+	    elfsym_lookup_size(eh.bias, eh.phdr, eh.phnum, fn_name(EH_FINISHED),
+		&eh.fn[EH_FINISHED].addr, &size[EH_FINISHED]) != 1)
+		eh.fn[EH_FINISHED].addr = 0;
 	if (_dl_find_object((void *)eh.fn[CALL_SSL_READ].addr, &o) != 0)
 		return 0;
 	eh.base = (uintptr_t)o.dlfo_map_start;
@@ -369,7 +402,7 @@ refuse_all(const char *what)
 {
 	int k;
 
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (eh.fn[k].addr != 0)
 			set_why(&eh.fn[k], what);
 }
@@ -424,7 +457,7 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 	struct find f;
 	struct reloc_dis d;
 	struct ossl copy;
-	size_t size[CALL__COUNT];
+	size_t size[EH_NFN];
 	uintptr_t lo = UINTPTR_MAX, hi = 0, w;
 	uint8_t *page;
 	int k, saved = errno, n = 0;
@@ -455,7 +488,7 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 		refuse_all("disassembler libZydis.so.4.0 not installed");
 		goto out;
 	}
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (eh.fn[k].addr != 0) {
 			lo = eh.fn[k].addr < lo ? eh.fn[k].addr : lo;
 			hi = eh.fn[k].addr > hi ? eh.fn[k].addr : hi;
@@ -465,13 +498,16 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 		refuse_all("no page for trampolines within 2 GiB");
 		goto out;
 	}
-	for (k = 0; k < CALL__COUNT; k++) {
+	for (k = 0; k < EH_NFN; k++) {
 		if (eh.fn[k].addr == 0)
 			continue;
+		if (k == EH_FINISHED)
+			w = (uintptr_t)observe_get_finished;
 		/* our wrapper, from our own table: a plain &SSL_read would
 		 * bind to the executable's, which comes first */
-		if (elfsym_lookup(f.self.dlpi_addr, f.self.dlpi_phdr,
-			f.self.dlpi_phnum, classify_call_names[k], &w) != 1) {
+		else if (elfsym_lookup(f.self.dlpi_addr, f.self.dlpi_phdr,
+			     f.self.dlpi_phnum, classify_call_names[k],
+			     &w) != 1) {
 			set_why(&eh.fn[k], "no wrapper");
 			continue;
 		}
@@ -484,14 +520,18 @@ entryhook_install(const uintptr_t *thread_ips, size_t nips)
 		munmap(page, PAGE_SZ);
 		goto out;
 	}
-	if (make_copy(&copy) < 0 || resolve_add_copy(&copy) == NULL) {
+	if (make_copy(&copy) < 0 ||
+	    (eh.copy = resolve_add_copy(&copy)) == NULL) {
 		refuse_all(missing[0] != '\0' ? missing : "too many copies");
 		munmap(page, PAGE_SZ); /* nothing jumps there yet */
-		for (k = 0; k < CALL__COUNT; k++)
+		for (k = 0; k < EH_NFN; k++)
 			eh.fn[k].slot = NULL;
 		goto out;
 	}
-	for (k = 0; k < CALL__COUNT; k++)
+	if (eh.fn[EH_FINISHED].slot != NULL)
+		*(void **)&real_get_finished =
+		    eh.fn[EH_FINISHED].slot + JUMP_PAD;
+	for (k = 0; k < EH_NFN; k++)
 		if (eh.fn[k].slot != NULL)
 			patch(&eh.fn[k], thread_ips, nips);
 out:
@@ -514,16 +554,19 @@ entryhook_write(struct jsonw *w)
 	jsonw_obj(w, NULL);
 	jsonw_str(w, LOGFORMAT_M_PATH, eh.path);
 	jsonw_arr(w, LOGFORMAT_M_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (eh.fn[k].hooked)
-			jsonw_str(w, NULL, classify_call_names[k]);
+			jsonw_str(w, NULL, fn_name(k));
 	jsonw_end(w);
 	jsonw_arr(w, LOGFORMAT_M_NOT_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++) {
+	for (k = 0; k < EH_NFN; k++) {
 		if (eh.fn[k].hooked)
 			continue;
+		/* the observer is no entry point: absent, it goes unsaid */
+		if (k == EH_FINISHED && eh.fn[k].addr == 0)
+			continue;
 		jsonw_obj(w, NULL);
-		jsonw_str(w, LOGFORMAT_M_FUNCTION, classify_call_names[k]);
+		jsonw_str(w, LOGFORMAT_M_FUNCTION, fn_name(k));
 		jsonw_str(w, LOGFORMAT_M_REASON,
 		    eh.fn[k].addr == 0	     ? "not exported" :
 			eh.fn[k].why != NULL ? eh.fn[k].why :
@@ -533,4 +576,17 @@ entryhook_write(struct jsonw *w)
 	jsonw_end(w);
 	jsonw_end(w);
 	jsonw_end(w);
+}
+
+void
+entryhook_asked_clear(void)
+{
+	asked = NULL;
+}
+
+struct ssl_st *
+entryhook_asked(struct ossl **o)
+{
+	*o = eh.copy;
+	return eh.copy != NULL ? (SSL *)asked : NULL;
 }
