@@ -5,8 +5,9 @@
 // libtlsdiag.so through Node-API (shim/node_napi.c), which classifies it
 // as CPython would and writes the record.
 //
-// It does nothing unless libtlsdiag.so is already loaded in this process:
-// process.dlopen with RTLD_NOLOAD never loads it.  It never throws, adds
+// It does nothing unless libtlsdiag.so is already loaded in this process
+// (/proc/self/maps names it): process.dlopen with RTLD_NOLOAD never loads
+// it.  It never throws, adds
 // no listener and no event-loop reference, and changes no behaviour: one
 // wrapper around the streams' destroy() looks at the error a TLS socket
 // is destroyed with, then calls the original with the same arguments.
@@ -16,25 +17,29 @@
 		// glibc <dlfcn.h>; os.constants.dlopen lacks RTLD_NOLOAD
 		const RTLD_LAZY = 1;
 		const RTLD_NOLOAD = 4;
-		const paths = [];
+		// Only a library this process has mapped: node's
+		// process.dlopen crashes when dlopen fails without a message,
+		// as RTLD_NOLOAD does for a library that is not loaded.
+		const maps = require("fs").readFileSync("/proc/self/maps",
+		    "latin1");
+		const re = /^[^\n/]*(\/[^\n]*\/libtlsdiag[^\n/]*\.so)$/gm;
+		const seen = new Set();
 		let shim = null;
+		let m;
 
-		for (const p of String(process.env.LD_PRELOAD || "").split(/[:\s]+/))
-			if (/(^|\/)libtlsdiag[^/]*\.so$/.test(p))
-				paths.push(p);
-		paths.push(__dirname + "/libtlsdiag.so");
-		for (const p of paths) {
-			const m = {exports: {}};
+		while (shim === null && (m = re.exec(maps)) !== null) {
+			if (seen.has(m[1]))
+				continue;
+			seen.add(m[1]);
+			const mod = {exports: {}};
 
 			try {
-				process.dlopen(m, p, RTLD_LAZY | RTLD_NOLOAD);
+				process.dlopen(mod, m[1], RTLD_LAZY | RTLD_NOLOAD);
 			} catch (e) {
 				continue;
 			}
-			if (typeof m.exports.verdict === "function") {
-				shim = m.exports;
-				break;
-			}
+			if (typeof mod.exports.verdict === "function")
+				shim = mod.exports;
 		}
 		if (shim === null)
 			return;
