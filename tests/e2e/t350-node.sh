@@ -41,6 +41,9 @@ start_server mid "$HPY" "$SRCPROGS/tlsserver.py" --mode rst-mid-response \
     --cert "$PKI/good.pem" --key "$PKI/good.key"
 start_server good "$HPY" "$SRCPROGS/tlsserver.py" --mode ok \
     --cert "$PKI/good.pem" --key "$PKI/good.key"
+start_server fh "$HPY" "$SRCPROGS/tlsserver.py" --mode fin-handshake
+start_server fm "$HPY" "$SRCPROGS/tlsserver.py" --mode fin-mid-response \
+    --cert "$PKI/good.pem" --key "$PKI/good.key"
 
 # node's preload, as "tlsdiag run" gives it (beside the shim in BUILD)
 NODEJS=$BUILD/tlsdiag-node.js
@@ -103,12 +106,54 @@ run_shimmed "$tmp/destroy.log" "$NODE_PRE" "$node" -p "$src" \
 ! cmp -s "$tmp/destroy.bare" "$tmp/destroy.shim" ||
     problem "the preload did not act under the shim"
 
+# An EOF without close_notify, during the handshake (node: "Client network
+# socket disconnected before secure TLS connection was established") and
+# mid-response (the socket's end): what a CPython that leaves
+# OP_IGNORE_UNEXPECTED_EOF clear raises (3.11.3 and later; Debian's 3.11.2
+# sets it, and raises SSLZeroReturnError where node's SSL, without it,
+# reads an EOF).  After a close_notify (the good server): no record.
+eofpy=$(command -v python3 || :)
+if [ -n "$eofpy" ] && "$eofpy" -c 'import ssl, sys
+sys.exit(sys.version_info < (3, 11, 3) or
+    bool(ssl.create_default_context().options & ssl.OP_IGNORE_UNEXPECTED_EOF))'
+then
+	eofver=$("$eofpy" -c 'import sys
+print("%d.%d.%d" % sys.version_info[:3])')
+	for s in fh fm; do
+		eval "port=\$${s}_port"
+		same_run "node-$s" env "$NODE_PRE" TLSDIAG_PYTHON="$eofver" \
+		    "$node" "$SRCPROGS/nodeget.js" "$port" "$PKI/ca.pem"
+		run_shimmed "$tmp/py-$s.log" "$eofpy" "$SRCPROGS/pyclient.py" \
+		    --port "$port" --cafile "$PKI/ca.pem" >"$tmp/py-$s.json" \
+		    </dev/null || problem "py-$s: pyclient failed"
+		n=$("$HPY" "$SRCPROGS/e2ecompare.py" project "$tmp/node-$s.log" \
+		    error.type tlsdiag.reason tlsdiag.phase)
+		p=$("$HPY" "$SRCPROGS/e2ecompare.py" project "$tmp/py-$s.log" \
+		    error.type tlsdiag.reason tlsdiag.phase)
+		echo "$s: node $(sort -u "$tmp/node-$s.out" | tr '\n' ' ')" \
+		    "$(echo "$n" | tr '\n' ' ')"
+		[ -n "$n" ] && [ "$n" = "$p" ] ||
+		    problem "node-$s: records '$n', Python $eofver's '$p'"
+	done
+else
+	echo "no python3 3.11.3 or later without OP_IGNORE_UNEXPECTED_EOF:" \
+	    "EOF cases not run"
+fi
+run_shimmed "$tmp/node-good.log" "$NODE_PRE" "$node" \
+    "$SRCPROGS/nodeget.js" "$good_port" "$PKI/ca.pem" >"$tmp/node-good.out" \
+    2>&1 </dev/null || problem "node-good: status $?"
+grep -q '^status 200 ' "$tmp/node-good.out" ||
+    problem "node-good: $(cat "$tmp/node-good.out")"
+want_records node-good "$tmp/node-good.log" error.type </dev/null
+
 # The program's own host name check, rejecting for a reason of its own:
 # no record, also when it claims node's code for a name the certificate
 # has (OpenSSL's check, as CPython sets it up, accepts the name).
 for how in own claim; do
-	same_run "check-$how" env "$NODE_PRE" "$node" \
-	    "$SRCPROGS/nodeget.js" "$good_port" "$PKI/ca.pem" "$how"
+	status=0
+	run_shimmed "$tmp/check-$how.log" "$NODE_PRE" "$node" \
+	    "$SRCPROGS/nodeget.js" "$good_port" "$PKI/ca.pem" "$how" \
+	    >"$tmp/check-$how.out" 2>&1 </dev/null || status=$?
 	[ "$status" -eq 4 ] || problem "check-$how: status $status, want 4"
 	want_records "check-$how" "$tmp/check-$how.log" error.type </dev/null
 done
