@@ -15,7 +15,9 @@
 # is in the table, for the reader.  A host name check the program
 # replaced, rejecting for its own reason, gives no record, even when it
 # claims node's ERR_TLS_CERT_ALTNAME_INVALID for a name the certificate
-# has.  Then 2,000 requests on a keep-alive connection give the same
+# has.  An EOF without close_notify, during the handshake and
+# mid-response, gives what a CPython 3.11.3+ gives (when python3 on PATH
+# is one); a close after close_notify gives nothing.  Then 2,000 requests on a keep-alive connection give the same
 # responses and status codes bare and hooked, and "tlsdiag run" no longer
 # warns that nothing can be hooked, puts the preload in NODE_OPTIONS
 # after the user's own options, and records the wrong host.  The node on
