@@ -149,6 +149,10 @@ js_verdict(napi_env env, napi_callback_info info)
 	s = handle_ssl(env, argv[3], &o);
 	if (s != NULL && o != NULL)
 		rec = failure_node(o, s, v, code, host);
+	else
+		shim_debug("node's verdict '%s' (%s): no SSL to name, "
+			   "nothing recorded",
+		    kind, code);
 out:
 	if (napi.get_boolean(env, rec != 0, &out) != NAPI_OK)
 		out = NULL;
