@@ -89,6 +89,16 @@ for s in exp self wh hs mid; do
 	esac
 	[ "$v" = "$want" ] || problem "node-$s: '$v', want '$want'"
 done
+# the same reset mid-response under the 3.13 model, which looks at errno
+# only (gh-115627): ConnectionResetError, as a 3.13 client would raise
+run_shimmed "$tmp/mid313.log" "$NODE_PRE" TLSDIAG_PYTHON=3.13 "$node" \
+    "$SRCPROGS/nodeget.js" "$mid_port" "$PKI/ca.pem" >/dev/null 2>&1 \
+    </dev/null || :
+want_records mid-3.13 "$tmp/mid313.log" error.type tlsdiag.call <<END
+error.type=ConnectionResetError
+tlsdiag.call=SSL_read_ex
+--
+END
 # without NODE_OPTIONS at all, node prints what it printed with the
 # preload in it and no shim
 run_plain "$node" "$SRCPROGS/nodeget.js" "$wh_port" "$PKI/ca.pem" \
