@@ -42,7 +42,7 @@
  * such as SSL_ERROR_WANT_READ, which non-blocking programs see all the
  * time).  OSSL_HELPERS and OSSL_OPTIONAL serve the failure path only and
  * are looked up at the copy's first failure (resolve_failure_path): a
- * process whose TLS never fails does not pay those 61 dlsym calls.
+ * process whose TLS never fails does not pay those 63 dlsym calls.
  */
 #define OSSL_FIRST_CALL(X)                                                     \
 	X(int, SSL_get_error, (const SSL *, int))                              \
