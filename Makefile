@@ -43,7 +43,7 @@ ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(if $(WERROR),-Werror) -MMD -MP $(CFLAGS)
 
 .PHONY: all deps test check unit e2e demo bench install uninstall clean \
     hdr-check style style-check asan fuzz deb
-all: $(B)/libtlsdiag.so $(B)/tlsdiag
+all: $(B)/libtlsdiag.so $(B)/tlsdiag $(B)/tlsdiag-node.js
 
 # ---------------------------------------------------------------------------
 # Pure helpers shared by both sides (common/*.c: no globals, no shim or
@@ -57,7 +57,8 @@ SHIM_SRCS = shim/init.c shim/resolve.c shim/wrap_io.c shim/wrap_handshake.c \
     shim/recordout.c shim/emit.c shim/ratelimit.c shim/classify.c shim/observe.c \
     shim/jsonw.c shim/config.c shim/logw.c shim/stackset.c shim/str.c \
     shim/pydetect.c shim/wrap_rand.c shim/elfsym.c shim/attach.c \
-    shim/gotpatch.c shim/entryhook.c shim/reloc.c shim/sink_syslog.c
+    shim/gotpatch.c shim/entryhook.c shim/reloc.c shim/sink_syslog.c \
+    shim/node_napi.c
 SHIM_GEN = $(B)/gen/errnames.c
 SHIM_OBJS = $(SHIM_SRCS:%.c=$(B)/pic/%.o) $(COMMON_SRCS:%.c=$(B)/pic/%.o) \
     $(B)/pic/gen/errnames.o
@@ -72,6 +73,12 @@ ZYDIS_LIBS = -lZydis
 $(B)/libtlsdiag.so: $(SHIM_OBJS)
 	$(Q_LD)$(CC) -shared -Wl,-z,defs -o $@ $(SHIM_OBJS) $(LDFLAGS) \
 	    $(SHIM_LIBS)
+
+# node's preload (shim/node_napi.c), beside the library as installed, where
+# "tlsdiag run" finds it.
+$(B)/tlsdiag-node.js: shim/node/tlsdiag-node.js
+	@mkdir -p $(B)
+	$(Q_GEN)cp shim/node/tlsdiag-node.js $@
 
 # The same library with test-only fault injection (tests/e2e/t200).
 SHIM_FAULT_OBJS = $(SHIM_SRCS:%.c=$(B)/pic-faults/%.o) \
@@ -361,6 +368,8 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	$(INSTALL) -m 755 $(B)/tlsdiag $(DESTDIR)$(BINDIR)/tlsdiag
 	$(INSTALL) -m 644 $(B)/libtlsdiag.so $(DESTDIR)$(LIBDIR)/tlsdiag/libtlsdiag.so
+	$(INSTALL) -m 644 $(B)/tlsdiag-node.js \
+	    $(DESTDIR)$(LIBDIR)/tlsdiag/tlsdiag-node.js
 	for m in doc/*.1; do if [ -f "$$m" ]; then \
 	    $(INSTALL) -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; fi; done
 	for m in doc/*.7; do if [ -f "$$m" ]; then \

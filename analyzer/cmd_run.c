@@ -194,13 +194,13 @@ print_summary(const char *log, int quiet)
 
 /*
  * The child's LD_PRELOAD: the shim found next to this executable (or
- * TLSDIAG_SHIM), then what LD_PRELOAD held.  Returns 0, or -1 after
- * printing why.
+ * TLSDIAG_SHIM), then what LD_PRELOAD held; the shim's path in shim
+ * (PATH_MAX bytes).  Returns 0, or -1 after printing why.
  */
 static int
-make_preload(char *preload, size_t preloadsz)
+make_preload(char *preload, size_t preloadsz, char *shim)
 {
-	char self[PATH_MAX], shim[PATH_MAX];
+	char self[PATH_MAX];
 	char err[PATH_MAX + 128];
 	char sp[SAFE_LEN], eb[SAFE_MSG_LEN];
 	ssize_t n;
@@ -211,7 +211,7 @@ make_preload(char *preload, size_t preloadsz)
 		return -1;
 	}
 	self[n] = '\0';
-	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, sizeof(shim), err,
+	if (run_find_shim(self, getenv("TLSDIAG_SHIM"), shim, PATH_MAX, err,
 		sizeof(err)) == -1) {
 		warnx("%s", esc_msg(err, eb));
 		return -1;
@@ -226,6 +226,30 @@ make_preload(char *preload, size_t preloadsz)
 	return 0;
 }
 
+/*
+ * The child's NODE_OPTIONS: what it held, and node's preload from beside
+ * the shim (the build tree and every install have it there), so that a
+ * node child hands its JavaScript's verdicts to the shim.  Without the
+ * script, NODE_OPTIONS is left alone.
+ */
+static void
+set_node_options(const char *shim)
+{
+	char script[PATH_MAX], val[8192];
+	const char *slash = strrchr(shim, '/');
+	int n;
+
+	if (slash == NULL)
+		return;
+	n = snprintf(script, sizeof(script), "%.*s/%s", (int)(slash - shim),
+	    shim, RUN_NODE_SCRIPT);
+	if (n < 0 || (size_t)n >= sizeof(script) || access(script, R_OK) != 0)
+		return;
+	if (run_compose_node_options(script, getenv("NODE_OPTIONS"), val,
+		sizeof(val)) == 0)
+		setenv("NODE_OPTIONS", val, 1);
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -233,6 +257,7 @@ cmd_run(int argc, char **argv)
 	char err[PATH_MAX + 128];
 	char path[PATH_MAX];
 	char preload[8192], logpath[PATH_MAX], logtmpl[2 * PATH_MAX];
+	char shim[PATH_MAX];
 	char cwd[PATH_MAX], sp[SAFE_LEN], eb[SAFE_MSG_LEN];
 	const char *log;
 	int regular = 1;
@@ -256,8 +281,9 @@ cmd_run(int argc, char **argv)
 		warnx("'%s': command not found", esc(o.cmd[0], sp));
 		return TLSDIAG_EXIT_RUN_NOTFOUND;
 	}
-	if (make_preload(preload, sizeof(preload)) == -1)
+	if (make_preload(preload, sizeof(preload), shim) == -1)
 		return TLSDIAG_EXIT_RUN_SELF;
+	set_node_options(shim);
 	if (o.log != NULL) {
 		if (prepare_named_log(o.log, &regular) == -1)
 			return TLSDIAG_EXIT_RUN_SELF;

@@ -218,6 +218,44 @@ run_compose_preload(const char *shim, const char *old, char *buf, size_t bufsz)
 }
 
 int
+run_compose_node_options(const char *script, const char *old, char *buf,
+    size_t bufsz)
+{
+	static const char opt[] = "--require=\"";
+	char tok[2 * 4096 + sizeof(opt) + 2];
+	size_t o = 0, n;
+	const char *p;
+
+	memcpy(tok, opt, sizeof(opt) - 1);
+	o = sizeof(opt) - 1;
+	for (p = script; *p != '\0'; p++) {
+		if (o + 4 > sizeof(tok))
+			return -1;
+		if (*p == '"' || *p == '\\')
+			tok[o++] = '\\';
+		tok[o++] = *p;
+	}
+	tok[o++] = '"';
+	tok[o] = '\0';
+	if (old == NULL || old[0] == '\0' || strstr(old, tok) != NULL) {
+		n = old != NULL && old[0] != '\0' ? strlen(old) : 0;
+		if (n == 0)
+			old = tok;
+		if (strlen(old) >= bufsz)
+			return -1;
+		memcpy(buf, old, strlen(old) + 1);
+		return 0;
+	}
+	n = strlen(old);
+	if (n + 1 + o >= bufsz)
+		return -1;
+	memcpy(buf, old, n);
+	buf[n] = ' ';
+	memcpy(buf + n + 1, tok, o + 1);
+	return 0;
+}
+
+int
 run_log_template(const char *path, const char *cwd, char *buf, size_t bufsz)
 {
 	size_t o = 0;

@@ -56,6 +56,20 @@ int run_find_shim(const char *exe, const char *override, char *buf,
 int
 run_compose_preload(const char *shim, const char *old, char *buf, size_t bufsz);
 
+/* node's preload, installed beside the shim (shim/node/tlsdiag-node.js) */
+#define RUN_NODE_SCRIPT "tlsdiag-node.js"
+
+/*
+ * The NODE_OPTIONS value for the child: old (NULL or "" for none) with
+ * --require="SCRIPT" appended, quoted as node parses NODE_OPTIONS (a
+ * double-quoted string, '"' and '\\' escaped with a backslash), so that
+ * node's JavaScript hands its verdicts to the shim.  old unchanged when
+ * it holds that option already.  Returns 0, or -1 if the result does not
+ * fit.
+ */
+int run_compose_node_options(const char *script, const char *old, char *buf,
+    size_t bufsz);
+
 /*
  * The TLSDIAG_LOG value naming exactly the file path: '%' doubled so the
  * shim does not expand it, and made absolute against cwd so that a child

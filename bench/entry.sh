@@ -7,6 +7,8 @@
 #  2. the official node binary (tests/progs/find-node.sh) making N https
 #     requests on one keep-alive connection to a local node server, bare
 #     and hooked alternated: the median wall-clock ratio (target 1.02).
+#     Hooked means as "tlsdiag run" starts it: the shim preloaded and
+#     node's preload (build/tlsdiag-node.js) in NODE_OPTIONS.
 # Usage: sh bench/entry.sh   (from the top directory, after make bench;
 # ONLY=node for the node row alone, RUNS and NREQ to change its size)
 set -eu
@@ -15,6 +17,7 @@ export LC_ALL
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$TOP/build/tlsbench-static
 SHIM=$TOP/build/libtlsdiag.so
+NODEJS=$TOP/build/tlsdiag-node.js
 RUNS=${RUNS:-9}
 NREQ=${NREQ:-2000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsdiag-bench-entry.XXXXXX")
@@ -22,7 +25,7 @@ srv=
 trap '[ -z "$srv" ] || kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
 unset LD_PRELOAD TLSDIAG_LOG
 
-for f in "$BENCH" "$SHIM"; do
+for f in "$BENCH" "$SHIM" "$NODEJS"; do
 	[ -e "$f" ] || { echo "bench: '$f' is missing: run make bench" >&2
 	exit 1; }
 done
@@ -87,7 +90,8 @@ port=$(sed -n 's/^PORT //p' "$tmp/srv.out")
 one() {
 	case $1 in
 	bare) set -- env ;;
-	shim) set -- env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" ;;
+	shim) set -- env LD_PRELOAD="$SHIM" TLSDIAG_LOG="$LOG" \
+	    NODE_OPTIONS="--require=\"$NODEJS\"" ;;
 	esac
 	s=$(date +%s.%N)
 	"$@" "$node" "$TOP/tests/progs/nodeloop.js" "$port" "$CA" "$NREQ" \

@@ -185,8 +185,19 @@
 #define LOGFORMAT_M_IGNORE_EOF                                                 \
 	"ignore_unexpected_eof" /* tlsdiag.ignore_unexpected_eof */
 #define LOGFORMAT_M_STALE_QUEUE "stale_queue" /* tlsdiag.stale_queue */
-#define LOGFORMAT_M_EOF_MASKED "eof_masked"   /* tlsdiag.eof_masked */
-#define LOGFORMAT_M_OPENSSL "openssl"	      /* tlsdiag.openssl */
+/*
+ * tlsdiag.verdict_source: present when no OpenSSL call failed and a
+ * program's own layer decided (node's JavaScript, shim/node_napi.c);
+ * tlsdiag.call, ret, ssl_error and errno then hold what the call CPython
+ * makes would have returned (docs/log-format.md).
+ */
+#define LOGFORMAT_M_VERDICT_SOURCE "verdict_source"
+#define LOGFORMAT_VERDICT_SOURCE_NODE "node" /* its value for node */
+#define LOGFORMAT_M_NODE_CODE "node_code"    /* tlsdiag.node_code */
+#define LOGFORMAT_CHECK_HOST_NODE                                              \
+	"node" /* tlsdiag.check_host_source: the host node's check used */
+#define LOGFORMAT_M_EOF_MASKED "eof_masked" /* tlsdiag.eof_masked */
+#define LOGFORMAT_M_OPENSSL "openssl"	    /* tlsdiag.openssl */
 #define LOGFORMAT_M_BACKTRACE_REPEAT                                           \
 	"backtrace_repeat" /* tlsdiag.backtrace_repeat */
 #define LOGFORMAT_M_BOUND                                                      \

@@ -583,6 +583,11 @@ build_failure(struct jsonw *w, char *buf, const char *msg, struct ossl *o,
 	emit_schema(w);
 	jsonw_str(w, LOGFORMAT_M_CALL, classify_call_names[f->call]);
 	jsonw_int(w, LOGFORMAT_M_RET, f->ret);
+	if (f->node_code != NULL) {
+		jsonw_str(w, LOGFORMAT_M_VERDICT_SOURCE,
+		    LOGFORMAT_VERDICT_SOURCE_NODE);
+		jsonw_str(w, LOGFORMAT_M_NODE_CODE, f->node_code);
+	}
 	if (f->ssl_error >= 0)
 		jsonw_str(w, LOGFORMAT_M_SSL_ERROR,
 		    classify_ssl_error_name(f->ssl_error));

@@ -19,8 +19,9 @@ struct fail_facts {
 	int stale;
 	const char *level;
 	int eof_masked;
-	enum call after;   /* verify records: the call that succeeded */
-	const char *phase; /* tlsdiag.phase: LOGFORMAT_PHASE_* */
+	enum call after;       /* verify records: the call that succeeded */
+	const char *phase;     /* tlsdiag.phase: LOGFORMAT_PHASE_* */
+	const char *node_code; /* node's verdict (failure_node): its code */
 };
 
 /*

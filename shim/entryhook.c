@@ -49,6 +49,15 @@
 #define PAGE_SZ 4096
 /* bytes patched at each entry: E9 rel32 to the slot's jump pad */
 #define PATCH 5
+/*
+ * One more entry beyond the wrapped calls: in a Node-API host (node), the
+ * executable's SSL_get_finished gets an observer that notes the SSL asked
+ * about, so that node_napi.c can name the SSL of a socket node's
+ * JavaScript gave up on (TLSWrap::GetFinished calls it with the socket's
+ * SSL).
+ */
+#define EH_FINISHED CALL__COUNT
+#define EH_NFN (CALL__COUNT + 1)
 
 struct fn {
 	uintptr_t addr;	 /* the function in the object, 0 if absent */
@@ -71,7 +80,8 @@ struct obj {
 	size_t phnum;
 	int exe; /* the executable */
 	int hooked;
-	struct fn fn[CALL__COUNT];
+	struct fn fn[EH_NFN];
+	struct ossl *copy; /* its copy, once added */
 };
 
 /*
@@ -96,6 +106,26 @@ static struct {
  * instructions.  Passes are rare and short: a waiter yields.
  */
 static atomic_flag pass_busy = ATOMIC_FLAG_INIT;
+
+/* Where the observer of SSL_get_finished goes on (its trampoline). */
+static size_t (*real_get_finished)(const SSL *, void *, size_t);
+static _Thread_local const SSL *asked;
+/* the executable's copy when its SSL_get_finished is observed */
+static struct ossl *_Atomic asked_copy;
+
+/* The observer: note s for entryhook_asked(), then run the original. */
+static size_t
+observe_get_finished(const SSL *s, void *buf, size_t count)
+{
+	asked = s;
+	return real_get_finished(s, buf, count);
+}
+
+static const char *
+fn_name(int k)
+{
+	return k == EH_FINISHED ? "SSL_get_finished" : classify_call_names[k];
+}
 
 /* Take pass_busy; 0, or -1 when it is held and wait is 0. */
 static int
@@ -483,7 +513,7 @@ refuse_all(struct obj *ob, const char *what)
 {
 	int k;
 
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (ob->fn[k].addr != 0)
 			set_why(&ob->fn[k], what);
 }
@@ -507,6 +537,15 @@ examine(struct obj *ob, const struct cand *c, size_t *size)
 		if (elfsym_lookup_size(ob->bias, ob->phdr, ob->phnum,
 			classify_call_names[k], &ob->fn[k].addr, &size[k]) != 1)
 			ob->fn[k].addr = 0;
+	/* the observer serves the Node-API channel only (node_napi.c), in
+	 * the executable of a Node-API host */
+	if (!ob->exe ||
+	    elfsym_lookup(ob->bias, ob->phdr, ob->phnum, "napi_create_function",
+		NULL) != 1 ||
+	    elfsym_lookup_size(ob->bias, ob->phdr, ob->phnum,
+		fn_name(EH_FINISHED), &ob->fn[EH_FINISHED].addr,
+		&size[EH_FINISHED]) != 1)
+		ob->fn[EH_FINISHED].addr = 0;
 	if (ob->fn[CALL_SSL_READ].addr == 0 ||
 	    _dl_find_object((void *)ob->fn[CALL_SSL_READ].addr, &o) != 0)
 		return -1;
@@ -579,7 +618,7 @@ hook(struct obj *ob, const struct walk *wk, const size_t *size,
 		refuse_all(ob, "disassembler libZydis.so.4.0 not installed");
 		return;
 	}
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (ob->fn[k].addr != 0) {
 			lo = ob->fn[k].addr < lo ? ob->fn[k].addr : lo;
 			hi = ob->fn[k].addr > hi ? ob->fn[k].addr : hi;
@@ -589,13 +628,16 @@ hook(struct obj *ob, const struct walk *wk, const size_t *size,
 		refuse_all(ob, "no page for trampolines within 2 GiB");
 		return;
 	}
-	for (k = 0; k < CALL__COUNT; k++) {
+	for (k = 0; k < EH_NFN; k++) {
 		if (ob->fn[k].addr == 0)
 			continue;
+		if (k == EH_FINISHED)
+			w = (uintptr_t)observe_get_finished;
 		/* our wrapper, from our own table: a plain &SSL_read would
 		 * bind to the executable's, which comes first */
-		if (elfsym_lookup(wk->self.dlpi_addr, wk->self.dlpi_phdr,
-			wk->self.dlpi_phnum, classify_call_names[k], &w) != 1) {
+		else if (elfsym_lookup(wk->self.dlpi_addr, wk->self.dlpi_phdr,
+			     wk->self.dlpi_phnum, classify_call_names[k],
+			     &w) != 1) {
 			set_why(&ob->fn[k], "no wrapper");
 			continue;
 		}
@@ -608,15 +650,21 @@ hook(struct obj *ob, const struct walk *wk, const size_t *size,
 		munmap(page, PAGE_SZ);
 		return;
 	}
-	if (make_copy(ob, &copy) < 0 || resolve_add_copy(&copy) == NULL) {
+	if (make_copy(ob, &copy) < 0 ||
+	    (ob->copy = resolve_add_copy(&copy)) == NULL) {
 		refuse_all(ob,
 		    missing[0] != '\0' ? missing : "too many copies");
 		munmap(page, PAGE_SZ); /* nothing jumps there yet */
-		for (k = 0; k < CALL__COUNT; k++)
+		for (k = 0; k < EH_NFN; k++)
 			ob->fn[k].slot = NULL;
 		return;
 	}
-	for (k = 0; k < CALL__COUNT; k++)
+	if (ob->fn[EH_FINISHED].slot != NULL) {
+		*(void **)&real_get_finished =
+		    ob->fn[EH_FINISHED].slot + JUMP_PAD;
+		atomic_store(&asked_copy, ob->copy);
+	}
+	for (k = 0; k < EH_NFN; k++)
 		if (ob->fn[k].slot != NULL)
 			patch(ob, &ob->fn[k], ips, nips);
 }
@@ -713,7 +761,7 @@ static void
 pass(const uintptr_t *ips, size_t nips, enum pass_mode mode, const char *late)
 {
 	static struct walk wk; /* 1.3 KiB: kept off a host's small stacks */
-	size_t size[CALL__COUNT];
+	size_t size[EH_NFN];
 	const char *why;
 	struct obj *ob;
 	int i, n, over = 0, max = bound();
@@ -811,16 +859,19 @@ write_obj(struct jsonw *w, const struct obj *ob)
 	jsonw_obj(w, NULL);
 	jsonw_str(w, LOGFORMAT_M_PATH, ob->path);
 	jsonw_arr(w, LOGFORMAT_M_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++)
+	for (k = 0; k < EH_NFN; k++)
 		if (ob->fn[k].hooked)
-			jsonw_str(w, NULL, classify_call_names[k]);
+			jsonw_str(w, NULL, fn_name(k));
 	jsonw_end(w);
 	jsonw_arr(w, LOGFORMAT_M_NOT_HOOKED);
-	for (k = 0; k < CALL__COUNT; k++) {
+	for (k = 0; k < EH_NFN; k++) {
 		if (ob->fn[k].hooked)
 			continue;
+		/* the observer is no entry point: absent, it goes unsaid */
+		if (k == EH_FINISHED && ob->fn[k].addr == 0)
+			continue;
 		jsonw_obj(w, NULL);
-		jsonw_str(w, LOGFORMAT_M_FUNCTION, classify_call_names[k]);
+		jsonw_str(w, LOGFORMAT_M_FUNCTION, fn_name(k));
 		jsonw_str(w, LOGFORMAT_M_REASON,
 		    ob->fn[k].addr == 0	      ? "not exported" :
 			ob->fn[k].why != NULL ? ob->fn[k].why :
@@ -853,4 +904,17 @@ entryhook_write(struct jsonw *w)
 	if (eh.over > 0)
 		jsonw_uint(w, LOGFORMAT_M_ENTRY_HOOKS_UNLISTED,
 		    (unsigned long long)eh.over);
+}
+
+void
+entryhook_asked_clear(void)
+{
+	asked = NULL;
+}
+
+struct ssl_st *
+entryhook_asked(struct ossl **o)
+{
+	*o = atomic_load(&asked_copy);
+	return *o != NULL ? (SSL *)asked : NULL;
 }

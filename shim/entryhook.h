@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 struct jsonw;
+struct ossl;
+struct ssl_st;
 
 /*
  * When a loaded object defines the wrapped OpenSSL functions itself and
@@ -73,5 +75,16 @@ int entryhook_hooked(void);
  * functions, or when no pass ever ran.
  */
 void entryhook_write(struct jsonw *w);
+
+/* Forget the SSL this thread's last SSL_get_finished call asked about. */
+void entryhook_asked_clear(void);
+
+/*
+ * The SSL the executable's SSL_get_finished was last called with on this
+ * thread since entryhook_asked_clear(), NULL if none (or if it could not
+ * be observed: not a Node-API host, not hooked).  Its copy goes to *o
+ * (NULL when the executable's copy was never added).
+ */
+struct ssl_st *entryhook_asked(struct ossl **o);
 
 #endif

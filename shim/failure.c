@@ -7,6 +7,7 @@
  */
 #include "shim.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +167,9 @@ write_failure(struct ossl *o, SSL *s, struct fail_facts *f,
 		    strcmp(f->level, LOGFORMAT_LEVEL_WARNING) == 0 && k->cert ?
 			" (ignored by the program)" :
 			"",
-		    STR_END);
+		    f->node_code != NULL ? " (node's verdict: " : "",
+		    f->node_code != NULL ? f->node_code : "",
+		    f->node_code != NULL ? ")" : "", STR_END);
 	vw.depth = -1;
 	vw.cut = 0;
 	if (k->cert)
@@ -379,4 +382,146 @@ check_verify_after_handshake(struct ossl *o, enum call c, SSL *s)
 
 	if (r != X509_V_OK)
 		failure_verify(o, s, r, c);
+}
+
+/*
+ * 1 when host, as CPython would check it (X509_VERIFY_PARAM_set1_host
+ * with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, or set1_ip for an address),
+ * does not match s's peer certificate: the mismatch is OpenSSL's verdict,
+ * not only node's.  *ip says which check ran.  0 when it matches, when
+ * there is no certificate or the check cannot run.
+ */
+static int
+host_mismatch(struct ossl *o, SSL *s, const struct conn *cn, const char *host,
+    int *ip)
+{
+	unsigned char a[16];
+	X509 *x;
+	int owned, r;
+
+	*ip = inet_pton(AF_INET, host, a) == 1 ||
+	    inet_pton(AF_INET6, host, a) == 1;
+	if (*ip ? o->X509_check_ip_asc == NULL : o->X509_check_host == NULL)
+		return 0;
+	x = context_peer_cert(o, s, cn, &owned);
+	if (x == NULL)
+		return 0;
+	r = *ip ? o->X509_check_ip_asc(x, host, 0) :
+		  o->X509_check_host(x, host, strlen(host),
+		      X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
+	if (owned)
+		o->X509_free(x);
+	return r == 0;
+}
+
+/*
+ * The inputs classify() would get from the call CPython makes when the
+ * transport under s failed as node saw it (v), into *in and *f; 0, or -1
+ * when CPython would raise nothing there (a clean close, or an abrupt EOF
+ * that SSL_OP_IGNORE_UNEXPECTED_EOF reports as one).
+ */
+static int
+node_inputs(struct ossl *o, enum node_verdict v, const struct conn *cn,
+    unsigned pyver, struct classify_in *in, struct fail_facts *f)
+{
+	/* 3.10 and later read with SSL_read_ex, which returns 0 */
+	int rw_ex = pyver >= PYVER(3, 10, 0);
+
+	if (cn->shutdown & SSL_RECEIVED_SHUTDOWN)
+		return -1; /* close_notify came: recv() returns b'' */
+	if (!cn->handshake_done) {
+		f->call = CALL_SSL_DO_HANDSHAKE;
+		f->ret = -1;
+	} else {
+		f->call = rw_ex ? CALL_SSL_READ_EX : CALL_SSL_READ;
+		f->ret = rw_ex ? 0 : -1;
+	}
+	if (v == NODE_RESET) {
+		f->ssl_error = SSL_ERROR_SYSCALL;
+		f->sys_errno = ECONNRESET;
+	} else if (cn->ignore_eof) {
+		if (cn->handshake_done)
+			return -1;
+		f->ssl_error = SSL_ERROR_ZERO_RETURN;
+	} else if (o->layout == ERR_LAYOUT_3) {
+		f->ssl_error = SSL_ERROR_SSL;
+		in->err = classify_err_pack(CLASSIFY_LIB_SSL,
+		    CLASSIFY_R_UNEXPECTED_EOF, o->layout);
+	} else {
+		/* 1.1.1: SYSCALL, empty queue, errno 0 (§5.1) */
+		f->ssl_error = SSL_ERROR_SYSCALL;
+		if (f->call == CALL_SSL_READ)
+			f->ret = 0;
+	}
+	in->call = f->call;
+	in->ret = f->ret;
+	in->ssl_error = f->ssl_error;
+	in->sys_errno = f->sys_errno;
+	return 0;
+}
+
+int
+failure_node(struct ossl *o, SSL *s, enum node_verdict v, const char *code,
+    const char *host)
+{
+	int saved = errno, ip = 0, rc = 0;
+	unsigned long flags;
+	struct fail_facts f;
+	struct classify_in in;
+	struct classify_out k;
+	struct conn cn;
+
+	if (resolve_failure_path(o) < 0)
+		return 0;
+	o->ERR_set_mark();
+	flags = conn_flags(o, s);
+	/* the entry hooks recorded this connection already (exp, self) */
+	if (flags & (FLAG_FAILED | FLAG_VERIFY_RECORDED))
+		goto out;
+	context_gather(o, s, &cn);
+	memset(&f, 0, sizeof(f));
+	memset(&in, 0, sizeof(in));
+	f.level = LOGFORMAT_LEVEL_ERROR;
+	f.node_code = code;
+	in.pyver = pydetect_model(&shim.cfg)->pyver;
+	if (v == NODE_HOST) {
+		/* a chain node accepted but OpenSSL did not: not ours */
+		if (o->SSL_get_verify_result(s) != X509_V_OK || host == NULL ||
+		    host[0] == '\0' || !host_mismatch(o, s, &cn, host, &ip))
+			goto out;
+		f.call = CALL_SSL_DO_HANDSHAKE;
+		f.ret = -1;
+		f.ssl_error = SSL_ERROR_SSL;
+		in.call = f.call;
+		in.ret = f.ret;
+		in.ssl_error = f.ssl_error;
+		in.err = classify_err_pack(CLASSIFY_LIB_SSL,
+		    CLASSIFY_R_CERT_VERIFY_FAILED, o->layout);
+		in.verify_result = ip ? X509_V_ERR_IP_ADDRESS_MISMATCH :
+					X509_V_ERR_HOSTNAME_MISMATCH;
+		str_cat(cn.check_host, sizeof(cn.check_host), host, STR_END);
+		cn.check_host_source = LOGFORMAT_CHECK_HOST_NODE;
+		in.check_host = cn.check_host;
+	} else if (node_inputs(o, v, &cn, in.pyver, &in, &f) < 0)
+		goto out;
+	if (!ratelimit_admit())
+		goto out;
+	in.layout = o->layout;
+	in.reason_text =
+	    in.err != 0 ? o->ERR_reason_error_string(in.err) : NULL;
+	if (v == NODE_HOST)
+		in.verify_text =
+		    o->X509_verify_cert_error_string(in.verify_result);
+	/* node reads a socket itself: CPython's socket-backed SSLSocket */
+	in.memory_bio = 0;
+	classify(&in, &k);
+	conn_set_flags(o, s,
+	    flags | FLAG_FAILED | (k.cert ? FLAG_VERIFY_RECORDED : 0));
+	atomic_fetch_add(&shim.failures[kind_of(&k)], 1);
+	write_failure(o, s, &f, &cn, &k);
+	rc = 1;
+out:
+	o->ERR_pop_to_mark();
+	errno = saved;
+	return rc;
 }

@@ -42,7 +42,7 @@
  * such as SSL_ERROR_WANT_READ, which non-blocking programs see all the
  * time).  OSSL_HELPERS and OSSL_OPTIONAL serve the failure path only and
  * are looked up at the copy's first failure (resolve_failure_path): a
- * process whose TLS never fails does not pay those 61 dlsym calls.
+ * process whose TLS never fails does not pay those 63 dlsym calls.
  */
 #define OSSL_FIRST_CALL(X)                                                     \
 	X(int, SSL_get_error, (const SSL *, int))                              \
@@ -122,7 +122,10 @@
 	X(X509 *, SSL_get_peer_certificate, (const SSL *))                     \
 	X(char *, X509_VERIFY_PARAM_get1_ip_asc, (X509_VERIFY_PARAM *))        \
 	X(const SSL_CIPHER *, SSL_get_pending_cipher, (const SSL *))           \
-	X(BIO *, BIO_next, (BIO *))
+	X(BIO *, BIO_next, (BIO *))                                            \
+	X(int, X509_check_host,                                                \
+	    (X509 *, const char *, size_t, unsigned int, char **))             \
+	X(int, X509_check_ip_asc, (X509 *, const char *, unsigned int))
 
 struct ossl {
 	uintptr_t base;	  /* load address of this copy */

@@ -95,6 +95,25 @@ int resolve_bound(const struct ossl *o, enum call c);
 void failure_io(struct ossl *o, enum call c, SSL *s, int ret);
 void failure_verify(struct ossl *o, SSL *s, long result, enum call after);
 
+/*
+ * What node's JavaScript saw end a TLS connection (tlsdiag-node.js, by
+ * way of node_napi.c): its host name check rejected the certificate, the
+ * socket read ECONNRESET, or the peer closed the TCP connection.
+ */
+enum node_verdict { NODE_HOST, NODE_RESET, NODE_EOF };
+
+/*
+ * Record what CPython would raise for verdict v on s, a connection of
+ * copy o: node's error code code, host the name node checked (NODE_HOST
+ * only).  Nothing when the connection has a record already, when
+ * CPython would raise nothing (a close_notify came before the close),
+ * or for NODE_HOST when OpenSSL's own check of host, as CPython sets it
+ * up, accepts the certificate.  Returns 1 if a record was written.
+ * Keeps errno and the error queue.
+ */
+int failure_node(struct ossl *o, SSL *s, enum node_verdict v, const char *code,
+    const char *host);
+
 /* After a successful handshake: a non-OK verify result the app ignored. */
 void check_verify_after_handshake(struct ossl *o, enum call c, SSL *s);
 

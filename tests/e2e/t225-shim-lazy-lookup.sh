@@ -2,7 +2,7 @@
 # t225-shim-lazy-lookup: the failure path's functions (OSSL_HELPERS and
 # OSSL_OPTIONAL in shim/shim.h) are looked up in a libssl copy at its
 # first failure, not at its first call: a process whose TLS never fails
-# does not pay those 61 dlsym calls (issue 12 item 6, start-up cost).
+# does not pay those 63 dlsym calls (issue 12 item 6, start-up cost).
 # Seen through the loader's own trace (LD_DEBUG=symbols): SSL_get0_param
 # and SSL_get_peer_finished, which neither tlsbench nor OpenSSL itself
 # binds, are looked up only when a failure is recorded, and then the

@@ -22,6 +22,7 @@ check() {
 }
 check 755 "$root/bin/tlsdiag"
 check 644 "$root/lib/tlsdiag/libtlsdiag.so"
+check 644 "$root/lib/tlsdiag/tlsdiag-node.js"
 for m in tlsdiag tlsdiag-run tlsdiag-report; do
 	check 644 "$root/share/man/man1/$m.1"
 	cmp -s "$TOP/doc/$m.1" "$root/share/man/man1/$m.1" ||
@@ -31,6 +32,7 @@ check 644 "$root/share/man/man7/libtlsdiag.7"
 extra=$(cd "$dest" && find . -type f | sort | grep -v \
     -e "^\./${prefix#/}/bin/tlsdiag$" \
     -e "^\./${prefix#/}/lib/tlsdiag/libtlsdiag\.so$" \
+    -e "^\./${prefix#/}/lib/tlsdiag/tlsdiag-node\.js$" \
     -e "^\./${prefix#/}/share/man/man[17]/" || :)
 [ -z "$extra" ] || problem "unexpected files installed: $extra"
 
@@ -57,6 +59,11 @@ for exe in "$root/bin/tlsdiag" "$tmp/bin/tlsdiag"; do
 	    "certificate has expired" ] ||
 	    problem "$exe: record: $(cat "$tmp/log")"
 done
+# node's preload, from beside the installed shim
+o=$(timeout "$CLIENT_TIMEOUT" "$root/bin/tlsdiag" run -q -- sh -c \
+    'echo "$NODE_OPTIONS"' 2>&1)
+[ "$o" = "--require=\"$root/lib/tlsdiag/tlsdiag-node.js\"" ] ||
+    problem "NODE_OPTIONS under the installed tlsdiag run: '$o'"
 "$root/bin/tlsdiag" report --no-progress "$tmp/log" >"$tmp/report" ||
     problem "installed tlsdiag report failed"
 grep -q 'SSLCertVerificationError: certificate has expired' "$tmp/report" ||

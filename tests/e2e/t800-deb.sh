@@ -65,6 +65,7 @@ check() {
 }
 check 755 root /usr/bin/tlsdiag
 check 644 root "$lib"
+check 644 root "${lib%/*}/tlsdiag-node.js"
 check 1733 root /var/log/tlsdiag
 check 644 root /etc/logrotate.d/tlsdiag
 for m in tlsdiag tlsdiag-run tlsdiag-report tlsdiag-enable; do
@@ -89,6 +90,11 @@ timeout "$CLIENT_TIMEOUT" /usr/bin/tlsdiag run -o "$tmp/log" -- sh -c \
     problem "preloaded '$(cat "$tmp/out")', not $lib"
 [ "$(jget "$tmp/log" 1 tlsdiag.verify_message)" = "certificate has expired" ] ||
     problem "record: $(cat "$tmp/log")"
+# and puts node's preload, installed beside it, in NODE_OPTIONS
+o=$(timeout "$CLIENT_TIMEOUT" /usr/bin/tlsdiag run -q -- sh -c \
+    'echo "$NODE_OPTIONS"' 2>&1)
+[ "$o" = "--require=\"${lib%/*}/tlsdiag-node.js\"" ] ||
+    problem "NODE_OPTIONS under the installed tlsdiag run: '$o'"
 
 # A service user's own file in /var/log/tlsdiag.
 as() {

@@ -267,6 +267,46 @@ Test(run, compose_preload)
 }
 
 static const struct {
+	const char *script;
+	const char *old;
+	const char *want; /* NULL: -1 expected */
+} node_cases[] = {
+	{ "/b/tlsdiag-node.js", NULL, "--require=\"/b/tlsdiag-node.js\"" },
+	{ "/b/tlsdiag-node.js", "", "--require=\"/b/tlsdiag-node.js\"" },
+	/* the user's own options come first and stay */
+	{ "/b/tlsdiag-node.js", "--max-old-space-size=64",
+	    "--max-old-space-size=64 --require=\"/b/tlsdiag-node.js\"" },
+	/* a nested run does not add it twice */
+	{ "/b/tlsdiag-node.js", "-r x --require=\"/b/tlsdiag-node.js\"",
+	    "-r x --require=\"/b/tlsdiag-node.js\"" },
+	/* blanks are safe inside the quotes; '"' and '\\' are escaped */
+	{ "/my dir/tlsdiag-node.js", NULL,
+	    "--require=\"/my dir/tlsdiag-node.js\"" },
+	{ "/a\"b\\c/t.js", NULL, "--require=\"/a\\\"b\\\\c/t.js\"" },
+};
+
+Test(run, compose_node_options)
+{
+	char buf[128];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NCASES(node_cases); i++) {
+		rc = run_compose_node_options(node_cases[i].script,
+		    node_cases[i].old, buf, sizeof(buf));
+		cr_expect_eq(rc, 0, "case %zu", i);
+		cr_expect_str_eq(buf, node_cases[i].want, "case %zu", i);
+	}
+	/* "--require=\"/t.js\"" is 17 bytes, 18 with its NUL */
+	cr_expect_eq(run_compose_node_options("/t.js", NULL, buf, 18), 0,
+	    "fits exactly");
+	cr_expect_eq(run_compose_node_options("/t.js", NULL, buf, 17), -1,
+	    "one short");
+	cr_expect_eq(run_compose_node_options("/t.js", "-x", buf, 20), -1,
+	    "no room for the user's options too");
+}
+
+static const struct {
 	const char *path;
 	const char *cwd;
 	const char *want; /* NULL: -1 expected */
