@@ -36,6 +36,7 @@ done
 import json, sys
 log, pid, prog = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 bad = []
+n = 0
 for line in open(log):
     r = json.loads(line)
     if r["event"]["action"] != "tls_failure":
@@ -45,6 +46,12 @@ for line in open(log):
            r["process"]["pid"], t["openssl"]["path"])
     want = ("SSLCertVerificationError", "SSL_connect", 10, "handshake", pid,
             prog)
+    # A thread already inside SSL_connect when the entries were patched
+    # finishes it unobserved, but libssl's own call of the (now hooked)
+    # SSL_get_verify_result inside it is seen: the first record only.
+    if n == 0 and got[1] == "SSL_get_verify_result":
+        want = want[:1] + ("SSL_get_verify_result",) + want[2:]
+    n += 1
     if got != want:
         bad.append(got)
 if bad:
