@@ -41,34 +41,14 @@ maps_line(char *line, const char *stem, unsigned long *lo, unsigned long *hi,
 	return 1;
 }
 
-int
-procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
-{
-	char path[64], line[PROCMAP_PATH + 128];
-	FILE *f;
-	int found = 0;
-
-	snprintf(path, sizeof(path), "/proc/%ld/maps", (long)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
-		unsigned long lo, hi, off;
-		char *p;
-
-		if (!maps_line(line, stem, &lo, &hi, &off, &p) || off != 0)
-			continue;
-		o->start = lo;
-		snprintf(o->path, sizeof(o->path), "%s", p);
-		found = 1;
-	}
-	fclose(f);
-	return found;
-}
-
-int
-procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
-    void *arg)
+/*
+ * cb on each mapping of a file at offset 0 whose base name starts with
+ * stem ("" for all), until it returns nonzero: that value; 0 when none
+ * did, -1 if the maps cannot be read.
+ */
+static int
+each_obj(pid_t pid, const char *stem,
+    int (*cb)(const struct procmap_obj *, void *), void *arg)
 {
 	static struct procmap_obj o; /* 1 KiB: one caller at a time (CLI) */
 	char path[64], line[PROCMAP_PATH + 128];
@@ -83,7 +63,7 @@ procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
 		unsigned long lo, hi, off;
 		char *p;
 
-		if (!maps_line(line, "", &lo, &hi, &off, &p) || off != 0)
+		if (!maps_line(line, stem, &lo, &hi, &off, &p) || off != 0)
 			continue;
 		o.start = lo;
 		snprintf(o.path, sizeof(o.path), "%s", p);
@@ -91,6 +71,26 @@ procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
 	}
 	fclose(f);
 	return r;
+}
+
+static int
+copy_first(const struct procmap_obj *found, void *arg)
+{
+	*(struct procmap_obj *)arg = *found;
+	return 1;
+}
+
+int
+procmap_find(pid_t pid, const char *stem, struct procmap_obj *o)
+{
+	return each_obj(pid, stem, copy_first, o);
+}
+
+int
+procmap_each(pid_t pid, int (*cb)(const struct procmap_obj *, void *),
+    void *arg)
+{
+	return each_obj(pid, "", cb, arg);
 }
 
 int

@@ -195,13 +195,8 @@ skipped(const char *name)
 	static const char *const stems[] = { "libc.so.", "ld-linux", "ld64.so.",
 		"linux-vdso.so.", "linux-gate.so.", "libssl.", "libcrypto.",
 		NULL };
-	const char *base = str_base(name);
-	int i;
 
-	for (i = 0; stems[i] != NULL; i++)
-		if (str_prefix(base, stems[i]))
-			return 1;
-	return 0;
+	return str_base_starts(name, stems);
 }
 
 static int

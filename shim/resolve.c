@@ -274,13 +274,8 @@ system_object(const char *path)
 		"linux-vdso.so.", "linux-gate.so.", "libm.so.", "libdl.so.",
 		"libpthread.so.", "librt.so.", "libresolv.so.", "libgcc_s.so.",
 		"libcrypto.so.", NULL };
-	const char *base = str_base(path);
-	int i;
 
-	for (i = 0; stems[i] != NULL; i++)
-		if (str_prefix(base, stems[i]))
-			return 1;
-	return 0;
+	return str_base_starts(path, stems);
 }
 
 static int

@@ -58,6 +58,21 @@ str_base(const char *path)
 	return base;
 }
 
+/*
+ * 1 if the last component of path starts with one of stems (a
+ * NULL-terminated list): how an object is known by its file name.
+ */
+static inline int
+str_base_starts(const char *path, const char *const *stems)
+{
+	const char *base = str_base(path);
+
+	for (; *stems != NULL; stems++)
+		if (str_prefix(base, *stems))
+			return 1;
+	return 0;
+}
+
 /* v in decimal into buf (at least 21 bytes); returns buf. */
 char *str_dec(char *buf, long long v);
 
