@@ -122,6 +122,7 @@ loop() {
 import json, sys
 log, lib = sys.argv[1], sys.argv[2]
 bad = []
+n = 0
 for line in open(log):
     r = json.loads(line)
     if r["event"]["action"] != "tls_failure":
@@ -129,7 +130,13 @@ for line in open(log):
     t = r["tlsdiag"]
     got = (r["error"]["type"], t["call"], t["verify_code"],
            t["openssl"]["path"])
-    if got != ("SSLCertVerificationError", "SSL_connect", 10, lib):
+    want = ("SSLCertVerificationError", "SSL_connect", 10, lib)
+    # an SSL_connect entered before the attach finishes unobserved, but
+    # libssl's own SSL_get_verify_result inside it is seen (as in t704)
+    if n == 0 and got[1] == "SSL_get_verify_result":
+        want = (want[0], got[1]) + want[2:]
+    n += 1
+    if got != want:
         bad.append(got)
 if bad:
     sys.exit(f"unexpected: {bad[:2]}")
