@@ -22,6 +22,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "debugfile.h"
+
 struct sym_module {
 	char *path;
 	Dwfl *dwfl; /* NULL if the module could not be loaded */
@@ -39,7 +41,7 @@ static char *debuginfo_path;
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = debugfile_find,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -182,6 +184,7 @@ load_module(struct symbolizer *s, const char *path)
 	GElf_Addr vaddr;
 	int len;
 	int fd;
+	int ifd;
 	int i;
 
 	for (m = s->mods; m != NULL; m = m->next)
@@ -200,6 +203,12 @@ load_module(struct symbolizer *s, const char *path)
 	fd = open_module(path);
 	if (fd == -1)
 		return m;
+	/* DWARF compressed in the module itself: libdw reads the copy. */
+	ifd = debugfile_inflate(fd);
+	if (ifd != -1) {
+		close(fd);
+		fd = ifd;
+	}
 	m->dwfl = dwfl_begin(&offline_callbacks);
 	if (m->dwfl == NULL) {
 		close(fd);
