@@ -210,6 +210,8 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		}
 		agg_init(w[k].a);
 		agg_worker(w[k].a, k);
+		w[k].a->on_module = a->on_module;
+		w[k].a->on_module_arg = a->on_module_arg;
 		started[k] = pthread_create(&th[k], NULL, work, &w[k]) == 0;
 	}
 	for (k = 0; k < n; k++) {

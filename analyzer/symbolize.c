@@ -230,6 +230,30 @@ load_module(struct symbolizer *s, const char *path)
 	return m;
 }
 
+size_t
+symbolizer_modules(const struct symbolizer *s)
+{
+	const struct sym_module *m;
+	size_t n = 0;
+
+	for (m = s->mods; m != NULL; m = m->next)
+		n++;
+	return n;
+}
+
+void
+symbolizer_preload(struct symbolizer *s, const char *module)
+{
+	struct sym_module *m = load_module(s, module);
+	Dwarf_Addr bias;
+
+	if (m == NULL || m->mod == NULL)
+		return;
+	(void)dwfl_module_getsymtab(m->mod);
+	/* Any address: the first call reads the DWARF and the ranges. */
+	(void)dwfl_module_addrdie(m->mod, m->base, &bias);
+}
+
 static int
 same_build_id(const char *a, const char *b)
 {

@@ -549,6 +549,40 @@ Test(aggregate, frames_need_no_symbol_names)
 	agg_free(&a);
 }
 
+/* on_module's record: every module named, in order, "|"-separated. */
+static void
+note_module(void *arg, const char *module)
+{
+	strcat(arg, module);
+	strcat(arg, "|");
+}
+
+/*
+ * The report's symbolizer starts loading a call site's modules as soon as
+ * its frames are first kept: on_module hears each of them then, once.
+ */
+Test(aggregate, new_frames_name_their_modules)
+{
+	static struct agg a;
+	static char seen[256];
+
+	agg_init(&a);
+	a.on_module = note_module;
+	a.on_module_arg = seen;
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"offset\":4660},{\"offset\":7},{\"module\":"
+	    "\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen, "/usr/lib/libcurl.so.4|/usr/bin/curl|");
+	/* The same call site again: its frames are kept already. */
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"offset\":4660},{\"offset\":7},{\"module\":"
+	    "\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen, "/usr/lib/libcurl.so.4|/usr/bin/curl|");
+	agg_free(&a);
+}
+
 /* Parse line and only learn its frames, as for a record --since skipped. */
 static void
 learn_only(struct agg *a, const char *ts, const char *extra_tlsdiag)
