@@ -314,23 +314,56 @@ align16(uint64_t off)
 	return (off + 15) & ~(uint64_t)15;
 }
 
-/*
- * Ask for the pages of [off, off + len) of out at once (one call, not a
- * fault per page); an older kernel faults them in as they are written.
- */
-static void
-populate(unsigned char *out, uint64_t off, uint64_t len)
+/* Write all of buf at off; returns 0 or -1. */
+static int
+write_at(int fd, const void *buf, size_t len, uint64_t off)
 {
-	uint64_t lo = off & ~(uint64_t)4095;
+	const char *p = buf;
+	ssize_t w;
 
-	if (len != 0)
-		(void)madvise(out + lo, len + (off - lo), MADV_POPULATE_WRITE);
+	while (len > 0) {
+		w = pwrite(fd, p, len, (off_t)off);
+		if (w <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write to mfd the parts of out (the copy fill_inflated() made) that hold
+ * anything: the file's bytes outside its compressed sections (z, sorted
+ * by offset), then everything from the first inflated section on.  The
+ * memory file is written, not mapped: the kernel fills its pages without
+ * a page fault each.  Returns 0 or -1.
+ */
+static int
+write_copy(int mfd, const unsigned char *out, size_t size, uint64_t total,
+    const struct zsec *z, size_t nz)
+{
+	uint64_t at = 0;
+	size_t i;
+
+	for (i = 0; i <= nz; i++) {
+		uint64_t end = i < nz ? z[i].off : size;
+
+		if (end > at && write_at(mfd, out + at, end - at, at) != 0)
+			return -1;
+		if (i < nz && z[i].off + z[i].size > at)
+			at = z[i].off + z[i].size;
+	}
+	at = align16(size);
+	return write_at(mfd, out + at, total - at, at);
 }
 
 /*
  * Copy e's file (map, size bytes) into out, except the bytes of the
- * compressed sections z (sorted by offset), which nobody reads any more:
- * those pages of the memory file are never touched.
+ * compressed sections z (sorted by offset), which nobody reads any more.
  */
 static void
 copy_uncompressed(unsigned char *out, const unsigned char *map, size_t size,
@@ -342,10 +375,8 @@ copy_uncompressed(unsigned char *out, const unsigned char *map, size_t size,
 	for (i = 0; i <= nz; i++) {
 		uint64_t end = i < nz ? z[i].off : size;
 
-		if (end > at) {
-			populate(out, at, end - at);
+		if (end > at)
 			memcpy(out + at, map + at, end - at);
-		}
 		if (i < nz && z[i].off + z[i].size > at)
 			at = z[i].off + z[i].size;
 	}
@@ -394,7 +425,6 @@ fill_inflated(unsigned char *out, uint64_t total, Elf *e,
 			continue;
 		}
 		at = align16(at);
-		populate(out, at, z[i].ch.ch_size);
 		if (libdeflate_zlib_decompress(d, z[i].src, z[i].srclen,
 			out + at, z[i].ch.ch_size, NULL) != LIBDEFLATE_SUCCESS)
 			goto out;
@@ -432,6 +462,9 @@ out:
 /* Most compressed sections one file may have. */
 #define DEBUGFILE_MAX_ZSECS 64
 
+/* Huge pages: a fault per 2 MiB, not per 4 KiB, where the kernel can. */
+#define DEBUGFILE_HUGE (2u << 20)
+
 int
 debugfile_inflate(int fd)
 {
@@ -441,8 +474,9 @@ debugfile_inflate(int fd)
 	ssize_t nz;
 	Elf *e = NULL;
 	unsigned char *map;
-	void *out = MAP_FAILED;
-	size_t size, shnum, i;
+	void *buf = MAP_FAILED;
+	unsigned char *out;
+	size_t size, shnum, i, buflen = 0;
 	int mfd = -1;
 
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
@@ -468,18 +502,26 @@ debugfile_inflate(int fd)
 	total = align16(total) + shnum * sizeof(Elf64_Shdr);
 	map = (unsigned char *)elf_rawfile(e, NULL);
 	mfd = memfd_create("tlsdiag-debuginfo", MFD_CLOEXEC);
-	if (map == NULL || mfd == -1 || ftruncate(mfd, (off_t)total) == -1)
+	buflen = (size_t)total + DEBUGFILE_HUGE;
+	if (map == NULL || mfd == -1)
 		goto fail;
-	out = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-	if (out == MAP_FAILED ||
-	    fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) != 0)
+	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
 		goto fail;
-	munmap(out, total);
+	out = (unsigned char *)(((uintptr_t)buf + DEBUGFILE_HUGE - 1) &
+	    ~(uintptr_t)(DEBUGFILE_HUGE - 1));
+	(void)madvise(out, (size_t)total, MADV_HUGEPAGE);
+	if (fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) !=
+		0 ||
+	    write_copy(mfd, out, size, total, z, (size_t)nz) != 0)
+		goto fail;
+	munmap(buf, buflen);
 	elf_end(e);
 	return mfd;
 fail:
-	if (out != MAP_FAILED)
-		munmap(out, total);
+	if (buf != MAP_FAILED)
+		munmap(buf, buflen);
 	if (mfd != -1)
 		close(mfd);
 	elf_end(e);
