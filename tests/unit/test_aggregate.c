@@ -549,6 +549,56 @@ Test(aggregate, frames_need_no_symbol_names)
 	agg_free(&a);
 }
 
+/* The address the one group of a failure with this peer is keyed by. */
+static void
+expect_group_addr(const char *peer, const char *role, const char *want)
+{
+	static struct agg a;
+	struct strmap_iter it;
+	struct strmap_ent *e;
+	const struct agg_group *g;
+	char line[1024];
+	struct record r;
+
+	snprintf(line, sizeof(line),
+	    "{\"@timestamp\":\"2026-11-27T03:00:00Z\",\"event\":"
+	    "{\"action\":\"tls_failure\"},\"error\":{\"type\":\"T\"},"
+	    "\"tlsdiag\":{\"schema\":1,\"role\":\"%s\"},"
+	    "\"destination\":{%s},\"source\":{%s},"
+	    "\"process\":{\"pid\":-12,\"name\":\"p\"}}",
+	    role, peer, peer);
+	agg_init(&a);
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
+	    line);
+	cr_assert_eq(agg_add(&a, &r), 0);
+	record_free(&r);
+	strmap_iter_init(&it, &a.groups);
+	e = strmap_iter_next(&it);
+	cr_assert_not_null(e);
+	g = e->val;
+	cr_expect_str_eq(g->addr, want, "peer %s, role %s", peer, role);
+	strmap_iter_init(&it, &a.procs);
+	e = strmap_iter_next(&it);
+	cr_assert_not_null(e);
+	cr_expect(memmem(e->key, e->klen, "\0-12\0", 5) != NULL,
+	    "the pid in the process key");
+	agg_free(&a);
+}
+
+Test(aggregate, group_addresses)
+{
+	expect_group_addr("\"ip\":\"192.0.2.1\",\"port\":443", "client",
+	    "192.0.2.1:443");
+	expect_group_addr("\"ip\":\"2001:db8::1\",\"port\":8443", "client",
+	    "[2001:db8::1]:8443");
+	expect_group_addr("\"ip\":\"192.0.2.1\"", "client", "192.0.2.1");
+	expect_group_addr("\"ip\":\"192.0.2.7\",\"port\":50123", "server",
+	    "192.0.2.7");
+	expect_group_addr("\"port\":443", "client", "-");
+	expect_group_addr("\"ip\":\"192.0.2.1\",\"port\":0", "client",
+	    "192.0.2.1:0");
+}
+
 /* on_module's record: every module named, in order, "|"-separated. */
 static void
 note_module(void *arg, const char *module)
