@@ -69,8 +69,9 @@ parse_frames(struct agg *a, struct agg_frames *s, const struct record *r)
 		fr->build_id = dup_or_null(f->build_id);
 		fr->symbol = dup_or_null(f->symbol);
 		fr->offset = f->offset;
-		if (a->on_module != NULL && fr->module != NULL)
-			a->on_module(a->on_module_arg, fr->module);
+		if (a->on_frame != NULL && fr->module != NULL)
+			a->on_frame(a->on_frame_arg, fr->module, fr->build_id,
+			    fr->offset);
 	}
 	s->nframes = n;
 }

@@ -239,8 +239,8 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		}
 		agg_init(w[k].a);
 		agg_worker(w[k].a, k);
-		w[k].a->on_module = a->on_module;
-		w[k].a->on_module_arg = a->on_module_arg;
+		w[k].a->on_frame = a->on_frame;
+		w[k].a->on_frame_arg = a->on_frame_arg;
 	}
 	pool.w = w;
 	pool.nruns = m;

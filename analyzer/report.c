@@ -527,8 +527,8 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 	if (wants_symbols(&cur)) {
 		sym = symbolizer_new();
 		pre = sympre_start(sym);
-		a->on_module = pre != NULL ? sympre_note_hook : NULL;
-		a->on_module_arg = pre;
+		a->on_frame = pre != NULL ? sympre_frame_hook : NULL;
+		a->on_frame_arg = pre;
 	}
 	report_collect(&cur, files, nfiles, out, a, res);
 	sympre_finish(pre);

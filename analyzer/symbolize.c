@@ -35,6 +35,7 @@ struct sym_module {
 
 struct symbolizer {
 	struct sym_module *mods;
+	unsigned long lookups;
 };
 
 static char *debuginfo_path;
@@ -230,6 +231,12 @@ load_module(struct symbolizer *s, const char *path)
 	return m;
 }
 
+unsigned long
+symbolizer_lookups(const struct symbolizer *s)
+{
+	return s->lookups;
+}
+
 size_t
 symbolizer_modules(const struct symbolizer *s)
 {
@@ -279,6 +286,7 @@ symbolize(struct symbolizer *s, const char *module, const char *build_id,
 	out->status = SYM_NO_MODULE;
 	if (module == NULL || offset == 0)
 		return out->status;
+	s->lookups++;
 	m = load_module(s, module);
 	if (m == NULL || m->mod == NULL)
 		return out->status;

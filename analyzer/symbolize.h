@@ -50,6 +50,9 @@ void symbolizer_preload(struct symbolizer *s, const char *module);
 /* How many modules s has opened or tried to (each path once). */
 size_t symbolizer_modules(const struct symbolizer *s);
 
+/* How many lookups symbolize() has done in s. */
+unsigned long symbolizer_lookups(const struct symbolizer *s);
+
 /* Short description of a status, e.g. "build-id mismatch". */
 const char *symbolize_status_name(enum sym_status st);
 

@@ -1,10 +1,12 @@
 /*
  * symprefetch.c: "tlsdiag report" spends a fixed 0.05 to 0.2 s opening
- * the modules its top call sites name and reading their symbols and DWARF.
- * Those modules are known from the first records that carry frames, so a
- * thread loads them while the workers are still reading the log; by the
- * time the report is rendered only the lookups remain.  What is loaded
- * does not depend on timing, so the report is the same.
+ * the modules its top call sites name, reading their symbols and DWARF,
+ * and reading the line tables its frames fall in.  Those are known from
+ * the first records that carry frames, so a thread does that work while
+ * the workers are still reading the log: it loads each module named and
+ * looks up each frame once, which leaves libdw's line tables read; the
+ * renderer's lookups then find them.  What is loaded does not depend on
+ * timing, so the report is the same.
  */
 #include "symprefetch.h"
 
@@ -13,14 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A module to load (offset 0) or a frame to look up, in the order named. */
+struct task {
+	const char *module; /* one of mods[] */
+	char *build_id;	    /* NULL if none */
+	uint64_t offset;
+};
+
 struct sympre {
 	struct symbolizer *sym;
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	char *mods[SYMPRE_MAX]; /* named so far, in order */
+	size_t nmods;
+	struct task tasks[SYMPRE_MAX + SYMPRE_MAX_FRAMES];
 	size_t n;
-	atomic_int full; /* n == SYMPRE_MAX: notes return at once */
+	size_t nframes;
+	atomic_int full; /* no room for more frames: notes return at once */
 	int stop;
 };
 
@@ -28,6 +40,8 @@ static void *
 run(void *arg)
 {
 	struct sympre *p = arg;
+	struct sym_result r;
+	struct task *t;
 	size_t done = 0;
 
 	pthread_mutex_lock(&p->mu);
@@ -36,9 +50,14 @@ run(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (done == p->n)
 			break;
-		/* mods[done] is written once, before n passed it. */
+		/* tasks[done] is written once, before n passed it. */
+		t = &p->tasks[done];
 		pthread_mutex_unlock(&p->mu);
-		symbolizer_preload(p->sym, p->mods[done]);
+		if (t->offset == 0)
+			symbolizer_preload(p->sym, t->module);
+		else
+			symbolize(p->sym, t->module, t->build_id, t->offset,
+			    &r);
 		done++;
 		pthread_mutex_lock(&p->mu);
 	}
@@ -76,35 +95,80 @@ sympre_start(struct symbolizer *s)
 	return p;
 }
 
-void
-sympre_note(struct sympre *p, const char *module)
+/* The module's entry in p->mods, added (with a task) if new; NULL if not
+ * there and no room.  Called with p->mu held. */
+static const char *
+add_module(struct sympre *p, const char *module)
 {
 	size_t i;
 	char *copy;
+
+	for (i = 0; i < p->nmods; i++)
+		if (strcmp(p->mods[i], module) == 0)
+			return p->mods[i];
+	if (p->nmods == SYMPRE_MAX)
+		return NULL;
+	copy = strdup(module);
+	if (copy == NULL)
+		return NULL;
+	p->mods[p->nmods++] = copy;
+	p->tasks[p->n++] = (struct task){ copy, NULL, 0 };
+	pthread_cond_signal(&p->cv);
+	return copy;
+}
+
+/* Is the frame a task already?  Called with p->mu held. */
+static int
+has_frame(const struct sympre *p, const char *module, uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->tasks[i].offset == offset &&
+		    p->tasks[i].module == module)
+			return 1;
+	return 0;
+}
+
+void
+sympre_note_frame(struct sympre *p, const char *module, const char *build_id,
+    int64_t offset)
+{
+	const char *mod;
+	char *bid = NULL;
 
 	if (p == NULL || module == NULL || module[0] != '/' ||
 	    atomic_load_explicit(&p->full, memory_order_relaxed))
 		return;
 	pthread_mutex_lock(&p->mu);
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->mods[i], module) == 0)
-			break;
-	if (i == p->n && p->n < SYMPRE_MAX) {
-		copy = strdup(module);
-		if (copy != NULL) {
-			p->mods[p->n++] = copy;
+	mod = add_module(p, module);
+	if (mod != NULL && offset > 0 && p->nframes < SYMPRE_MAX_FRAMES &&
+	    !has_frame(p, mod, (uint64_t)offset)) {
+		if (build_id != NULL)
+			bid = strdup(build_id);
+		if (build_id == NULL || bid != NULL) {
+			p->tasks[p->n++] =
+			    (struct task){ mod, bid, (uint64_t)offset };
+			p->nframes++;
 			pthread_cond_signal(&p->cv);
 		}
-		if (p->n == SYMPRE_MAX)
-			atomic_store(&p->full, 1);
 	}
+	if (p->nframes == SYMPRE_MAX_FRAMES)
+		atomic_store(&p->full, 1);
 	pthread_mutex_unlock(&p->mu);
 }
 
 void
-sympre_note_hook(void *p, const char *module)
+sympre_note(struct sympre *p, const char *module)
 {
-	sympre_note(p, module);
+	sympre_note_frame(p, module, NULL, 0);
+}
+
+void
+sympre_frame_hook(void *p, const char *module, const char *build_id,
+    int64_t offset)
+{
+	sympre_note_frame(p, module, build_id, offset);
 }
 
 void
@@ -120,6 +184,8 @@ sympre_finish(struct sympre *p)
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->th, NULL);
 	for (i = 0; i < p->n; i++)
+		free(p->tasks[i].build_id);
+	for (i = 0; i < p->nmods; i++)
 		free(p->mods[i]);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);

@@ -599,37 +599,42 @@ Test(aggregate, group_addresses)
 	    "192.0.2.1:0");
 }
 
-/* on_module's record: every module named, in order, "|"-separated. */
+/* on_frame's record: every frame named, in order, "|"-separated. */
 static void
-note_module(void *arg, const char *module)
+note_frame(void *arg, const char *module, const char *build_id, int64_t offset)
 {
-	strcat(arg, module);
-	strcat(arg, "|");
+	char *seen = arg;
+
+	sprintf(seen + strlen(seen), "%s+%lld:%s|", module, (long long)offset,
+	    build_id != NULL ? build_id : "-");
 }
 
 /*
  * The report's symbolizer starts loading a call site's modules as soon as
- * its frames are first kept: on_module hears each of them then, once.
+ * its frames are first kept: on_frame hears each frame with a module
+ * then, once.
  */
-Test(aggregate, new_frames_name_their_modules)
+Test(aggregate, new_frames_are_named)
 {
 	static struct agg a;
 	static char seen[256];
 
 	agg_init(&a);
-	a.on_module = note_module;
-	a.on_module_arg = seen;
+	a.on_frame = note_frame;
+	a.on_frame_arg = seen;
 	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
 	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
-	    "\"offset\":4660},{\"offset\":7},{\"module\":"
-	    "\"/usr/bin/curl\",\"offset\":291}]");
-	cr_expect_str_eq(seen, "/usr/lib/libcurl.so.4|/usr/bin/curl|");
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"offset\":7},"
+	    "{\"module\":\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen,
+	    "/usr/lib/libcurl.so.4+4660:ab12|/usr/bin/curl+291:-|");
 	/* The same call site again: its frames are kept already. */
 	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1,
 	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
-	    "\"offset\":4660},{\"offset\":7},{\"module\":"
-	    "\"/usr/bin/curl\",\"offset\":291}]");
-	cr_expect_str_eq(seen, "/usr/lib/libcurl.so.4|/usr/bin/curl|");
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"offset\":7},"
+	    "{\"module\":\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen,
+	    "/usr/lib/libcurl.so.4+4660:ab12|/usr/bin/curl+291:-|");
 	agg_free(&a);
 }
 
