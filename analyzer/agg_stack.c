@@ -51,7 +51,7 @@ dup_or_null(const char *s)
 }
 
 static void
-parse_frames(struct agg_frames *s, const struct record *r)
+parse_frames(struct agg *a, struct agg_frames *s, const struct record *r)
 {
 	const struct record_frame *f;
 	struct agg_frame *fr;
@@ -69,6 +69,9 @@ parse_frames(struct agg_frames *s, const struct record *r)
 		fr->build_id = dup_or_null(f->build_id);
 		fr->symbol = dup_or_null(f->symbol);
 		fr->offset = f->offset;
+		if (a->on_frame != NULL && fr->module != NULL)
+			a->on_frame(a->on_frame_arg, fr->module, fr->build_id,
+			    fr->offset);
 	}
 	s->nframes = n;
 }
@@ -185,7 +188,7 @@ agg_learn(struct agg *a, const struct record *r)
 	if (e == NULL)
 		return -1;
 	if (created)
-		parse_frames(e->val, r);
+		parse_frames(a, e->val, r);
 	return 0;
 }
 
@@ -226,7 +229,7 @@ aggp_stack_add(struct agg *a, const struct record *r)
 		return -1;
 	s = e->val;
 	if (s->fr.frames == NULL && !take_frames(a, &s->fr, a->key, len))
-		parse_frames(&s->fr, r);
+		parse_frames(a, &s->fr, r);
 	if (created) {
 		s->type =
 		    aggp_strdup(r->type != NULL ? r->type : aggp_rand_type(r));

@@ -210,21 +210,66 @@ add_eof(struct agg *a, const struct record *r)
 	}
 }
 
+/*
+ * The decimal digits of v at buf (room for 21 bytes), NUL-terminated;
+ * returns their number.  snprintf's work, without its cost per record.
+ */
+static size_t
+fmt_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u =
+	    v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	buf[k] = '\0';
+	return k;
+}
+
+/* Append s (at most max bytes of it) to buf at *at, if there is room. */
+static void
+put(char *buf, size_t bufsz, size_t *at, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	if (n > bufsz - 1 - *at)
+		n = bufsz - 1 - *at;
+	memcpy(buf + *at, s, n);
+	*at += n;
+	buf[*at] = '\0';
+}
+
 /* "ip:port" of a client's peer; a server's peers use ephemeral ports. */
 static const char *
 peer_addr(const struct record *r, char *buf, size_t bufsz)
 {
 	int server = r->role != NULL && strcmp(r->role, "server") == 0;
+	int v6;
+	char port[24];
+	size_t at = 0;
 
 	if (r->peer_ip == NULL)
 		return NULL;
-	if (server || r->peer_port == RECORD_NONE)
-		snprintf(buf, bufsz, "%.*s", AGG_KEY_FIELD_MAX, r->peer_ip);
-	else
-		snprintf(buf, bufsz,
-		    strchr(r->peer_ip, ':') != NULL ? "[%.*s]:%lld" :
-						      "%.*s:%lld",
-		    AGG_KEY_FIELD_MAX, r->peer_ip, (long long)r->peer_port);
+	buf[0] = '\0';
+	if (server || r->peer_port == RECORD_NONE) {
+		put(buf, bufsz, &at, r->peer_ip, AGG_KEY_FIELD_MAX);
+		return buf;
+	}
+	v6 = strchr(r->peer_ip, ':') != NULL;
+	fmt_int(port + 1, (long long)r->peer_port);
+	port[0] = ':';
+	put(buf, bufsz, &at, "[", v6 ? 1 : 0);
+	put(buf, bufsz, &at, r->peer_ip, AGG_KEY_FIELD_MAX);
+	put(buf, bufsz, &at, "]", v6 ? 1 : 0);
+	put(buf, bufsz, &at, port, sizeof(port));
 	return buf;
 }
 
@@ -373,7 +418,7 @@ add_origin(struct agg *a, const struct record *r, struct agg_proc **proc)
 	*proc = NULL;
 	if (r->pid == RECORD_NONE)
 		return 0;
-	snprintf(pid, sizeof(pid), "%lld", (long long)r->pid);
+	fmt_int(pid, (long long)r->pid);
 	aggp_key_add(a, &len, host);
 	aggp_key_add(a, &len, pid);
 	aggp_key_add(a, &len, prog);

@@ -127,6 +127,13 @@ struct agg {
 	char key[8192];	    /* scratch for building keys */
 	/* the group agg_add() last counted a failure in, NULL if none */
 	const struct agg_group *last_group;
+	/* called with each frame (module, build-id, offset; strings may be
+	 * NULL) when a call site's frames are first kept (the report's
+	 * symbolizer loads and looks them up meanwhile), or NULL; --jobs
+	 * gives it to every worker, so it must be thread-safe */
+	void (*on_frame)(void *arg, const char *module, const char *build_id,
+	    int64_t offset);
+	void *on_frame_arg;
 };
 
 /* Start empty. */

@@ -1,17 +1,19 @@
 /*
  * jobs.c: the --jobs reader.  The inputs, taken in order as one stream of
- * bytes, are cut into one run per thread; a thread reads its run's pieces
- * (whole files, or byte ranges of plain files, each line belonging to the
- * piece it starts in) into an aggregate of its own.  Merging the
- * aggregates in run order gives what one thread reading everything would
- * have counted; the only thing a thread cannot know alone, the number of
- * a line in its file when its run starts inside one, is fixed up after.
+ * bytes, are cut into a few runs per thread; the threads take the runs in
+ * turn and read each run's pieces (whole files, or byte ranges of plain
+ * files, each line belonging to the piece it starts in) into an aggregate
+ * of the run's own.  Merging the aggregates in run order gives what one
+ * thread reading everything would have counted; the only thing a run
+ * cannot know alone, the number of a line in its file when the run starts
+ * inside one, is fixed up after.
  */
 #include "jobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@ struct piece {
 	uint64_t lines;
 };
 
+/* One run: a part of the input, in order, read into an aggregate. */
 struct worker {
 	const struct report_opts *o;
 	struct agg *a;
@@ -123,12 +126,14 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 	return p;
 }
 
-static void *
-work(void *arg)
+/* Read run w's pieces into its aggregate. */
+static void
+read_run(struct worker *w)
 {
-	struct worker *w = arg;
 	size_t i;
 
+	if (w->a == NULL)
+		return;
 	for (i = 0; i < w->npieces; i++) {
 		w->pieces[i].lines =
 		    report_collect_piece(w->o, w->pieces[i].path,
@@ -136,6 +141,28 @@ work(void *arg)
 		if (i == 0)
 			w->first_samples = w->a->nsamples;
 	}
+}
+
+/* The runs, and the next one no thread has taken yet. */
+struct pool {
+	struct worker *w;
+	unsigned nruns;
+	atomic_uint next;
+};
+
+/*
+ * A thread: take the next run until none is left.  Runs are taken, not
+ * dealt: a thread that gets less of the CPUs (the symbolizer's thread
+ * beside it, another program) reads fewer of them.
+ */
+static void *
+work(void *arg)
+{
+	struct pool *p = arg;
+	unsigned k;
+
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->nruns)
+		read_run(&p->w[k]);
 	record_thread_done();
 	return NULL;
 }
@@ -182,17 +209,19 @@ int
 jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
     struct agg *a, struct report_result *res)
 {
+	struct pool pool;
 	struct worker *w;
 	struct piece *p;
 	pthread_t *th;
 	int *started;
 	uint64_t total;
-	unsigned n = o->jobs, k;
+	unsigned n = o->jobs, m = o->jobs * JOBS_RUNS_PER_THREAD, k;
+	unsigned nstarted = 0;
 
-	w = calloc(n, sizeof(*w));
+	w = calloc(m, sizeof(*w));
 	th = calloc(n, sizeof(*th));
 	started = calloc(n, sizeof(*started));
-	p = w != NULL ? plan(files, nfiles, w, n, &total) : NULL;
+	p = w != NULL ? plan(files, nfiles, w, m, &total) : NULL;
 	if (p == NULL || th == NULL || started == NULL ||
 	    total < (uint64_t)n * JOBS_MIN_BYTES) {
 		free(p);
@@ -201,7 +230,7 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		free(started);
 		return 1;
 	}
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < m; k++) {
 		w[k].o = o;
 		w[k].a = malloc(sizeof(*w[k].a));
 		if (w[k].a == NULL) {
@@ -210,23 +239,32 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 		}
 		agg_init(w[k].a);
 		agg_worker(w[k].a, k);
-		started[k] = pthread_create(&th[k], NULL, work, &w[k]) == 0;
+		w[k].a->on_frame = a->on_frame;
+		w[k].a->on_frame_arg = a->on_frame_arg;
 	}
+	pool.w = w;
+	pool.nruns = m;
+	atomic_init(&pool.next, 0);
 	for (k = 0; k < n; k++) {
-		if (w[k].a == NULL)
-			continue;
+		started[k] = pthread_create(&th[k], NULL, work, &pool) == 0;
+		nstarted += (unsigned)started[k];
+	}
+	if (nstarted == 0)
+		work(&pool); /* no thread: read it all here */
+	for (k = 0; k < n; k++)
 		if (started[k])
 			pthread_join(th[k], NULL);
-		else
-			work(&w[k]); /* no thread: read it here */
-		fix_line_numbers(w, k);
-	}
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < m; k++) {
 		if (w[k].a == NULL)
 			continue;
+		fix_line_numbers(w, k);
 		if (agg_merge(a, w[k].a) == -1)
 			res->fatal = 1;
 		merge_errors(res, &w[k].res);
+	}
+	for (k = 0; k < m; k++) {
+		if (w[k].a == NULL)
+			continue;
 		agg_free(w[k].a);
 		free(w[k].a);
 	}

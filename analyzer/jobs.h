@@ -14,13 +14,20 @@
 #define JOBS_MIN_BYTES (1024 * 1024)
 
 /*
+ * The input is cut into this many runs per thread, which the threads
+ * take in turn, so that one slowed down reads less.
+ */
+#define JOBS_RUNS_PER_THREAD 4
+
+/*
  * Read files[0..nfiles) on o->jobs threads into a (initialized, empty),
  * noting unreadable inputs in res, with the same result as reading them
- * in order on one thread.  The input is cut into o->jobs runs of about
- * equal size, in order: plain files are split at line boundaries, a gzip'd
- * file, standard input or anything not a regular file is read whole by
- * one thread.  Each thread counts into its own aggregate; they are merged
- * in input order (agg_merge()).  Returns 0, or 1 when it declined (fewer
+ * in order on one thread.  The input is cut into JOBS_RUNS_PER_THREAD *
+ * o->jobs runs of about equal size, in order: plain files are split at
+ * line boundaries, a gzip'd file, standard input or anything not a regular
+ * file is read whole by one run.  The threads take the runs in turn; each
+ * run counts into its own aggregate, and they are merged in input order
+ * (agg_merge()).  Returns 0, or 1 when it declined (fewer
  * than two threads' worth of input: nothing was read).
  */
 int jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,

@@ -21,8 +21,7 @@
 static void
 skip_ws(struct jscan *s)
 {
-	while (s->p < s->end && (unsigned char)*s->p <= 32)
-		s->p++;
+	jscan_skip_ws(s);
 }
 
 void
@@ -33,34 +32,6 @@ jscan_init(struct jscan *s, const char *line, size_t len)
 	s->depth = 0;
 	if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
 		s->p += 3;
-}
-
-enum jscan_type
-jscan_peek(struct jscan *s)
-{
-	skip_ws(s);
-	if (s->p == s->end)
-		return JSCAN_NONE;
-	switch (*s->p) {
-	case '{':
-		return JSCAN_OBJECT;
-	case '[':
-		return JSCAN_ARRAY;
-	case '"':
-		return JSCAN_STRING;
-	case 'n':
-		return JSCAN_NULL;
-	case 't':
-		return JSCAN_TRUE;
-	case 'f':
-		return JSCAN_FALSE;
-	case '-':
-		return JSCAN_NUMBER;
-	default:
-		if (*s->p >= '0' && *s->p <= '9')
-			return JSCAN_NUMBER;
-		return JSCAN_NONE;
-	}
 }
 
 /* cJSON's parse_hex4(): 0 when any of the four is not a hex digit. */
@@ -486,7 +457,7 @@ jscan_enter(struct jscan *s)
  * Before the next element of a container closed by closer: 1 if there is
  * one, 0 at the closer (consumed), -1 on a syntax error.
  */
-static int
+static inline int
 next_element(struct jscan *s, int *first, char closer)
 {
 	skip_ws(s);

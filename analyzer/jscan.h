@@ -59,8 +59,45 @@ struct jscan {
 /* Start scanning line[0..len) (a byte order mark at the start is skipped). */
 void jscan_init(struct jscan *s, const char *line, size_t len);
 
-/* The type of the next value (white space skipped), JSCAN_NONE if none. */
-enum jscan_type jscan_peek(struct jscan *s);
+/* Skip JSON white space (and, as cJSON does, any byte up to 32). */
+static inline void
+jscan_skip_ws(struct jscan *s)
+{
+	while (s->p < s->end && (unsigned char)*s->p <= 32)
+		s->p++;
+}
+
+/*
+ * The type of the next value (white space skipped), JSCAN_NONE if none.
+ * Inline: the record parser asks before every value it reads.
+ */
+static inline enum jscan_type
+jscan_peek(struct jscan *s)
+{
+	jscan_skip_ws(s);
+	if (s->p == s->end)
+		return JSCAN_NONE;
+	switch (*s->p) {
+	case '{':
+		return JSCAN_OBJECT;
+	case '[':
+		return JSCAN_ARRAY;
+	case '"':
+		return JSCAN_STRING;
+	case 'n':
+		return JSCAN_NULL;
+	case 't':
+		return JSCAN_TRUE;
+	case 'f':
+		return JSCAN_FALSE;
+	case '-':
+		return JSCAN_NUMBER;
+	default:
+		if (*s->p >= '0' && *s->p <= '9')
+			return JSCAN_NUMBER;
+		return JSCAN_NONE;
+	}
+}
 
 /*
  * Scan the next value, validating all of it (a container whole), into *v

@@ -416,6 +416,27 @@ build_hashes(void)
 }
 
 /*
+ * Are the len bytes at a and b equal?  Member names are short: a loop
+ * here costs less than a call to memcmp.
+ */
+static int
+same_name(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y;
+
+	for (; len >= 8; a += 8, b += 8, len -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; len > 0; a++, b++, len--)
+		if (*a != *b)
+			return 0;
+	return 1;
+}
+
+/*
  * The index of the member named k in t[0..n), or -1.  Names are compared
  * as C strings, as cJSON does: a name with an escape is decoded first.
  */
@@ -450,13 +471,13 @@ field_index(const struct field *t, size_t n, const struct jvalue *k)
 		if (slot == HASH_SHARED)
 			break;
 		i = slot - 1u;
-		if (t[i].len == len && memcmp(t[i].name, name, len) == 0)
+		if (t[i].len == len && same_name(t[i].name, name, len))
 			return (int)i;
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (t[i].len == len && t[i].name[0] == name[0] &&
-		    memcmp(t[i].name, name, len) == 0)
+		    same_name(t[i].name, name, len))
 			return (int)i;
 	}
 	return -1;

@@ -24,6 +24,7 @@
 #include "render_json.h"
 #include "render_text.h"
 #include "symbolize.h"
+#include "symprefetch.h"
 #include "syslogline.h"
 #include "termsafe.h"
 #include "timeline.h"
@@ -386,9 +387,18 @@ report_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	res->failures = a->failures;
 }
 
-int
-report_render(const struct report_opts *o, struct agg *a,
-    const struct agg *base, struct report_result *res, FILE *out)
+/* Will rendering in o->format look up call sites? */
+static int
+wants_symbols(const struct report_opts *o)
+{
+	return o->symbolize && o->format != REPORT_NDJSON &&
+	    o->format != REPORT_CSV;
+}
+
+/* report_render() with the symbolizer sym (NULL: none), kept by caller. */
+static int
+render(const struct report_opts *o, struct agg *a, const struct agg *base,
+    struct report_result *res, FILE *out, struct symbolizer *sym)
 {
 	struct baseline_diff bd;
 	struct view v;
@@ -412,9 +422,7 @@ report_render(const struct report_opts *o, struct agg *a,
 		v.bl = &bd;
 	}
 	v.tl = o->on_record == timeline_hook ? o->on_record_arg : NULL;
-	if (o->symbolize && o->format != REPORT_NDJSON &&
-	    o->format != REPORT_CSV)
-		v.sym = symbolizer_new();
+	v.sym = sym;
 	switch (o->format) {
 	case REPORT_TEXT:
 		rc |= render_text(&v, out);
@@ -431,11 +439,22 @@ report_render(const struct report_opts *o, struct agg *a,
 	case REPORT_NDJSON:
 		break;
 	}
-	symbolizer_free(v.sym);
 	baseline_free(&bd);
 	if (rc != 0)
 		res->fatal = 1;
 	return rc != 0 ? -1 : 0;
+}
+
+int
+report_render(const struct report_opts *o, struct agg *a,
+    const struct agg *base, struct report_result *res, FILE *out)
+{
+	struct symbolizer *sym = wants_symbols(o) ? symbolizer_new() : NULL;
+	int rc;
+
+	rc = render(o, a, base, res, out, sym);
+	symbolizer_free(sym);
+	return rc;
 }
 
 /*
@@ -476,6 +495,8 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 	struct report_result bres;
 	struct timeline *tl = NULL;
 	struct agg *a, *base = NULL;
+	struct symbolizer *sym = NULL;
+	struct sympre *pre = NULL;
 	size_t i;
 
 	a = malloc(sizeof(*a));
@@ -502,11 +523,20 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 		collect_baseline(o, files, nfiles, &cur, base, &bres);
 	}
 	agg_init(a);
+	/* The modules the frames name load while the log is read. */
+	if (wants_symbols(&cur)) {
+		sym = symbolizer_new();
+		pre = sympre_start(sym);
+		a->on_frame = pre != NULL ? sympre_frame_hook : NULL;
+		a->on_frame_arg = pre;
+	}
 	report_collect(&cur, files, nfiles, out, a, res);
+	sympre_finish(pre);
 	for (i = 0; i < bres.nerrors; i++)
 		add_error(res, bres.errors[i]);
 	res->fatal |= bres.fatal;
-	report_render(&cur, a, base, res, out);
+	render(&cur, a, base, res, out, sym);
+	symbolizer_free(sym);
 	timeline_free(tl);
 	if (base != NULL) {
 		agg_free(base);

@@ -22,6 +22,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "debugfile.h"
+
 struct sym_module {
 	char *path;
 	Dwfl *dwfl; /* NULL if the module could not be loaded */
@@ -33,13 +35,14 @@ struct sym_module {
 
 struct symbolizer {
 	struct sym_module *mods;
+	unsigned long lookups;
 };
 
 static char *debuginfo_path;
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = debugfile_find,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -182,6 +185,7 @@ load_module(struct symbolizer *s, const char *path)
 	GElf_Addr vaddr;
 	int len;
 	int fd;
+	int ifd;
 	int i;
 
 	for (m = s->mods; m != NULL; m = m->next)
@@ -200,6 +204,12 @@ load_module(struct symbolizer *s, const char *path)
 	fd = open_module(path);
 	if (fd == -1)
 		return m;
+	/* DWARF compressed in the module itself: libdw reads the copy. */
+	ifd = debugfile_inflate(fd);
+	if (ifd != -1) {
+		close(fd);
+		fd = ifd;
+	}
 	m->dwfl = dwfl_begin(&offline_callbacks);
 	if (m->dwfl == NULL) {
 		close(fd);
@@ -219,6 +229,36 @@ load_module(struct symbolizer *s, const char *path)
 	for (i = 0; i < len && i < 64; i++)
 		snprintf(m->build_id + 2 * i, 3, "%02x", bits[i]);
 	return m;
+}
+
+unsigned long
+symbolizer_lookups(const struct symbolizer *s)
+{
+	return s->lookups;
+}
+
+size_t
+symbolizer_modules(const struct symbolizer *s)
+{
+	const struct sym_module *m;
+	size_t n = 0;
+
+	for (m = s->mods; m != NULL; m = m->next)
+		n++;
+	return n;
+}
+
+void
+symbolizer_preload(struct symbolizer *s, const char *module)
+{
+	struct sym_module *m = load_module(s, module);
+	Dwarf_Addr bias;
+
+	if (m == NULL || m->mod == NULL)
+		return;
+	(void)dwfl_module_getsymtab(m->mod);
+	/* Any address: the first call reads the DWARF and the ranges. */
+	(void)dwfl_module_addrdie(m->mod, m->base, &bias);
 }
 
 static int
@@ -246,6 +286,7 @@ symbolize(struct symbolizer *s, const char *module, const char *build_id,
 	out->status = SYM_NO_MODULE;
 	if (module == NULL || offset == 0)
 		return out->status;
+	s->lookups++;
 	m = load_module(s, module);
 	if (m == NULL || m->mod == NULL)
 		return out->status;

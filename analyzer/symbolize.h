@@ -38,6 +38,21 @@ void symbolizer_free(struct symbolizer *s);
 enum sym_status symbolize(struct symbolizer *s, const char *module,
     const char *build_id, uint64_t offset, struct sym_result *out);
 
+/*
+ * Do now what the first lookup in module would: open it (with the same
+ * checks), read its symbol table, find and read its debug information
+ * and the address ranges of its compilation units.  Lookups afterwards
+ * give the same results, only sooner.  Like symbolize(), not to be
+ * called by two threads on one s at a time.
+ */
+void symbolizer_preload(struct symbolizer *s, const char *module);
+
+/* How many modules s has opened or tried to (each path once). */
+size_t symbolizer_modules(const struct symbolizer *s);
+
+/* How many lookups symbolize() has done in s. */
+unsigned long symbolizer_lookups(const struct symbolizer *s);
+
 /* Short description of a status, e.g. "build-id mismatch". */
 const char *symbolize_status_name(enum sym_status st);
 

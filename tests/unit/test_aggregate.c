@@ -549,6 +549,95 @@ Test(aggregate, frames_need_no_symbol_names)
 	agg_free(&a);
 }
 
+/* The address the one group of a failure with this peer is keyed by. */
+static void
+expect_group_addr(const char *peer, const char *role, const char *want)
+{
+	static struct agg a;
+	struct strmap_iter it;
+	struct strmap_ent *e;
+	const struct agg_group *g;
+	char line[1024];
+	struct record r;
+
+	snprintf(line, sizeof(line),
+	    "{\"@timestamp\":\"2026-11-27T03:00:00Z\",\"event\":"
+	    "{\"action\":\"tls_failure\"},\"error\":{\"type\":\"T\"},"
+	    "\"tlsdiag\":{\"schema\":1,\"role\":\"%s\"},"
+	    "\"destination\":{%s},\"source\":{%s},"
+	    "\"process\":{\"pid\":-12,\"name\":\"p\"}}",
+	    role, peer, peer);
+	agg_init(&a);
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK, "%s",
+	    line);
+	cr_assert_eq(agg_add(&a, &r), 0);
+	record_free(&r);
+	strmap_iter_init(&it, &a.groups);
+	e = strmap_iter_next(&it);
+	cr_assert_not_null(e);
+	g = e->val;
+	cr_expect_str_eq(g->addr, want, "peer %s, role %s", peer, role);
+	strmap_iter_init(&it, &a.procs);
+	e = strmap_iter_next(&it);
+	cr_assert_not_null(e);
+	cr_expect(memmem(e->key, e->klen, "\0-12\0", 5) != NULL,
+	    "the pid in the process key");
+	agg_free(&a);
+}
+
+Test(aggregate, group_addresses)
+{
+	expect_group_addr("\"ip\":\"192.0.2.1\",\"port\":443", "client",
+	    "192.0.2.1:443");
+	expect_group_addr("\"ip\":\"2001:db8::1\",\"port\":8443", "client",
+	    "[2001:db8::1]:8443");
+	expect_group_addr("\"ip\":\"192.0.2.1\"", "client", "192.0.2.1");
+	expect_group_addr("\"ip\":\"192.0.2.7\",\"port\":50123", "server",
+	    "192.0.2.7");
+	expect_group_addr("\"port\":443", "client", "-");
+	expect_group_addr("\"ip\":\"192.0.2.1\",\"port\":0", "client",
+	    "192.0.2.1:0");
+}
+
+/* on_frame's record: every frame named, in order, "|"-separated. */
+static void
+note_frame(void *arg, const char *module, const char *build_id, int64_t offset)
+{
+	char *seen = arg;
+
+	sprintf(seen + strlen(seen), "%s+%lld:%s|", module, (long long)offset,
+	    build_id != NULL ? build_id : "-");
+}
+
+/*
+ * The report's symbolizer starts loading a call site's modules as soon as
+ * its frames are first kept: on_frame hears each frame with a module
+ * then, once.
+ */
+Test(aggregate, new_frames_are_named)
+{
+	static struct agg a;
+	static char seen[256];
+
+	agg_init(&a);
+	a.on_frame = note_frame;
+	a.on_frame_arg = seen;
+	add(&a, "2026-11-27T03:00:00Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"offset\":7},"
+	    "{\"module\":\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen,
+	    "/usr/lib/libcurl.so.4+4660:ab12|/usr/bin/curl+291:-|");
+	/* The same call site again: its frames are kept already. */
+	add(&a, "2026-11-27T03:00:01Z", "SSLEOFError", "h", 1,
+	    "\"backtrace\":[{\"module\":\"/usr/lib/libcurl.so.4\","
+	    "\"build_id\":\"ab12\",\"offset\":4660},{\"offset\":7},"
+	    "{\"module\":\"/usr/bin/curl\",\"offset\":291}]");
+	cr_expect_str_eq(seen,
+	    "/usr/lib/libcurl.so.4+4660:ab12|/usr/bin/curl+291:-|");
+	agg_free(&a);
+}
+
 /* Parse line and only learn its frames, as for a record --since skipped. */
 static void
 learn_only(struct agg *a, const char *ts, const char *extra_tlsdiag)

@@ -1,0 +1,529 @@
+/*
+ * debugfile.c: the symbolizer's two costs before its first lookup, made
+ * smaller (issue 17).  libdw's standard search for a debug file ends, for
+ * every module that has none on the machine, in a dlopen of libdebuginfod
+ * and its dozen dependencies (GnuTLS, Kerberos...) even when no server is
+ * configured; and dwarf_begin inflates every compressed .debug_* section
+ * with zlib, which for Debian's libc6-dbg is 10 MB before the first line
+ * is looked up.  Here the search stays local unless DEBUGINFOD_URLS asks
+ * for servers, and compressed sections are inflated with libdeflate into
+ * a memory file that libdw then maps.
+ */
+#include "debugfile.h"
+
+#include <elfutils/libdwelf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libdeflate.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Where libdw's default debuginfo path looks, besides the module's dir. */
+#define DEBUGFILE_ROOT "/usr/lib/debug"
+
+/* Is there a file at dir/name that is not the module itself? */
+static int
+exists_in(const char *dir, const char *name, const struct stat *self)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) == -1)
+		return 0;
+	return !(self != NULL && st.st_dev == self->st_dev &&
+	    st.st_ino == self->st_ino);
+}
+
+/*
+ * Could dwfl_standard_find_debuginfo's search by name find a file for a
+ * module in directory dir?  A superset of the places it tries with the
+ * default path ":.debug:/usr/lib/debug": dir, dir/.debug, and under
+ * /usr/lib/debug every tail of dir (/usr/lib/debug/usr/bin, then
+ * /usr/lib/debug/bin, then /usr/lib/debug) and .dwz.
+ */
+static int
+candidate_in(const char *dir, char *const *names, size_t nnames,
+    const struct stat *self)
+{
+	char sub[PATH_MAX];
+	const char *tail;
+	size_t i;
+	int n;
+
+	for (i = 0; i < nnames; i++) {
+		if (exists_in(dir, names[i], self))
+			return 1;
+		n = snprintf(sub, sizeof(sub), "%s/.debug", dir);
+		if (n > 0 && (size_t)n < sizeof(sub) &&
+		    exists_in(sub, names[i], self))
+			return 1;
+		if (exists_in(DEBUGFILE_ROOT "/.dwz", names[i], self))
+			return 1;
+		for (tail = dir; tail != NULL; tail = strchr(tail + 1, '/')) {
+			n = snprintf(sub, sizeof(sub), "%s%s", DEBUGFILE_ROOT,
+			    tail);
+			if (n > 0 && (size_t)n < sizeof(sub) &&
+			    exists_in(sub, names[i], self))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Might a search by name find a debug file for file_name: anything
+ * under one of the names it tries, in one of the places it looks, for
+ * the path as given and for the path its symlinks resolve to?
+ */
+static int
+local_candidate(const char *file_name, const char *debuglink_file)
+{
+	char *names[4];
+	char *paths[2];
+	char *slash;
+	struct stat self;
+	const struct stat *selfp;
+	size_t nnames = 0, i;
+	int found = 0;
+
+	if (file_name == NULL || file_name[0] != '/')
+		return debuglink_file != NULL;
+	selfp = stat(file_name, &self) == 0 ? &self : NULL;
+	paths[0] = strdup(file_name);
+	paths[1] = realpath(file_name, NULL);
+	if (debuglink_file != NULL) {
+		names[nnames++] = strdup(debuglink_file);
+		slash = strrchr(debuglink_file, '/');
+		if (slash != NULL)
+			names[nnames++] = strdup(slash + 1);
+	}
+	slash = strrchr(file_name, '/');
+	names[nnames++] = strdup(slash + 1);
+	if (asprintf(&names[nnames], "%s.debug", slash + 1) == -1)
+		names[nnames] = NULL;
+	nnames++;
+	for (i = 0; i < nnames; i++)
+		if (names[i] == NULL)
+			found = 1; /* out of memory: let libdw look */
+	for (i = 0; i < 2 && !found; i++) {
+		if (paths[i] == NULL)
+			continue;
+		slash = strrchr(paths[i], '/');
+		*slash = '\0';
+		found = candidate_in(paths[i], names, nnames, selfp);
+	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(paths[0]);
+	free(paths[1]);
+	return found;
+}
+
+/* Does the user ask for debuginfod servers? */
+static int
+want_debuginfod(void)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	return urls != NULL && urls[0] != '\0';
+}
+
+/* Does the ELF file at fd carry build-id bits (len bytes)? */
+static int
+has_build_id(int fd, const unsigned char *bits, int len)
+{
+	const void *id;
+	ssize_t n;
+	Elf *e;
+
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (e == NULL)
+		return 0;
+	n = dwelf_elf_gnu_build_id(e, &id);
+	n = n == len && memcmp(id, bits, (size_t)len) == 0;
+	elf_end(e);
+	return (int)n;
+}
+
+int
+debugfile_by_build_id(const char *root, const unsigned char *bits, int len)
+{
+	char path[PATH_MAX];
+	size_t at;
+	int fd;
+	int i;
+
+	if (len < 2 || len > 64)
+		return -1;
+	at = (size_t)snprintf(path, sizeof(path), "%s/.build-id/%02x/", root,
+	    bits[0]);
+	if (at + 2 * (size_t)len + sizeof(".debug") > sizeof(path))
+		return -1;
+	for (i = 1; i < len; i++, at += 2)
+		snprintf(path + at, 3, "%02x", bits[i]);
+	memcpy(path + at, ".debug", sizeof(".debug"));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1)
+		return -1;
+	if (!has_build_id(fd, bits, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+debugfile_find(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+    GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int len;
+	int fd;
+	int ifd;
+
+	/*
+	 * By build-id first, as libdw would, but found here:
+	 * dwfl_build_id_find_debuginfo keeps its own handle on the file it
+	 * finds, so libdw would read that one and not the inflated copy.
+	 */
+	len = dwfl_module_build_id(mod, &bits, &vaddr);
+	fd = len > 0 ? debugfile_by_build_id(DEBUGFILE_ROOT, bits, len) : -1;
+	if (fd != -1) {
+		ifd = debugfile_inflate(fd);
+		if (ifd == -1)
+			return fd;
+		close(fd);
+		return ifd;
+	}
+	if (want_debuginfod() || local_candidate(file_name, debuglink_file))
+		return dwfl_standard_find_debuginfo(mod, userdata, modname,
+		    base, file_name, debuglink_file, debuglink_crc,
+		    debuginfo_file_name);
+	errno = 0;
+	return -1;
+}
+
+/*
+ * Sections libdw inflates at dwarf_begin that finding a function and a
+ * line never reads (variable locations, macros): stored as SHT_NOBITS in
+ * the copy, so nobody inflates them.
+ */
+static const char *const unread_sections[] = {
+	".debug_loc",
+	".debug_loclists",
+	".debug_macinfo",
+	".debug_macro",
+};
+
+static int
+unread(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(unread_sections) / sizeof(unread_sections[0]);
+	     i++)
+		if (name != NULL && strcmp(name, unread_sections[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One compressed section: where its bytes and its zlib stream are. */
+struct zsec {
+	size_t ndx;
+	uint64_t off; /* its bytes in the file */
+	uint64_t size;
+	const unsigned char *src; /* the stream, after the Chdr */
+	size_t srclen;
+	GElf_Chdr ch;
+	int skip; /* unread: not inflated, made SHT_NOBITS */
+};
+
+/*
+ * The sections of e (a 64-bit ELF file of fsize bytes) with
+ * SHF_COMPRESSED, not SHT_NOBITS, at most n of them, into z in file
+ * order.  Sets *total to the bytes those not skipped inflate to.  Returns
+ * how many, or -1 if one is not zlib or lies outside the file, or the
+ * total is too large.
+ */
+static ssize_t
+find_zsecs(Elf *e, size_t fsize, struct zsec *z, size_t n, uint64_t *total)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *raw;
+	struct zsec t;
+	size_t shstrndx;
+	size_t k = 0, j;
+
+	*total = 0;
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return -1;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL)
+			return -1;
+		if ((sh.sh_flags & SHF_COMPRESSED) == 0 ||
+		    sh.sh_type == SHT_NOBITS)
+			continue;
+		if (sh.sh_offset > fsize || sh.sh_size > fsize - sh.sh_offset ||
+		    sh.sh_size < sizeof(Elf64_Chdr) || k == n)
+			return -1;
+		if (gelf_getchdr(scn, &z[k].ch) == NULL ||
+		    z[k].ch.ch_type != ELFCOMPRESS_ZLIB)
+			return -1;
+		raw = elf_rawdata(scn, NULL);
+		if (raw == NULL || raw->d_size != sh.sh_size)
+			return -1;
+		z[k].ndx = elf_ndxscn(scn);
+		z[k].off = sh.sh_offset;
+		z[k].size = sh.sh_size;
+		z[k].src =
+		    (const unsigned char *)raw->d_buf + sizeof(Elf64_Chdr);
+		z[k].srclen = sh.sh_size - sizeof(Elf64_Chdr);
+		z[k].skip = unread(elf_strptr(e, shstrndx, sh.sh_name));
+		if (!z[k].skip)
+			*total += z[k].ch.ch_size;
+		if (*total > DEBUGFILE_MAX_INFLATED)
+			return -1;
+		/* Keep file order (insertion: a few dozen at most). */
+		for (j = k; j > 0 && z[j - 1].off > z[j].off; j--) {
+			t = z[j];
+			z[j] = z[j - 1];
+			z[j - 1] = t;
+		}
+		k++;
+	}
+	return (ssize_t)k;
+}
+
+/* off rounded up to a multiple of 16 */
+static uint64_t
+align16(uint64_t off)
+{
+	return (off + 15) & ~(uint64_t)15;
+}
+
+/* Write all of buf at off; returns 0 or -1. */
+static int
+write_at(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (len > 0) {
+		w = pwrite(fd, p, len, (off_t)off);
+		if (w <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write to mfd the parts of out (the copy fill_inflated() made) that hold
+ * anything: the file's bytes outside its compressed sections (z, sorted
+ * by offset), then everything from the first inflated section on.  The
+ * memory file is written, not mapped: the kernel fills its pages without
+ * a page fault each.  Returns 0 or -1.
+ */
+static int
+write_copy(int mfd, const unsigned char *out, size_t size, uint64_t total,
+    const struct zsec *z, size_t nz)
+{
+	uint64_t at = 0;
+	size_t i;
+
+	for (i = 0; i <= nz; i++) {
+		uint64_t end = i < nz ? z[i].off : size;
+
+		if (end > at && write_at(mfd, out + at, end - at, at) != 0)
+			return -1;
+		if (i < nz && z[i].off + z[i].size > at)
+			at = z[i].off + z[i].size;
+	}
+	at = align16(size);
+	return write_at(mfd, out + at, total - at, at);
+}
+
+/*
+ * Copy e's file (map, size bytes) into out, except the bytes of the
+ * compressed sections z (sorted by offset), which nobody reads any more.
+ */
+static void
+copy_uncompressed(unsigned char *out, const unsigned char *map, size_t size,
+    const struct zsec *z, size_t nz)
+{
+	uint64_t at = 0;
+	size_t i;
+
+	for (i = 0; i <= nz; i++) {
+		uint64_t end = i < nz ? z[i].off : size;
+
+		if (end > at)
+			memcpy(out + at, map + at, end - at);
+		if (i < nz && z[i].off + z[i].size > at)
+			at = z[i].off + z[i].size;
+	}
+}
+
+/*
+ * Fill out (total bytes, mapped from the memory file) from e's file at
+ * map (size bytes): the file as it is, each section of z inflated after
+ * it, then a section header table pointing at them, and the ELF header
+ * pointing at that table.  64-bit ELF only, in the file's own byte order.
+ * Returns 0 or -1.
+ */
+static int
+fill_inflated(unsigned char *out, uint64_t total, Elf *e,
+    const unsigned char *map, size_t size, const struct zsec *z, size_t nz,
+    size_t shnum)
+{
+	struct libdeflate_decompressor *d;
+	Elf64_Ehdr eh;
+	Elf64_Shdr *shdrs;
+	Elf64_Shdr *sh;
+	Elf_Data src, dst;
+	uint64_t at = size;
+	size_t i;
+	int rc = -1;
+
+	d = libdeflate_alloc_decompressor();
+	shdrs = calloc(shnum, sizeof(*shdrs));
+	if (d == NULL || shdrs == NULL || elf64_getehdr(e) == NULL)
+		goto out;
+	eh = *elf64_getehdr(e);
+	for (i = 0; i < shnum; i++) {
+		sh = elf64_getshdr(elf_getscn(e, i));
+		if (sh == NULL)
+			goto out;
+		shdrs[i] = *sh;
+	}
+	copy_uncompressed(out, map, size, z, nz);
+	for (i = 0; i < nz; i++) {
+		sh = &shdrs[z[i].ndx];
+		sh->sh_flags &= ~(Elf64_Xword)SHF_COMPRESSED;
+		sh->sh_size = z[i].ch.ch_size;
+		sh->sh_addralign = z[i].ch.ch_addralign;
+		if (z[i].skip) {
+			sh->sh_type = SHT_NOBITS;
+			continue;
+		}
+		at = align16(at);
+		if (libdeflate_zlib_decompress(d, z[i].src, z[i].srclen,
+			out + at, z[i].ch.ch_size, NULL) != LIBDEFLATE_SUCCESS)
+			goto out;
+		sh->sh_offset = at;
+		at += z[i].ch.ch_size;
+	}
+	at = align16(at);
+	if (total - at != shnum * sizeof(*shdrs))
+		goto out;
+	/* The headers, converted to the file's byte order into place. */
+	src = (Elf_Data){ .d_buf = shdrs,
+		.d_type = ELF_T_SHDR,
+		.d_size = shnum * sizeof(*shdrs),
+		.d_version = EV_CURRENT };
+	dst = src;
+	dst.d_buf = out + at;
+	if (elf64_xlatetof(&dst, &src, eh.e_ident[EI_DATA]) == NULL)
+		goto out;
+	eh.e_shoff = at;
+	src = (Elf_Data){ .d_buf = &eh,
+		.d_type = ELF_T_EHDR,
+		.d_size = sizeof(eh),
+		.d_version = EV_CURRENT };
+	dst = src;
+	dst.d_buf = out;
+	if (elf64_xlatetof(&dst, &src, eh.e_ident[EI_DATA]) == NULL)
+		goto out;
+	rc = 0;
+out:
+	free(shdrs);
+	libdeflate_free_decompressor(d);
+	return rc;
+}
+
+/* Most compressed sections one file may have. */
+#define DEBUGFILE_MAX_ZSECS 64
+
+/* Huge pages: a fault per 2 MiB, not per 4 KiB, where the kernel can. */
+#define DEBUGFILE_HUGE (2u << 20)
+
+int
+debugfile_inflate(int fd)
+{
+	struct zsec z[DEBUGFILE_MAX_ZSECS];
+	struct stat st;
+	uint64_t total;
+	ssize_t nz;
+	Elf *e = NULL;
+	unsigned char *map;
+	void *buf = MAP_FAILED;
+	unsigned char *out;
+	size_t size, shnum, i, buflen = 0;
+	int mfd = -1;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
+	    (uint64_t)st.st_size > DEBUGFILE_MAX_INFLATED)
+		return -1;
+	size = (size_t)st.st_size;
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (e == NULL || elf_kind(e) != ELF_K_ELF ||
+	    gelf_getclass(e) != ELFCLASS64 || elf_getshdrnum(e, &shnum) != 0 ||
+	    shnum == 0 || shnum > DEBUGFILE_MAX_INFLATED / sizeof(Elf64_Shdr))
+		goto fail;
+	nz = find_zsecs(e, size, z, DEBUGFILE_MAX_ZSECS, &total);
+	if (nz <= 0 || total > DEBUGFILE_MAX_INFLATED - size)
+		goto fail;
+	/* The layout fill_inflated() writes: the file, the sections, the
+	 * section headers, each start aligned to 16. */
+	total = size;
+	for (i = 0; i < (size_t)nz; i++)
+		if (!z[i].skip)
+			total = align16(total) + z[i].ch.ch_size;
+	total = align16(total) + shnum * sizeof(Elf64_Shdr);
+	map = (unsigned char *)elf_rawfile(e, NULL);
+	mfd = memfd_create("tlsdiag-debuginfo", MFD_CLOEXEC);
+	buflen = (size_t)total + DEBUGFILE_HUGE;
+	if (map == NULL || mfd == -1)
+		goto fail;
+	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		goto fail;
+	out = (unsigned char *)(((uintptr_t)buf + DEBUGFILE_HUGE - 1) &
+	    ~(uintptr_t)(DEBUGFILE_HUGE - 1));
+	(void)madvise(out, (size_t)total, MADV_HUGEPAGE);
+	if (fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) !=
+		0 ||
+	    write_copy(mfd, out, size, total, z, (size_t)nz) != 0)
+		goto fail;
+	munmap(buf, buflen);
+	elf_end(e);
+	return mfd;
+fail:
+	if (buf != MAP_FAILED)
+		munmap(buf, buflen);
+	if (mfd != -1)
+		close(mfd);
+	elf_end(e);
+	return -1;
+}
