@@ -49,6 +49,15 @@ mapped(const struct image *im, uintptr_t p, size_t len)
 	return end != 0 && len <= end - p;
 }
 
+int
+elfsym_mapped(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    uintptr_t p, size_t len)
+{
+	struct image im = { bias, phdr, phnum };
+
+	return mapped(&im, p, len);
+}
+
 /*
  * A d_ptr of the dynamic section: glibc relocates them in place when it
  * loads an object, but not in every case (the vDSO, some architectures):
@@ -88,19 +97,6 @@ name_is(const struct image *im, uintptr_t strtab, size_t strsz, size_t off,
 	return memcmp((const char *)(strtab + off), name, len + 1) == 0;
 }
 
-/* 1 if [p, p + len) lies inside one of the n ranges [lo, hi). */
-static inline int
-in_load(const uintptr_t *lo, const uintptr_t *hi, size_t n, uintptr_t p,
-    size_t len)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (p >= lo[j] && p <= hi[j] && len <= hi[j] - p)
-			return 1;
-	return 0;
-}
-
 /*
  * 0 when the object's GNU hash bloom filter says it does not define
  * name, else 1 (also when its tables cannot be read: the full look-up
@@ -112,40 +108,33 @@ int
 elfsym_may_define(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *name)
 {
-	/* the PT_LOAD ranges, gathered in the one pass over the headers
-	 * that finds PT_DYNAMIC: each check below then costs a few loads */
-	uintptr_t lo[8], hi[8], dp = 0, hash_p = 0, wp;
-	const ElfW(Dyn) * dyn;
+	struct image im = { bias, phdr, phnum };
+	const ElfW(Dyn) *dyn = NULL;
 	const uint32_t *h;
 	const unsigned bits = sizeof(ElfW(Addr)) * 8;
-	size_t i, nl = 0, ndyn = 0;
+	uintptr_t hash_p = 0, wp;
+	size_t i, ndyn = 0;
 	uint32_t hv;
 	ElfW(Addr) word, mask;
 
 	if (phdr == NULL)
 		return 1;
-	for (i = 0; i < phnum; i++) {
-		if (phdr[i].p_type == PT_LOAD && nl < 8) {
-			lo[nl] = bias + phdr[i].p_vaddr;
-			hi[nl++] = bias + phdr[i].p_vaddr + phdr[i].p_memsz;
-		} else if (phdr[i].p_type == PT_DYNAMIC) {
-			dp = bias + phdr[i].p_vaddr;
-			ndyn = phdr[i].p_memsz / sizeof(ElfW(Dyn));
+	for (i = 0; i < phnum; i++)
+		if (phdr[i].p_type == PT_DYNAMIC) {
+			dyn = (const ElfW(Dyn) *)(bias + phdr[i].p_vaddr);
+			ndyn = phdr[i].p_memsz / sizeof(*dyn);
 		}
-	}
 	if (ndyn > ELFSYM_MAX_DYN)
 		ndyn = ELFSYM_MAX_DYN;
-	if (dp == 0 || !in_load(lo, hi, nl, dp, ndyn * sizeof(ElfW(Dyn))))
+	if (dyn == NULL || !mapped(&im, (uintptr_t)dyn, ndyn * sizeof(*dyn)))
 		return 1;
-	dyn = (const ElfW(Dyn) *)dp;
 	for (i = 0; i < ndyn && dyn[i].d_tag != DT_NULL; i++)
 		if (dyn[i].d_tag == DT_GNU_HASH) {
-			hash_p = dyn[i].d_un.d_ptr;
-			hash_p = hash_p < bias ? bias + hash_p : hash_p;
+			hash_p = dyn_addr(&im, dyn[i].d_un.d_ptr);
 			break;
 		}
 	if (hash_p == 0 || hash_p % sizeof(ElfW(Addr)) != 0 ||
-	    !in_load(lo, hi, nl, hash_p, 4 * sizeof(uint32_t)))
+	    !mapped(&im, hash_p, 4 * sizeof(uint32_t)))
 		return 1;
 	h = (const uint32_t *)hash_p;
 	if (h[2] == 0)
@@ -153,7 +142,7 @@ elfsym_may_define(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
 	hv = gnu_hash(name);
 	wp = hash_p + 4 * sizeof(uint32_t) +
 	    ((hv / bits) % h[2]) * sizeof(ElfW(Addr));
-	if (!in_load(lo, hi, nl, wp, sizeof(ElfW(Addr))))
+	if (!mapped(&im, wp, sizeof(ElfW(Addr))))
 		return 1;
 	word = *(const ElfW(Addr) *)wp;
 	mask = ((ElfW(Addr))1 << (hv % bits)) |

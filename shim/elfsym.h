@@ -22,6 +22,13 @@ int elfsym_lookup(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
     const char *name, uintptr_t *addr);
 
 /*
+ * 1 if [p, p + len) lies inside one PT_LOAD segment of the object at
+ * bias (phdr, phnum as dl_iterate_phdr gives them), else 0.
+ */
+int elfsym_mapped(uintptr_t bias, const ElfW(Phdr) * phdr, size_t phnum,
+    uintptr_t p, size_t len);
+
+/*
  * 0 when the object surely does not define name (its GNU hash bloom
  * filter says so), 1 when it may: a cheap first test before
  * elfsym_lookup().  Async-signal-safe; takes no lock.

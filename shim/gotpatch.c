@@ -108,8 +108,9 @@ load_bias_of(const void *p, uintptr_t *start, const struct link_map **map)
 
 /*
  * 1 if old is a value a slot of name in the object at bias may hold
- * before we patch it: a lazy-binding stub of that object, or the
- * definition of name in the object old lies in.  0 for anything else.
+ * before we patch it: an address inside that object itself (its PLT
+ * entry, before lazy binding ran), or the definition of name in the
+ * object old lies in.  0 for anything else.
  */
 static int
 check_old(uintptr_t old, uintptr_t bias, const char *name)
@@ -232,23 +233,6 @@ read_dyn(const struct dl_phdr_info *info, struct dyn *d)
 	return d->symtab != NULL && d->strtab != NULL ? 0 : -1;
 }
 
-/* 1 if [a, a + 8) lies in one of the object's PT_LOAD segments. */
-static int
-in_object(const struct dl_phdr_info *info, uintptr_t a)
-{
-	int i;
-
-	for (i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && a >= lo &&
-		    a + sizeof(uintptr_t) <= lo + ph->p_memsz)
-			return 1;
-	}
-	return 0;
-}
-
 /* The address our library gives name, or 0. */
 static uintptr_t
 ours(const struct pass *p, const char *name)
@@ -360,7 +344,9 @@ patch_cb(struct dl_phdr_info *info, size_t size, void *arg)
 			else if (!ossl && !d.paths && str_eq(name, "dlopen"))
 				now = (uintptr_t)gotpatch_dlopen;
 			at = info->dlpi_addr + r->r_offset;
-			if (now == 0 || (at & 7) != 0 || !in_object(info, at))
+			if (now == 0 || (at & 7) != 0 ||
+			    !elfsym_mapped(info->dlpi_addr, info->dlpi_phdr,
+				info->dlpi_phnum, at, sizeof(uintptr_t)))
 				continue;
 			if (patch_slot(p, &d, info->dlpi_addr, (uintptr_t *)at,
 				now, name) < 0)

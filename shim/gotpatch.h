@@ -17,9 +17,10 @@
  * DT_RUNPATH), so that objects loaded later are patched too.  Each slot
  * gets one aligned 8-byte store; a RELRO page is made writable for the
  * store only.  A slot that already holds our wrapper is left alone, and
- * so is one that holds neither the object's own lazy-binding stub nor
- * the definition of its symbol in the object that holds it (another
- * interposer): it is counted in gotpatch_foreign().
+ * so is one that holds neither an address inside the object itself
+ * (its PLT entry, before lazy binding ran) nor the definition of its
+ * symbol in the object that holds it (another interposer): it is
+ * counted in gotpatch_foreign().
  *
  * Returns the number of slots patched by this call, or -1 when mprotect
  * refused (errno value in *merr): the slots of this call are then back

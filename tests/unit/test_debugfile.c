@@ -20,6 +20,7 @@
 
 #include "../../analyzer/debugfile.h"
 #include "../../analyzer/symbolize.h"
+#include "selfpath.h"
 
 __attribute__((noinline)) int debugfile_probe(int x);
 
@@ -30,17 +31,6 @@ debugfile_probe(int x)
 }
 
 static char tmpdir[] = "/tmp/test_debugfile.XXXXXX";
-
-static const char *
-self_path(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	cr_assert(n > 0);
-	path[n] = '\0';
-	return path;
-}
 
 /* objcopy ARGS self DST, in the temporary directory; returns DST's path */
 static const char *

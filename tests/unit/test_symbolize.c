@@ -14,6 +14,7 @@
 
 #include "../../analyzer/symbolize.h"
 #include "../../common/pathbase.h"
+#include "selfpath.h"
 
 __attribute__((noinline)) int probe_target(int x);
 
@@ -25,18 +26,6 @@ probe_target(int x)
 	return x * 3 + 1;
 }
 enum { PROBE_LAST_LINE = __LINE__ - 1 };
-
-/* This test binary's own path (a log names files, not /proc links). */
-static const char *
-self_path(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	cr_assert(n > 0);
-	path[n] = '\0';
-	return path;
-}
 
 Test(symbolize, own_function_and_line)
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../analyzer/symprefetch.h"
+#include "selfpath.h"
 
 __attribute__((noinline)) int prefetch_probe(int x);
 
@@ -17,17 +18,6 @@ __attribute__((noinline)) int
 prefetch_probe(int x)
 {
 	return x * 7 + 2;
-}
-
-static const char *
-self_path(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	cr_assert(n > 0);
-	path[n] = '\0';
-	return path;
 }
 
 Test(symprefetch, loads_each_named_module_once)
