@@ -201,10 +201,11 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 	cr_assert(len >= 2 && len <= 64, "the test binary has no build-id");
 	bits = id;
 	build_id_path(bits, len, dir, path);
-	snprintf(cmd, sizeof(cmd),
+	n = snprintf(cmd, sizeof(cmd),
 	    "mkdir -p '%s' && objcopy --only-keep-debug "
 	    "--compress-debug-sections=zlib '%s' '%s'",
 	    dir, self_path(), path);
+	cr_assert(n > 0 && (size_t)n < sizeof(cmd), "command too long");
 	cr_assert_eq(system(cmd), 0);
 	n = debugfile_by_build_id(tmpdir, bits, (int)len);
 	cr_expect(n >= 0, "not found at %s", path);
