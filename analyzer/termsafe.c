@@ -8,6 +8,8 @@
  */
 #include "termsafe.h"
 
+#include <ctype.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,20 @@ static const unsigned char plain[256] = {
 	/* 0x80 and above: 0 */
 };
 
+/* 1 if in[at..at+4) are four hex digits. */
+static int
+hex4_at(const char *in, size_t len, size_t at)
+{
+	size_t i;
+
+	if (len < at + 4)
+		return 0;
+	for (i = at; i < at + 4; i++)
+		if (!isxdigit((unsigned char)in[i]))
+			return 0;
+	return 1;
+}
+
 int
 termsafe_json(const char *in, size_t len, char *out, size_t *outlen)
 {
@@ -193,6 +209,9 @@ termsafe_json(const char *in, size_t len, char *out, size_t *outlen)
 		if (c == '"') {
 			in_str = 0;
 		} else if (c == '\\' && pos + 1 < len) {
+			/* cJSON reads "\u" with non-hex digits as U+0000 */
+			if (in[pos + 1] == 'u' && !hex4_at(in, len, pos + 2))
+				return -1;
 			put(out, &o, in + pos, 2);
 			pos += 2;
 			continue;

@@ -27,7 +27,8 @@ size_t termsafe_escape(const char *s, size_t maxlen, char *buf, size_t bufsz);
  * NULL it receives the result, NUL-terminated (TERMSAFE_JSON_MAX(len)
  * bytes at most), and *outlen its length.  Returns how many characters
  * were changed (0: in is safe as it is), or -1 if in holds a number that
- * strict JSON does not allow ("+1", "01", ".5", "1."): re-encode it then.
+ * strict JSON does not allow ("+1", "01", ".5", "1.") or a "\u" escape
+ * without four hex digits (cJSON decodes it as U+0000): re-encode it then.
  */
 int termsafe_json(const char *in, size_t len, char *out, size_t *outlen);
 

@@ -133,6 +133,10 @@ Test(termsafe, json_non_strict_numbers)
 		"[-]",
 		"[1.5e+]",
 		"[--1]",
+		/* "\u" without four hex digits: cJSON reads U+0000 */
+		"{\"a\":\"b\\u\03000\\9b\"}",
+		"[\"\\uzzzz\"]",
+		"[\"\\u12\"]",
 	};
 	static const char *const good[] = {
 		"{\"a\":0}",
@@ -140,6 +144,7 @@ Test(termsafe, json_non_strict_numbers)
 		"[1E+10]",
 		"[123e-4]",
 		"[\"+1\"]",
+		"[\"\\u00e9\\uABCD\"]",
 	};
 	char out[64];
 	size_t i;
