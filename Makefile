@@ -110,13 +110,14 @@ $(B)/gen/errnames.c: tools/gen-errnames.sh $(wildcard $(OPENSSL_INCDIR)/*err.h)
 ANALYZER_SRCS = $(wildcard analyzer/*.c)
 ANALYZER_OBJS = $(ANALYZER_SRCS:%.c=$(B)/obj/%.o) \
     $(COMMON_SRCS:%.c=$(B)/obj/%.o)
-ANALYZER_PKGS = libcjson zlib libdw libelf libdeflate
+ANALYZER_PKGS = libcjson zlib libdw libelf libdeflate libxxhash
 # The Debian package that ships each one's .pc file (tools/deps.sh).
 DEB_libcjson = libcjson-dev
 DEB_zlib = zlib1g-dev
 DEB_libdw = libdw-dev
 DEB_libelf = libelf-dev
 DEB_libdeflate = libdeflate-dev
+DEB_libxxhash = libxxhash-dev
 # Stop with the missing package's name instead of compile errors later.
 # Checked once per make run, and only when something needs the packages
 # (so not for clean or deps): up front for the goals below, else when a

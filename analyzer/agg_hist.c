@@ -38,10 +38,11 @@ aggp_minutes_merge(struct agg *dst, const struct agg *src)
 	struct agg_minute *d;
 	int created;
 
+	strmap_reserve_like(&dst->minutes, &src->minutes);
 	strmap_iter_init(&it, &src->minutes);
 	while ((se = strmap_iter_next(&it)) != NULL) {
 		s = se->val;
-		de = strmap_get(&dst->minutes, se->key, se->klen, &created);
+		de = strmap_get_like(&dst->minutes, se, &created);
 		if (de == NULL)
 			return -1;
 		d = de->val;

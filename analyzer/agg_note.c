@@ -256,20 +256,25 @@ aggp_coverage_merge(struct agg *dst, struct agg *src)
 	d->suppressed += s->suppressed;
 	d->suppressed_exits += s->suppressed_exits;
 	d->suppressed_events += s->suppressed_events;
+	strmap_reserve_like(&dst->procs, &src->procs);
 	strmap_iter_init(&it, &src->procs);
 	while ((se = strmap_iter_next(&it)) != NULL) {
-		de = strmap_get(&dst->procs, se->key, se->klen, &created);
+		de = strmap_get_like(&dst->procs, se, &created);
 		if (de == NULL)
 			return -1;
-		if (created)
+		if (created) {
 			memcpy(de->val, se->val, sizeof(struct agg_proc));
-		else
+			/* Those point into src. */
+			((struct agg_proc *)de->val)->host = NULL;
+			((struct agg_proc *)de->val)->program = NULL;
+		} else
 			merge_proc(dst, se, de->val, se->val);
 	}
+	strmap_reserve_like(&dst->notes, &src->notes);
 	strmap_iter_init(&it, &src->notes);
 	while ((se = strmap_iter_next(&it)) != NULL) {
 		sn = se->val;
-		de = strmap_get(&dst->notes, se->key, se->klen, &created);
+		de = strmap_get_like(&dst->notes, se, &created);
 		if (de == NULL)
 			return -1;
 		dn = de->val;

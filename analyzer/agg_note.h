@@ -36,6 +36,11 @@ struct agg_proc {
 	uint64_t suppressed_events; /* its tlsdiag_suppressed records */
 	uint64_t suppressed_exits;  /* what its exit records counted */
 	int has_exit_count;	    /* an exit record counted them */
+	/* Its host's and program's entries in the same aggregate (its key
+	 * names both), so that its later records look up neither; NULL
+	 * until a record of it is added there. */
+	struct agg_host *host;
+	struct agg_program *program;
 };
 
 /* What an exit record says the shim could not see. */

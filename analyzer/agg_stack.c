@@ -307,10 +307,11 @@ aggp_stacks_merge(struct agg *dst, struct agg *src)
 	struct agg_frames *sf, *df;
 	int created;
 
+	strmap_reserve_like(&dst->stacks, &src->stacks);
 	strmap_iter_init(&it, &src->stacks);
 	while ((se = strmap_iter_next(&it)) != NULL) {
 		s = se->val;
-		de = strmap_get(&dst->stacks, se->key, se->klen, &created);
+		de = strmap_get_like(&dst->stacks, se, &created);
 		if (de == NULL)
 			return -1;
 		d = de->val;
@@ -324,6 +325,7 @@ aggp_stacks_merge(struct agg *dst, struct agg *src)
 		agg_stat_merge(&d->st, &s->st);
 		merge_types(d, s);
 	}
+	strmap_reserve_like(&dst->frames, &src->frames);
 	strmap_iter_init(&it, &src->frames);
 	while ((se = strmap_iter_next(&it)) != NULL) {
 		sf = se->val;
@@ -331,7 +333,7 @@ aggp_stacks_merge(struct agg *dst, struct agg *src)
 			continue;
 		if (strmap_find(&dst->stacks, se->key, se->klen) != NULL)
 			continue; /* merge_frames() had its chance */
-		de = strmap_get(&dst->frames, se->key, se->klen, &created);
+		de = strmap_get_like(&dst->frames, se, &created);
 		if (de == NULL)
 			return -1;
 		df = de->val;

@@ -397,35 +397,46 @@ add_origin(struct agg *a, const struct record *r, struct agg_proc **proc)
 	struct strmap_ent *e;
 	struct agg_host *h;
 	struct agg_program *p;
+	struct agg_proc *pr = NULL;
 	const char *host = r->host != NULL ? r->host : "(unknown)";
 	const char *prog = r->name != NULL ? r->name : "(unknown)";
 	char pid[32];
 	size_t len = 0;
-	int created;
+	int created = 0;
+	int created_h;
 
-	e = strmap_get(&a->hosts, host, strlen(host), &created);
-	if (e == NULL)
-		return -1;
-	h = e->val;
+	if (r->pid != RECORD_NONE) {
+		fmt_int(pid, (long long)r->pid);
+		aggp_key_add(a, &len, host);
+		aggp_key_add(a, &len, pid);
+		aggp_key_add(a, &len, prog);
+		e = strmap_get(&a->procs, a->key, len, &created);
+		if (e == NULL)
+			return -1;
+		pr = e->val;
+	}
+	*proc = pr;
+	if (pr != NULL && pr->host != NULL) {
+		h = pr->host;
+		p = pr->program;
+	} else {
+		e = strmap_get(&a->hosts, host, strlen(host), &created_h);
+		if (e == NULL)
+			return -1;
+		h = e->val;
+		e = strmap_get(&a->programs, prog, strlen(prog), &created_h);
+		if (e == NULL)
+			return -1;
+		p = e->val;
+		if (pr != NULL) {
+			pr->host = h;
+			pr->program = p;
+		}
+	}
 	agg_stat_add(&h->st, r->ts);
 	h->failures += r->is_failure;
-	e = strmap_get(&a->programs, prog, strlen(prog), &created);
-	if (e == NULL)
-		return -1;
-	p = e->val;
 	agg_stat_add(&p->st, r->ts);
 	p->failures += r->is_failure;
-	*proc = NULL;
-	if (r->pid == RECORD_NONE)
-		return 0;
-	fmt_int(pid, (long long)r->pid);
-	aggp_key_add(a, &len, host);
-	aggp_key_add(a, &len, pid);
-	aggp_key_add(a, &len, prog);
-	e = strmap_get(&a->procs, a->key, len, &created);
-	if (e == NULL)
-		return -1;
-	*proc = e->val;
 	p->processes += created;
 	return 0;
 }
@@ -576,9 +587,10 @@ agg_merge(struct agg *dst, struct agg *src)
 
 	merge_counts(dst, src);
 	for (m = 0; m < sizeof(dmaps) / sizeof(dmaps[0]); m++) {
+		strmap_reserve_like(dmaps[m], smaps[m]);
 		strmap_iter_init(&it, smaps[m]);
 		while ((se = strmap_iter_next(&it)) != NULL) {
-			de = strmap_get(dmaps[m], se->key, se->klen, &created);
+			de = strmap_get_like(dmaps[m], se, &created);
 			if (de == NULL)
 				return -1;
 			merge_entry(dmaps[m], dst, de->val, se->val, de->key,

@@ -290,9 +290,9 @@ static const struct report_option options[] = {
 	{ "no-symbolize", 0, NULL, "do not look up call sites with libdw",
 	    opt_set, SET_NO_SYMBOLIZE },
 	{ "jobs", 0, "N",
-	    "threads reading (default: online CPUs); a plain\n"
-	    "file is split at lines, files spread; a single\n"
-	    ".gz file, stdin and --format ndjson use one",
+	    "threads reading (default: the CPUs it may use); a\n"
+	    "plain file is split at lines, files spread; a\n"
+	    "single .gz file, stdin and --format ndjson use one",
 	    opt_jobs, 0 },
 	{ "help", 'h', NULL, "show this help", opt_set, SET_HELP },
 };

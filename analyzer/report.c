@@ -6,6 +6,7 @@
  */
 #include "report.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,8 +46,16 @@ report_now(void)
 unsigned
 report_default_jobs(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	/* As nproc(1): the CPUs this process may run on (taskset, a
+	 * cpuset), which are the online ones unless something narrowed
+	 * them. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > REPORT_MAX_JOBS ? REPORT_MAX_JOBS : (unsigned)n;
 }
 
@@ -523,10 +532,15 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 		collect_baseline(o, files, nfiles, &cur, base, &bres);
 	}
 	agg_init(a);
-	/* The modules the frames name load while the log is read. */
+	/*
+	 * The modules the frames name load while the log is read, where a
+	 * second CPU can do it; on one CPU that thread would only take
+	 * turns with the reader (and cost it its caches), so the renderer
+	 * looks up what it prints afterwards.
+	 */
 	if (wants_symbols(&cur)) {
 		sym = symbolizer_new();
-		pre = sympre_start(sym);
+		pre = report_default_jobs() > 1 ? sympre_start(sym) : NULL;
 		a->on_frame = pre != NULL ? sympre_frame_hook : NULL;
 		a->on_frame_arg = pre;
 	}

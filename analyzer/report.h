@@ -55,7 +55,10 @@ struct report_result {
 /* Most threads --jobs takes. */
 #define REPORT_MAX_JOBS 256
 
-/* The number of online CPUs (1 to REPORT_MAX_JOBS): --jobs's default. */
+/*
+ * The number of CPUs this process may run on (1 to REPORT_MAX_JOBS), as
+ * nproc(1) counts them: --jobs's default.
+ */
 unsigned report_default_jobs(void);
 
 /*

@@ -17,9 +17,16 @@ struct strmap_ent {
 	void *val;
 };
 
+/* A table slot: the entry's hash beside it, so that a probe past another
+ * key reads no entry. */
+struct strmap_slot {
+	uint64_t hash;
+	struct strmap_ent *ent; /* NULL: empty */
+};
+
 /* The table is private to strmap.c: walk it with a strmap_iter. */
 struct strmap {
-	struct strmap_ent **slots;
+	struct strmap_slot *slots;
 	size_t cap;
 	size_t count;
 	size_t valsize;
@@ -43,6 +50,28 @@ void strmap_free(struct strmap *m);
  */
 struct strmap_ent *
 strmap_get(struct strmap *m, const void *key, size_t klen, int *created);
+
+/* The hash strmap_get() gives key (an entry keeps it in ->hash). */
+uint64_t strmap_hash(const void *key, size_t klen);
+
+/* strmap_get() for a key whose strmap_hash() is known. */
+struct strmap_ent *strmap_get_hashed(struct strmap *m, const void *key,
+    size_t klen, uint64_t hash, int *created);
+
+/* strmap_get() for the key of another map's entry e (a merge). */
+struct strmap_ent *
+strmap_get_like(struct strmap *m, const struct strmap_ent *e, int *created);
+
+/*
+ * Make room for n entries without growing again.  Returns 0, or -1 if
+ * memory ran out (the map is unchanged).  Before copying one map into
+ * another: inserting in the source's slot order into a smaller table
+ * packs the keys into long runs.
+ */
+int strmap_reserve(struct strmap *m, size_t n);
+
+/* Before merging src into dst: room for as many entries as either has. */
+void strmap_reserve_like(struct strmap *dst, const struct strmap *src);
 
 /* Find key without inserting.  Returns the entry or NULL. */
 struct strmap_ent *

@@ -4,7 +4,7 @@
 # Usage: tools/deps.sh [build|test|bench|deb|all]   (default all)
 set -eu
 
-build="libssl-dev libcjson-dev libdw-dev libelf-dev libdeflate-dev zlib1g-dev libzydis-dev pkg-config make gcc"
+build="libssl-dev libcjson-dev libdw-dev libelf-dev libdeflate-dev libxxhash-dev zlib1g-dev libzydis-dev pkg-config make gcc"
 test="libcriterion-dev python3 curl openssl jq time clang clang-format strace libclang-rt-14-dev valgrind nginx ruby patchelf libseccomp-dev chromium"
 bench="valgrind ltrace"
 deb="debhelper lintian dpkg-dev"

@@ -835,3 +835,37 @@ Test(aggregate, merged_workers_report_as_one_pass)
 	free(want);
 	agg_free(&one);
 }
+
+/*
+ * A process's entry remembers its host's and program's entries; merged
+ * into another aggregate it must not keep pointing into the one it came
+ * from (freed after a merge): adding its records there afterwards counts
+ * them in that aggregate's host and program.
+ */
+Test(aggregate, records_added_after_a_merge_count_in_the_merged)
+{
+	struct agg dst, src;
+	const struct agg_host *h;
+	const struct agg_program *p;
+	struct strmap_ent *e;
+
+	agg_init(&dst);
+	agg_init(&src);
+	add(&src, "2026-11-27T03:00:00Z", "SSLError", "web-1", 7, "");
+	cr_assert_eq(agg_merge(&dst, &src), 0);
+	agg_free(&src);
+	add(&dst, "2026-11-27T03:00:01Z", "SSLError", "web-1", 7, "");
+	add(&dst, "2026-11-27T03:00:02Z", "SSLError", "web-1", 7, "");
+	e = strmap_find(&dst.hosts, "web-1", 5);
+	cr_assert_not_null(e);
+	h = e->val;
+	cr_expect_eq(h->st.count, 3);
+	cr_expect_eq(h->failures, 3);
+	e = strmap_find(&dst.programs, "prog", 4);
+	cr_assert_not_null(e);
+	p = e->val;
+	cr_expect_eq(p->st.count, 3);
+	cr_expect_eq(p->processes, 1);
+	cr_expect_eq(dst.procs.count, 1);
+	agg_free(&dst);
+}

@@ -4,11 +4,14 @@
  * from const are safe.
  */
 #include <criterion/criterion.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../analyzer/cmd_report.h"
+#include "../../analyzer/report.h"
 #include "../../analyzer/groupby.h"
 
 #define NARGS(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
@@ -231,4 +234,24 @@ Test(cmd_report, help_lists_every_option)
 			       "records before"),
 	    "a long name has a line of its own");
 	free(buf);
+}
+
+/*
+ * --jobs defaults to the CPUs the report may run on, as nproc(1) counts
+ * them: under "taskset -c 0" one thread, not one per online CPU.
+ */
+Test(cmd_report, default_jobs_follow_the_cpu_mask)
+{
+	cpu_set_t all, one;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	cr_assert_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+	cr_expect_eq(report_default_jobs(),
+	    (unsigned)(CPU_COUNT(&all) < 256 ? CPU_COUNT(&all) : 256));
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+	cr_assert_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	cr_expect_eq(report_default_jobs(), 1, "one CPU allowed of %ld online",
+	    online);
+	cr_assert_eq(sched_setaffinity(0, sizeof(all), &all), 0);
 }

@@ -159,3 +159,89 @@ Test(strmap, entries_match_the_walk)
 	free(v);
 	strmap_free(&m);
 }
+
+/* The longest run of filled slots in m's table. */
+static size_t
+longest_run(const struct strmap *m)
+{
+	size_t i, run = 0, best = 0;
+
+	for (i = 0; i < 2 * m->cap; i++) {
+		run = m->slots[i % m->cap].ent != NULL ? run + 1 : 0;
+		if (run > best)
+			best = run;
+	}
+	return best;
+}
+
+/*
+ * A merge copies one map into another in the source's slot order, which
+ * is the order of the hashes' low bits.  Into a smaller table that order
+ * packs the keys into runs thousands of slots long (each insert then
+ * walks one); strmap_reserve_like() first keeps the table as large as
+ * the source's, and strmap_get_like() reuses the entry's hash.
+ */
+Test(strmap, merge_in_slot_order_keeps_runs_short)
+{
+	struct strmap src, dst;
+	struct strmap_iter it;
+	struct strmap_ent *e, *d;
+	char key[32];
+	size_t fresh;
+	int created;
+	int i;
+
+	strmap_init(&src, sizeof(struct val));
+	for (i = 0; i < 40000; i++) {
+		snprintf(key, sizeof(key), "host\037%d\037prog", i);
+		e = strmap_get(&src, key, strlen(key), &created);
+		cr_assert_not_null(e);
+		cr_assert_eq(e->hash, strmap_hash(key, strlen(key)));
+		((struct val *)e->val)->n = i;
+	}
+	fresh = longest_run(&src);
+	strmap_init(&dst, sizeof(struct val));
+	d = strmap_get(&dst, "host\0370\037prog", 11, &created);
+	cr_assert_not_null(d);
+	strmap_reserve_like(&dst, &src);
+	cr_expect_geq(dst.cap, src.cap);
+	strmap_iter_init(&it, &src);
+	while ((e = strmap_iter_next(&it)) != NULL) {
+		d = strmap_get_like(&dst, e, &created);
+		cr_assert_not_null(d);
+		cr_assert_eq(d->hash, e->hash);
+		cr_assert_eq(d->klen, e->klen);
+		cr_assert_eq(memcmp(d->key, e->key, e->klen + 1), 0);
+		cr_assert_eq(created, ((struct val *)e->val)->n != 0,
+		    "%s: only key 0 was there", e->key);
+	}
+	cr_expect_eq(dst.count, 40000);
+	cr_expect_leq(longest_run(&dst), 2 * fresh + 16,
+	    "runs of %zu slots after the merge, %zu in the source",
+	    longest_run(&dst), fresh);
+	for (i = 0; i < 40000; i += 997) {
+		snprintf(key, sizeof(key), "host\037%d\037prog", i);
+		cr_expect_not_null(strmap_find(&dst, key, strlen(key)), "%s",
+		    key);
+	}
+	strmap_free(&src);
+	strmap_free(&dst);
+}
+
+Test(strmap, reserve_grows_only)
+{
+	struct strmap m;
+	int created;
+
+	strmap_init(&m, sizeof(int));
+	cr_assert_eq(strmap_reserve(&m, 0), 0);
+	cr_assert_eq(strmap_reserve(&m, 1000), 0);
+	cr_expect_geq(m.cap * 3, 1000 * 4);
+	cr_assert_not_null(strmap_get(&m, "a", 1, &created));
+	cr_assert_eq(strmap_reserve(&m, 10), 0);
+	cr_expect_geq(m.cap * 3, 1000 * 4, "a smaller reserve keeps the table");
+	cr_expect_not_null(strmap_find(&m, "a", 1));
+	cr_expect_eq(strmap_reserve(&m, (size_t)-1), -1);
+	cr_expect_not_null(strmap_find(&m, "a", 1));
+	strmap_free(&m);
+}
