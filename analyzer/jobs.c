@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -63,14 +64,47 @@ splittable(const char *path, uint64_t *size)
 }
 
 /*
- * Cut the inputs into pieces, worker by worker: worker w takes the bytes
- * [w * total / n, (w + 1) * total / n) of the stream; a file that cannot
- * be split goes whole to the worker its first byte falls to.  Returns the
+ * Where run k of n ends, as a fraction of the input, for runs read by
+ * threads threads: each round of runs, one per thread, is half the size
+ * of the round before.  Threads take the runs in order, so the big ones
+ * go first and the last ones are small: a thread slowed for a while (by
+ * the symbolizer, by another process) finishes its last run about when
+ * the others finish theirs, where equal runs left it up to a whole run
+ * behind.
+ */
+static double
+run_end(unsigned k, unsigned n, unsigned threads)
+{
+	double q = exp2(-1.0 / threads);
+
+	return (1.0 - pow(q, k + 1)) / (1.0 - pow(q, n));
+}
+
+/*
+ * Cut the inputs into n pieces, worker by worker: worker w takes the bytes
+ * of the stream from run_end(w - 1) to run_end(w); a file that cannot be
+ * split goes whole to the worker its first byte falls to.  Returns the
  * pieces (at most nfiles + n - 1), or NULL.
  */
+/* The first (end 0) or one past the last (end 1) byte of run k. */
+static uint64_t
+hi_of(unsigned k, unsigned n, unsigned threads, uint64_t total, int end)
+{
+	double f;
+	uint64_t at;
+
+	if (end == 0)
+		return k == 0 ? 0 : hi_of(k - 1, n, threads, total, 1);
+	if (k + 1 == n)
+		return UINT64_MAX;
+	f = run_end(k, n, threads) * (double)total;
+	at = f <= 0 ? 0 : f >= (double)total ? total : (uint64_t)f;
+	return at;
+}
+
 static struct piece *
 plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
-    uint64_t *totalp)
+    unsigned threads, uint64_t *totalp)
 {
 	struct piece *p;
 	uint64_t *size;
@@ -93,9 +127,8 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 		total += size[i];
 	}
 	for (k = 0; k < n; k++) {
-		lo = total / n * k + total % n * k / n;
-		hi = k + 1 == n ? UINT64_MAX :
-				  total / n * (k + 1) + total % n * (k + 1) / n;
+		lo = hi_of(k, n, threads, total, 0);
+		hi = hi_of(k, n, threads, total, 1);
 		w[k].pieces = p + np;
 		at = 0;
 		for (i = 0; i < nfiles; i++) {
@@ -221,7 +254,7 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	w = calloc(m, sizeof(*w));
 	th = calloc(n, sizeof(*th));
 	started = calloc(n, sizeof(*started));
-	p = w != NULL ? plan(files, nfiles, w, m, &total) : NULL;
+	p = w != NULL ? plan(files, nfiles, w, m, n, &total) : NULL;
 	if (p == NULL || th == NULL || started == NULL ||
 	    total < (uint64_t)n * JOBS_MIN_BYTES) {
 		free(p);

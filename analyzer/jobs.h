@@ -15,7 +15,9 @@
 
 /*
  * The input is cut into this many runs per thread, which the threads
- * take in turn, so that one slowed down reads less.
+ * take in turn, so that one slowed down reads less; they shrink, each
+ * round of them half the size of the one before, so that the last ones
+ * are short.
  */
 #define JOBS_RUNS_PER_THREAD 4
 
@@ -23,7 +25,7 @@
  * Read files[0..nfiles) on o->jobs threads into a (initialized, empty),
  * noting unreadable inputs in res, with the same result as reading them
  * in order on one thread.  The input is cut into JOBS_RUNS_PER_THREAD *
- * o->jobs runs of about equal size, in order: plain files are split at
+ * o->jobs runs, in order, that shrink as they go (see jobs.c): plain files are split at
  * line boundaries, a gzip'd file, standard input or anything not a regular
  * file is read whole by one run.  The threads take the runs in turn; each
  * run counts into its own aggregate, and they are merged in input order
