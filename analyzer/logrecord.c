@@ -180,35 +180,61 @@ enum field_kind {
  * One member an object level wants: where it goes (an offset into the
  * base the level writes to) and how it is read.
  */
+struct ftable;
+
 struct field {
 	const char *name;
 	unsigned char len;
 	unsigned char kind;
 	unsigned short off;
-	const struct field *sub;
-	unsigned char nsub;
+	const struct ftable *sub;
 	unsigned short mark; /* F_MARK: offset of the flag */
 };
 
+/* Most members one object level reads (the seen mask is 32 bits). */
+#define FTABLE_MAX 32
+/* Slots of a level's name hash. */
+#define FTABLE_SLOTS 256
+
+/*
+ * One object level's members, with a hash of their names built once
+ * (build_tables()): a name's first eight bytes and its length pick a slot
+ * that holds the one member it can be, so a lookup is one compare, and a
+ * name no member has (the many the report does not read) usually finds
+ * an empty slot.
+ */
+struct ftable {
+	const struct field *f;
+	unsigned char n;
+	unsigned char perfect;	   /* no two names share a slot */
+	uint64_t mul;		   /* the hash's multiplier */
+	uint64_t word[FTABLE_MAX]; /* each name's first 8 bytes, 0-padded */
+	unsigned char slot[FTABLE_SLOTS]; /* member index + 1, or 0 */
+};
+
+#define FTABLE(table)                                                          \
+	_Static_assert(sizeof(table) / sizeof(table[0]) <= FTABLE_MAX,         \
+	    #table " has too many members");                                   \
+	static struct ftable table##_t = { table,                              \
+		sizeof(table) / sizeof(table[0]), 0, 0, { 0 }, { 0 } }
+
 #define FLD(name, kind, type, member)                                          \
 	{                                                                      \
-		name, sizeof(name) - 1, kind, offsetof(type, member), NULL, 0, \
-		    0                                                          \
+		name, sizeof(name) - 1, kind, offsetof(type, member), NULL, 0  \
 	}
 #define SUB(name, table)                                                       \
 	{                                                                      \
-		name, sizeof(name) - 1, F_OBJ, 0, table,                       \
-		    sizeof(table) / sizeof(table[0]), 0                        \
+		name, sizeof(name) - 1, F_OBJ, 0, &table##_t, 0                \
 	}
 #define ARR(name, kind, member, table)                                         \
 	{                                                                      \
 		name, sizeof(name) - 1, kind, offsetof(struct scan, member),   \
-		    table, sizeof(table) / sizeof(table[0]), 0                 \
+		    &table##_t, 0                                              \
 	}
 #define STRS(name, member)                                                     \
 	{                                                                      \
 		name, sizeof(name) - 1, F_STRS, offsetof(struct scan, member), \
-		    NULL, 0, 0                                                 \
+		    NULL, 0                                                    \
 	}
 #define S(name, member) FLD(name, F_STR, struct scan, member)
 #define I(name, member) FLD(name, F_INT, struct scan, member)
@@ -219,6 +245,7 @@ static const struct field f_frame[] = {
 	FLD(LOGFORMAT_M_SYMBOL, F_STR, struct record_frame, symbol),
 	FLD(LOGFORMAT_M_OFFSET, F_INT, struct record_frame, offset),
 };
+FTABLE(f_frame);
 
 static const struct field f_error[] = {
 	FLD(LOGFORMAT_M_CODE, F_INT, struct record_error, code),
@@ -226,11 +253,13 @@ static const struct field f_error[] = {
 	FLD(LOGFORMAT_M_REASON, F_STR, struct record_error, reason),
 	FLD(LOGFORMAT_M_TEXT, F_STR, struct record_error, text),
 };
+FTABLE(f_error);
 
 static const struct field f_library[] = {
 	FLD(LOGFORMAT_M_SCOPE, F_STR, struct record_library, scope),
 	FLD(LOGFORMAT_M_PATH, F_STR, struct record_library, path),
 };
+FTABLE(f_library);
 
 static const struct field f_coverage[] = {
 	FLD(LOGFORMAT_M_TLS_SEEN, F_BOOL, struct scan, tls_seen),
@@ -243,23 +272,25 @@ static const struct field f_coverage[] = {
 	ARR(LOGFORMAT_M_LIBRARIES, F_LIBS, libraries, f_library),
 	STRS(LOGFORMAT_M_OTHER_TLS, other_tls),
 };
+FTABLE(f_coverage);
 
 static const struct field f_bytes[] = {
 	I(LOGFORMAT_M_READ, bytes_read),
 	I(LOGFORMAT_M_WRITTEN, bytes_written),
 };
+FTABLE(f_bytes);
 
 static const struct field f_shutdown[] = {
 	FLD(LOGFORMAT_M_SENT, F_BOOL, struct scan, sent),
 	FLD(LOGFORMAT_M_RECEIVED, F_BOOL, struct scan, received),
 };
+FTABLE(f_shutdown);
 
 static const struct field f_tlsdiag[] = {
 	I(LOGFORMAT_M_SCHEMA, schema),
 	I(LOGFORMAT_M_SUPPRESSED, suppressed),
 	{ LOGFORMAT_M_COVERAGE, sizeof(LOGFORMAT_M_COVERAGE) - 1, F_MARK, 0,
-	    f_coverage, sizeof(f_coverage) / sizeof(f_coverage[0]),
-	    offsetof(struct scan, has_coverage) },
+	    &f_coverage_t, offsetof(struct scan, has_coverage) },
 	S(LOGFORMAT_M_CALL, call),
 	S(LOGFORMAT_M_SSL_ERROR, ssl_error),
 	S(LOGFORMAT_M_REASON, reason),
@@ -277,15 +308,18 @@ static const struct field f_tlsdiag[] = {
 	STRS(LOGFORMAT_M_TRUNCATED, truncated),
 	ARR(LOGFORMAT_M_ERRORS, F_ERRORS, errors, f_error),
 };
+FTABLE(f_tlsdiag);
 
 /* tls.{client,server}.x509 and .hash, one table per side */
 #define SIDE_TABLES(side)                                                      \
 	static const struct field f_##side##_subject[] = {                     \
 		S(LOGFORMAT_M_DN, side.subject),                               \
 	};                                                                     \
+	FTABLE(f_##side##_subject);                                            \
 	static const struct field f_##side##_issuer[] = {                      \
 		S(LOGFORMAT_M_DN, side.issuer),                                \
 	};                                                                     \
+	FTABLE(f_##side##_issuer);                                             \
 	static const struct field f_##side##_x509[] = {                        \
 		SUB(LOGFORMAT_M_SUBJECT, f_##side##_subject),                  \
 		SUB(LOGFORMAT_M_ISSUER, f_##side##_issuer),                    \
@@ -293,14 +327,17 @@ static const struct field f_tlsdiag[] = {
 		S(LOGFORMAT_M_NOT_AFTER, side.not_after),                      \
 		S(LOGFORMAT_M_SERIAL, side.serial),                            \
 	};                                                                     \
+	FTABLE(f_##side##_x509);                                               \
 	static const struct field f_##side##_hash[] = {                        \
 		S(LOGFORMAT_M_SHA256, side.sha256),                            \
 	};                                                                     \
+	FTABLE(f_##side##_hash);                                               \
 	static const struct field f_##side[] = {                               \
 		SUB(LOGFORMAT_M_X509, f_##side##_x509),                        \
 		SUB(LOGFORMAT_M_HASH, f_##side##_hash),                        \
 		S(LOGFORMAT_M_SERVER_NAME, side.server_name),                  \
-	}
+	};                                                                     \
+	FTABLE(f_##side)
 SIDE_TABLES(client);
 SIDE_TABLES(server);
 
@@ -308,28 +345,36 @@ static const struct field f_tls[] = {
 	SUB(LOGFORMAT_M_CLIENT, f_client),
 	SUB(LOGFORMAT_M_SERVER, f_server),
 };
+FTABLE(f_tls);
 
 static const struct field f_event[] = { S(LOGFORMAT_M_ACTION, action) };
+FTABLE(f_event);
 static const struct field f_thread[] = { I(LOGFORMAT_M_THREAD_ID, tid) };
+FTABLE(f_thread);
 static const struct field f_process[] = {
 	I(LOGFORMAT_M_PID, pid),
 	SUB(LOGFORMAT_M_THREAD, f_thread),
 	S(LOGFORMAT_M_EXECUTABLE, exe),
 	S(LOGFORMAT_M_NAME, name),
 };
+FTABLE(f_process);
 static const struct field f_host[] = { S(LOGFORMAT_M_HOSTNAME, hostname) };
+FTABLE(f_host);
 static const struct field f_error_obj[] = {
 	S(LOGFORMAT_M_ERROR_TYPE, type),
 	S(LOGFORMAT_M_ERROR_MESSAGE, errmsg),
 };
+FTABLE(f_error_obj);
 static const struct field f_source[] = {
 	S(LOGFORMAT_M_IP, source.ip),
 	I(LOGFORMAT_M_PORT, source.port),
 };
+FTABLE(f_source);
 static const struct field f_destination[] = {
 	S(LOGFORMAT_M_IP, destination.ip),
 	I(LOGFORMAT_M_PORT, destination.port),
 };
+FTABLE(f_destination);
 
 static const struct field f_root[] = {
 	S(LOGFORMAT_M_TIMESTAMP, timestamp),
@@ -343,6 +388,7 @@ static const struct field f_root[] = {
 	SUB(LOGFORMAT_M_DESTINATION, f_destination),
 	SUB(LOGFORMAT_M_TLSDIAG, f_tlsdiag),
 };
+FTABLE(f_root);
 
 /*
  * A string value decoded into the arena, or NULL if memory ran out.  The
@@ -365,89 +411,100 @@ arena_string(const struct jvalue *v)
 	return d;
 }
 
-/*
- * The big objects (the record, its tlsdiag block, an exit record's
- * coverage) find a member name through a 64-slot hash of its length and
- * first and last bytes, built once; a slot two names share, or an empty
- * one, sends the lookup to the plain walk over the table.
- */
-#define HASH_SLOTS 64
-#define HASH_SHARED 0xff
-
-struct field_hash {
-	const struct field *t;
-	size_t n;
-	unsigned char slot[HASH_SLOTS]; /* index + 1, 0 or HASH_SHARED */
-};
-
-static struct field_hash hashes[3];
-static pthread_once_t hashes_once = PTHREAD_ONCE_INIT;
-
-static unsigned
-hash_name(const char *name, size_t len)
+/* The first eight bytes of a name of len bytes at p, zero-padded; the
+ * line ends at end (the bytes after a short name may not be there). */
+static inline uint64_t
+name_word(const char *p, size_t len, const char *end)
 {
-	return (unsigned)(len * 7 + (unsigned char)name[0] * 3 +
-		   (unsigned char)name[len - 1]) &
-	    (HASH_SLOTS - 1);
+	uint64_t w = 0;
+
+	if (len >= 8 || end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (len < 8)
+			w &= ~(uint64_t)0 >> (64 - 8 * len);
+	} else {
+		memcpy(&w, p, len);
+	}
+	return w;
 }
 
-static void
-build_hash(struct field_hash *h, const struct field *t, size_t n)
+static inline unsigned
+name_slot(const struct ftable *t, uint64_t w, size_t len)
 {
-	unsigned char *slot;
+	return (unsigned)(((w ^ len) * t->mul) >> 56);
+}
+
+/*
+ * Fill t's hash: a multiplier under which no two of its names share a
+ * slot (tried in turn; the tables are small), else one where they may,
+ * which field_index() then checks by walking the table.
+ */
+static void
+build_table(struct ftable *t)
+{
+	uint64_t mul = 0x9e3779b97f4a7c15ULL;
+	unsigned char used[FTABLE_SLOTS];
+	unsigned k, i, sl;
+
+	for (i = 0; i < t->n; i++)
+		t->word[i] = name_word(t->f[i].name, t->f[i].len,
+		    t->f[i].name + t->f[i].len);
+	for (k = 0; k < 64;
+	     k++, mul = mul * 0x5851f42d4c957f2dULL + 2 * k + 1) {
+		memset(used, 0, sizeof(used));
+		t->mul = mul | 1;
+		for (i = 0; i < t->n; i++) {
+			sl = name_slot(t, t->word[i], t->f[i].len);
+			if (used[sl]++ != 0)
+				break;
+		}
+		if (i == t->n) {
+			t->perfect = 1;
+			break;
+		}
+	}
+	memset(t->slot, 0, sizeof(t->slot));
+	for (i = t->n; i-- > 0;)
+		t->slot[name_slot(t, t->word[i], t->f[i].len)] =
+		    (unsigned char)(i + 1);
+	for (i = 0; i < t->n; i++)
+		if (t->f[i].sub != NULL)
+			build_table((struct ftable *)(uintptr_t)t->f[i].sub);
+}
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void
+build_tables(void)
+{
+	build_table(&f_root_t);
+}
+
+/* Are the bytes of a name at a, len long, past its first eight, those of
+ * b?  Member names are short: a loop here costs less than memcmp. */
+static int
+same_tail(const char *a, const char *b, size_t len)
+{
 	size_t i;
 
-	h->t = t;
-	h->n = n;
-	for (i = 0; i < n; i++) {
-		slot = &h->slot[hash_name(t[i].name, t[i].len)];
-		*slot = *slot == 0 ? (unsigned char)(i + 1) : HASH_SHARED;
-	}
-}
-
-static void
-build_hashes(void)
-{
-	build_hash(&hashes[0], f_root, sizeof(f_root) / sizeof(f_root[0]));
-	build_hash(&hashes[1], f_tlsdiag,
-	    sizeof(f_tlsdiag) / sizeof(f_tlsdiag[0]));
-	build_hash(&hashes[2], f_coverage,
-	    sizeof(f_coverage) / sizeof(f_coverage[0]));
-}
-
-/*
- * Are the len bytes at a and b equal?  Member names are short: a loop
- * here costs less than a call to memcmp.
- */
-static int
-same_name(const char *a, const char *b, size_t len)
-{
-	uint64_t x, y;
-
-	for (; len >= 8; a += 8, b += 8, len -= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-	}
-	for (; len > 0; a++, b++, len--)
-		if (*a != *b)
+	for (i = 8; i < len; i++)
+		if (a[i] != b[i])
 			return 0;
 	return 1;
 }
 
 /*
- * The index of the member named k in t[0..n), or -1.  Names are compared
- * as C strings, as cJSON does: a name with an escape is decoded first.
+ * The index of the member named k in t, or -1.  Names are compared as C
+ * strings, as cJSON does: a name with an escape is decoded first.
  */
 static int
-field_index(const struct field *t, size_t n, const struct jvalue *k)
+field_index(const struct ftable *t, const struct jvalue *k, const char *end)
 {
 	char buf[64];
 	const char *name = k->raw;
 	size_t len = k->rawlen;
-	size_t i;
-	unsigned char slot;
+	uint64_t w;
+	unsigned i;
 
 	if (k->escaped) {
 		if (k->rawlen >= sizeof(buf)) {
@@ -459,27 +516,24 @@ field_index(const struct field *t, size_t n, const struct jvalue *k)
 			name = buf;
 		}
 		len = strlen(name);
+		end = name + len;
 	}
 	if (len == 0)
 		return -1;
-	for (i = 0; i < 3; i++) {
-		if (hashes[i].t != t)
-			continue;
-		slot = hashes[i].slot[hash_name(name, len)];
-		if (slot == 0)
-			return -1;
-		if (slot == HASH_SHARED)
-			break;
-		i = slot - 1u;
-		if (t[i].len == len && same_name(t[i].name, name, len))
+	w = name_word(name, len, end);
+	i = t->slot[name_slot(t, w, len)];
+	if (i != 0) {
+		i--;
+		if (t->word[i] == w && t->f[i].len == len &&
+		    same_tail(t->f[i].name, name, len))
 			return (int)i;
+	}
+	if (t->perfect)
 		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (t[i].len == len && t[i].name[0] == name[0] &&
-		    same_name(t[i].name, name, len))
+	for (i = 0; i < t->n; i++)
+		if (t->word[i] == w && t->f[i].len == len &&
+		    same_tail(t->f[i].name, name, len))
 			return (int)i;
-	}
 	return -1;
 }
 
@@ -504,8 +558,7 @@ vec_push(struct scan_vec *v, const void *item, size_t size)
 	v->n++;
 }
 
-static int
-parse_object(struct jscan *s, const struct field *t, size_t n, void *base);
+static int parse_object(struct jscan *s, const struct ftable *t, void *base);
 
 /* The defaults of an array item the tables fill. */
 static void
@@ -557,7 +610,7 @@ parse_array(struct jscan *s, const struct field *f, struct scan_vec *vec)
 		}
 		item_defaults(kind, &item);
 		if (jscan_peek(s) == JSCAN_OBJECT) {
-			if (parse_object(s, f->sub, f->nsub, &item) == -1)
+			if (parse_object(s, f->sub, &item) == -1)
 				return -1;
 		} else {
 			if (jscan_value(s, NULL) == -1)
@@ -589,7 +642,7 @@ parse_field(struct jscan *s, const struct field *f, void *base)
 			break;
 		if (f->kind == F_MARK)
 			*(int *)((char *)base + f->mark) = 1;
-		return parse_object(s, f->sub, f->nsub, base);
+		return parse_object(s, f->sub, base);
 	case F_FRAMES:
 	case F_ERRORS:
 	case F_LIBS:
@@ -632,7 +685,7 @@ parse_field(struct jscan *s, const struct field *f, void *base)
  * first), all others validated and skipped.  Returns 0 or -1 (invalid).
  */
 static int
-parse_object(struct jscan *s, const struct field *t, size_t n, void *base)
+parse_object(struct jscan *s, const struct ftable *t, void *base)
 {
 	struct jvalue key;
 	uint32_t seen = 0;
@@ -643,14 +696,14 @@ parse_object(struct jscan *s, const struct field *t, size_t n, void *base)
 	if (jscan_enter(s) == -1)
 		return -1;
 	while ((rc = jscan_member(s, &first, &key)) == 1) {
-		i = field_index(t, n, &key);
+		i = field_index(t, &key, s->end);
 		if (i < 0 || (seen & (1u << i)) != 0) {
 			if (jscan_value(s, NULL) == -1)
 				return -1;
 			continue;
 		}
 		seen |= 1u << i;
-		if (parse_field(s, &t[i], base) == -1)
+		if (parse_field(s, &t->f[i], base) == -1)
 			return -1;
 	}
 	return rc;
@@ -683,9 +736,7 @@ scan_line(const char *line, size_t len, struct scan *sc)
 			return RECORD_BAD_JSON;
 		return RECORD_NOT_OBJECT;
 	}
-	if (parse_object(&s, f_root, sizeof(f_root) / sizeof(f_root[0]), sc) ==
-		-1 ||
-	    jscan_finish(&s) == -1)
+	if (parse_object(&s, &f_root_t, sc) == -1 || jscan_finish(&s) == -1)
 		return RECORD_BAD_JSON;
 	return RECORD_OK;
 }
@@ -809,7 +860,7 @@ record_parse(const char *line, size_t len, struct record *r)
 	memset(r, 0, sizeof(*r));
 	if (memchr(line, '\0', len) != NULL)
 		return RECORD_NUL;
-	pthread_once(&hashes_once, build_hashes);
+	pthread_once(&tables_once, build_tables);
 	st = scan_line(line, len, &sc);
 	if (st == RECORD_OK)
 		st = check_required(&sc, r);
