@@ -15,6 +15,7 @@
 
 #include "baseline.h"
 #include "groupby.h"
+#include "hugeheap.h"
 #include "input.h"
 #include "jobs.h"
 #include "logformat.h"
@@ -508,6 +509,7 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 	struct sympre *pre = NULL;
 	size_t i;
 
+	hugeheap_init();
 	a = malloc(sizeof(*a));
 	if (o->nbaseline != 0 || o->has_baseline_until)
 		base = malloc(sizeof(*base));

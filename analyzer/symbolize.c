@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "debugfile.h"
+#include "hugeheap.h"
 
 struct sym_module {
 	char *path;
@@ -201,6 +202,7 @@ load_module(struct symbolizer *s, const char *path)
 	}
 	m->next = s->mods;
 	s->mods = m;
+	hugeheap_more(); /* libdw's tables land in huge pages */
 	fd = open_module(path);
 	if (fd == -1)
 		return m;
