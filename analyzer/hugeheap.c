@@ -8,14 +8,15 @@
  * 512 pages.  glibc does this itself under GLIBC_TUNABLES=
  * glibc.malloc.hugetlb=1, which a program cannot set for itself once it
  * runs; this is the same for the main heap: grow it in large steps, keep
- * it, and madvise(MADV_HUGEPAGE) what it grew by.  Threads' own arenas are
- * left as they are.
+ * it, and madvise(MADV_HUGEPAGE) what it grew by; and a thread's own
+ * arena, whole, once it is seen to be one.
  */
 #include "hugeheap.h"
 
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -57,4 +58,66 @@ hugeheap_init(void)
 	p = malloc(HUGEHEAP_STEP / 2);
 	free(p);
 	hugeheap_more();
+}
+
+/* glibc's HEAP_MAX_SIZE on 64-bit: 2 * DEFAULT_MMAP_THRESHOLD_MAX. */
+#define ARENA_HEAP ((uintptr_t)64 << 20)
+
+/*
+ * Is [lo, lo + ARENA_HEAP) covered end to end by anonymous private
+ * mappings only, according to /proc/self/maps?
+ */
+static int
+anonymous_window(uintptr_t lo)
+{
+	uintptr_t hi = lo + ARENA_HEAP, at = lo, a, b;
+	char line[512], perms[8];
+	unsigned long off, ino;
+	int n, ok = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %lu %n", &a, &b, perms,
+			&off, &ino, &n) != 5)
+			break;
+		if (b <= lo || a >= hi)
+			continue;
+		/* Something else in the window, a gap, or not anonymous. */
+		if (a > at || perms[3] != 'p' || ino != 0 || off != 0 ||
+		    (line[n] != '\n' && line[n] != '\0'))
+			break;
+		at = b;
+		if (at >= hi) {
+			ok = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return ok;
+}
+
+void
+hugeheap_thread(void)
+{
+	void *volatile p = malloc(64);
+	void *volatile step;
+	uintptr_t lo;
+
+	if (p == NULL)
+		return;
+	/*
+	 * A thread's arena grows a page at a time, and a huge page needs its
+	 * whole 2 MiB writable: commit a step now (kept: hugeheap_init()
+	 * raised the trim threshold), so that what follows lands in it.
+	 */
+	step = malloc(HUGEHEAP_STEP / 2);
+	free(step);
+	/* A block of the main arena is in "[heap]", which has a name: that
+	 * window is hugeheap_more()'s, and anonymous_window() says no. */
+	lo = (uintptr_t)p & ~(ARENA_HEAP - 1);
+	if (anonymous_window(lo))
+		(void)madvise((void *)lo, ARENA_HEAP, MADV_HUGEPAGE);
+	free(p);
 }

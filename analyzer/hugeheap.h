@@ -17,4 +17,14 @@ void hugeheap_init(void);
 /* Advise what the heap grew by since the last call (any thread). */
 void hugeheap_more(void);
 
+/*
+ * The same for the calling thread's own arena (the tables a --jobs
+ * worker fills, libdw's in the symbolizer thread): glibc gives a thread
+ * an arena whose heap is one anonymous mapping of 64 MiB, aligned to its
+ * size, committed as it grows.  If the aligned 64 MiB around a block the
+ * thread allocates is exactly that (anonymous, private, nothing else in
+ * it, as /proc/self/maps says), it is advised; otherwise nothing is.
+ */
+void hugeheap_thread(void);
+
 #endif

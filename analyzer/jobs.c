@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hugeheap.h"
 #include "logrecord.h"
 
 /* A file, or the lines of a plain file starting in [start, end). */
@@ -194,6 +195,7 @@ work(void *arg)
 	struct pool *p = arg;
 	unsigned k;
 
+	hugeheap_thread();
 	while ((k = atomic_fetch_add(&p->next, 1)) < p->nruns)
 		read_run(&p->w[k]);
 	record_thread_done();

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hugeheap.h"
+
 /* A module to load (offset 0) or a frame to look up, in the order named. */
 struct task {
 	const char *module; /* one of mods[] */
@@ -44,6 +46,7 @@ run(void *arg)
 	struct task *t;
 	size_t done = 0;
 
+	hugeheap_thread();
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (done == p->n && !p->stop)

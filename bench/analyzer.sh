@@ -1,6 +1,9 @@
 #!/bin/sh
 # analyzer.sh: how fast "tlsdiag report" reads a large log (issue 17's
-# targets), side by side in one run: records per second on one core, what
+# targets), side by side in one run (in rounds: each round runs every
+# command once, so that a machine whose speed drifts weighs on all of
+# them alike, and ratios are the median of the rounds'): records per
+# second on one core, what
 # a second thread adds (--jobs 2 / --jobs 1), against jq's per-type count
 # and DuckDB's read_json GROUP BY, peak memory on a 1 GiB against a
 # 100 MiB log, and cJSON's parse alone as the old reference row.
@@ -104,23 +107,30 @@ const { DuckDBInstance } = require('@duckdb/node-api');
 })().catch((e) => { console.error(String(e)); process.exit(1); });
 EOF_JS
 
-# timeit NAME RUNS CMD...: run CMD RUNS times (stdout to /dev/null) and
-# append "NAME wall_us max_rss_kb user_s sys_s" per run to $work/times.
-# CPU time is kept too: on a shared machine wall time includes waiting for
-# the CPU, CPU time does not.
-timeit() {
+# once NAME CMD...: run CMD once (stdout to /dev/null) and append
+# "NAME wall_us max_rss_kb user_s sys_s" to $work/times.  CPU time is kept
+# too: on a shared machine wall time includes waiting for the CPU, CPU
+# time does not.
+once() {
 	_name=$1
-	_n=$2
-	shift 2
-	_i=0
-	while [ "$_i" -lt "$_n" ]; do
-		_t0=$(date +%s%N)
-		/usr/bin/time -o "$work/rss" -f '%M %U %S' "$@" > /dev/null ||
-			die "$_name: command failed: $*"
-		_t1=$(date +%s%N)
-		echo "$_name $(( (_t1 - _t0) / 1000 )) $(tail -n 1 "$work/rss")" \
-		    >> "$work/times"
-		_i=$((_i + 1))
+	shift
+	_t0=$(date +%s%N)
+	/usr/bin/time -o "$work/rss" -f '%M %U %S' "$@" > /dev/null ||
+		die "$_name: command failed: $*"
+	_t1=$(date +%s%N)
+	echo "$_name $(( (_t1 - _t0) / 1000 )) $(tail -n 1 "$work/rss")" \
+	    >> "$work/times"
+}
+
+# rounds N FUNC: call "FUNC ROUND" for ROUND 1..N.  Each round runs every
+# command compared once, in turn, so that a machine that gets faster or
+# slower during the run (other guests, other builds) weighs on all of
+# them alike; ratios are taken round by round.
+rounds() {
+	_r=1
+	while [ "$_r" -le "$1" ]; do
+		"$2" "$_r"
+		_r=$((_r + 1))
 	done
 }
 
@@ -160,30 +170,41 @@ say "per-type counts agree (jq${duck:+, DuckDB}): $(tr '\n' ' ' \
 one="taskset -c 0"
 r="$TLSDIAG report --no-progress --format json"
 cat "$small" > /dev/null	# in the page cache
-timeit j1-100 "$RUNS" $one $r --jobs 1 "$small"
-timeit nosym-100 "$RUNS" $one $r --jobs 1 --no-symbolize "$small"
-timeit dflt-100 "$RUNS" $r --jobs "$JOBS" "$small"
-timeit arena-100 "$RUNS" $one "$work/cjsonparse" arena "$small"
-timeit jq-100 "$JQ_RUNS" sh "$work/jq.sh" "$small"
-if [ -n "$duck" ]; then
-	timeit duck1-100 "$RUNS" $one env NODE_PATH="$NPMDIR/node_modules" \
-	    node "$work/duck.js" "$small" 1
-	timeit duckn-100 "$RUNS" env NODE_PATH="$NPMDIR/node_modules" \
-	    node "$work/duck.js" "$small" "$JOBS"
-fi
-cat "$big" > /dev/null
-timeit j1-1g "$BIG_RUNS" $one $r --jobs 1 "$big"
-timeit j2-1g "$BIG_RUNS" taskset -c 0,1 $r --jobs 2 "$big"
-timeit dflt-1g "$BIG_RUNS" $r --jobs "$JOBS" "$big"
-timeit jq-1g "$JQ_BIG_RUNS" sh "$work/jq.sh" "$big"
+small_round() {
+	once j1-100 $one $r --jobs 1 "$small"
+	once nosym-100 $one $r --jobs 1 --no-symbolize "$small"
+	once dflt-100 $r --jobs "$JOBS" "$small"
+	once arena-100 $one "$work/cjsonparse" arena "$small"
+	if [ "$1" -le "$JQ_RUNS" ]; then
+		once jq-100 sh "$work/jq.sh" "$small"
+	fi
+	if [ -n "$duck" ]; then
+		once duck1-100 $one env NODE_PATH="$NPMDIR/node_modules" \
+		    node "$work/duck.js" "$small" 1
+		once duckn-100 env NODE_PATH="$NPMDIR/node_modules" \
+		    node "$work/duck.js" "$small" "$JOBS"
+	fi
+}
 # DuckDB on 1 GiB too: not a target row (issue 17 sets them on 100 MiB),
 # but it shows how the two compare once start-up costs weigh little.
-if [ -n "$duck" ]; then
-	timeit duck1-1g "$BIG_RUNS" $one env NODE_PATH="$NPMDIR/node_modules" \
-	    node "$work/duck.js" "$big" 1
-	timeit duckn-1g "$BIG_RUNS" env NODE_PATH="$NPMDIR/node_modules" \
-	    node "$work/duck.js" "$big" "$JOBS"
-fi
+big_round() {
+	once j1-1g $one $r --jobs 1 "$big"
+	once j2-1g taskset -c 0,1 $r --jobs 2 "$big"
+	once dflt-1g $r --jobs "$JOBS" "$big"
+	if [ "$1" -le "$JQ_BIG_RUNS" ]; then
+		once jq-1g sh "$work/jq.sh" "$big"
+	fi
+	if [ -n "$duck" ]; then
+		once duck1-1g $one env NODE_PATH="$NPMDIR/node_modules" \
+		    node "$work/duck.js" "$big" 1
+		once duckn-1g env NODE_PATH="$NPMDIR/node_modules" \
+		    node "$work/duck.js" "$big" "$JOBS"
+	fi
+}
+cat "$small" > /dev/null	# in the page cache
+rounds "$RUNS" small_round
+cat "$big" > /dev/null
+rounds "$BIG_RUNS" big_round
 
 # Medians and the table.
 python3 - "$work/times" "$nsmall" "$bsmall" "$nbig" "$bbig" "$RUNS" \
@@ -201,6 +222,13 @@ for line in open(path):
     rss.setdefault(name, []).append(int(kb))
     cpu.setdefault(name, []).append(float(user) + float(system))
 med = {k: statistics.median(v) for k, v in wall.items()}
+
+def ratio(a, b):
+    """a's time over b's: the median of the rounds' ratios where both ran
+    every round (interleaved), else the ratio of the medians."""
+    if len(wall[a]) == len(wall[b]):
+        return statistics.median(x / y for x, y in zip(wall[a], wall[b]))
+    return med[a] / med[b]
 mcpu = {k: statistics.median(v) for k, v in cpu.items()}
 mrss = {k: max(v) for k, v in rss.items()}
 
@@ -249,24 +277,24 @@ per_core = nbig / mcpu["j1-1g"]
 print("  records/s per core, %s MiB, --jobs 1    %9.0f  (%.0f wall, one CPU)"
       "  target >= 400000: %s" % (big_mb, per_core, nbig / med["j1-1g"],
                                   verdict(per_core >= 400000)))
-sp = med["j1-1g"] / med["j2-1g"]
+sp = ratio("j1-1g", "j2-1g")
 print("  --jobs 2 vs --jobs 1, %s MiB (wall)     %9.2fx target >= 1.8x: %s"
       % (big_mb, sp, verdict(sp >= 1.8)))
-vs_jq = med["jq-1g"] / med["dflt-1g"]
+vs_jq = ratio("jq-1g", "dflt-1g")
 print("  jq time / report --jobs %s time, %s MiB %7.1fx target >= 10x: %s"
       % (jobs, big_mb, vs_jq, verdict(vs_jq >= 10)))
 print("  the same on %s MiB (report's fixed costs weigh more)  %.1fx"
-      % (small_mb, med["jq-100"] / med["dflt-100"]))
+      % (small_mb, ratio("jq-100", "dflt-100")))
 if duck:
-    v1 = med["duck1-100"] / med["j1-100"]
-    vn = med["duckn-100"] / med["dflt-100"]
+    v1 = ratio("duck1-100", "j1-100")
+    vn = ratio("duckn-100", "dflt-100")
     print("  DuckDB time / report time, 1 thread     %9.1fx target >= 3x: %s"
           % (v1, verdict(v1 >= 3)))
     print("  DuckDB time / report time, %s threads    %9.1fx target >= 3x: %s"
           % (jobs, vn, verdict(vn >= 3)))
     print("  the same on %s MiB (no target): 1 thread %.1fx, %s threads "
-          "%.1fx" % (big_mb, med["duck1-1g"] / med["j1-1g"], jobs,
-                     med["duckn-1g"] / med["dflt-1g"]))
+          "%.1fx" % (big_mb, ratio("duck1-1g", "j1-1g"), jobs,
+                     ratio("duckn-1g", "dflt-1g")))
 else:
     print("  DuckDB time / report time               skipped: DuckDB not "
           "installed")

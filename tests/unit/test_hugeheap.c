@@ -3,6 +3,7 @@
  * large blocks come from it, and what it grows by later is advised too.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,4 +88,48 @@ Test(hugeheap, heap_and_large_blocks_are_advised)
 		free(later[k]);
 	free(large);
 	free(small);
+}
+
+static void *
+thread_block(void *arg)
+{
+	(void)arg;
+	hugeheap_thread();
+	return malloc(1000);
+}
+
+/* A thread's own arena: the 64 MiB mapping its blocks come from. */
+Test(hugeheap, a_threads_arena_is_advised)
+{
+	char flags[512], name[512];
+	pthread_t th;
+	void *block;
+
+	cr_assert_eq(pthread_create(&th, NULL, thread_block, NULL), 0);
+	cr_assert_eq(pthread_join(th, &block), 0);
+	cr_assert_not_null(block);
+	cr_assert_eq(mapping_of((uintptr_t)block, flags, sizeof(flags), name,
+			 sizeof(name)),
+	    0);
+	cr_expect(strstr(name, "[heap]") == NULL, "a thread's arena: %s", name);
+	cr_expect(advised(flags), "%s", flags);
+	free(block);
+}
+
+/* The main heap is "[heap]": hugeheap_thread() leaves it alone. */
+Test(hugeheap, the_main_heap_is_not_taken_for_an_arena)
+{
+	char flags[512], name[512];
+	void *block;
+
+	hugeheap_thread();
+	block = malloc(1000);
+	cr_assert_not_null(block);
+	cr_assert_eq(mapping_of((uintptr_t)block, flags, sizeof(flags), name,
+			 sizeof(name)),
+	    0);
+	cr_expect(strstr(name, "[heap]") != NULL, "%s", name);
+	cr_expect(!advised(flags), "not advised without hugeheap_init: %s",
+	    flags);
+	free(block);
 }
