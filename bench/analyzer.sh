@@ -190,6 +190,13 @@ small_round() {
 big_round() {
 	once j1-1g $one $r --jobs 1 "$big"
 	once j2-1g taskset -c 0,1 $r --jobs 2 "$big"
+	# What the machine itself gives a second thread just now (another
+	# guest on the host can slow one virtual CPU): one-thread reports of
+	# the 100 MiB log, alone on CPU 0, then on CPU 0 and CPU 1 at once.
+	once alone-100 $one $r --jobs 1 --no-symbolize "$small"
+	once pair0-100 $one $r --jobs 1 --no-symbolize "$small" &
+	once pair1-100 taskset -c 1 $r --jobs 1 --no-symbolize "$small"
+	wait
 	once dflt-1g $r --jobs "$JOBS" "$big"
 	if [ "$1" -le "$JQ_BIG_RUNS" ]; then
 		once jq-1g sh "$work/jq.sh" "$big"
@@ -280,6 +287,12 @@ print("  records/s per core, %s MiB, --jobs 1    %9.0f  (%.0f wall, one CPU)"
 sp = ratio("j1-1g", "j2-1g")
 print("  --jobs 2 vs --jobs 1, %s MiB (wall)     %9.2fx target >= 1.8x: %s"
       % (big_mb, sp, verdict(sp >= 1.8)))
+if len(wall.get("pair0-100", [])) == len(wall.get("alone-100", [])) and \
+        len(wall.get("pair1-100", [])) == len(wall["alone-100"]):
+    ceil = statistics.median(a / x + a / y for a, x, y in zip(
+        wall["alone-100"], wall["pair0-100"], wall["pair1-100"]))
+    print("  the machine's own ceiling for it: one-thread reports on CPU 0 "
+          "and CPU 1 at once  %.2fx" % ceil)
 vs_jq = ratio("jq-1g", "dflt-1g")
 print("  jq time / report --jobs %s time, %s MiB %7.1fx target >= 10x: %s"
       % (jobs, big_mb, vs_jq, verdict(vs_jq >= 10)))

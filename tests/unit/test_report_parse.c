@@ -240,3 +240,34 @@ Test(report_parse, arena_lifetimes)
 	    "cJSON's hooks were left pointing at the arena");
 	cJSON_Delete(doc);
 }
+
+/*
+ * Member names are found by a hash of their first eight bytes and their
+ * length: names that share those (a prefix, a name one byte longer, one
+ * written with escapes, one cut by an escaped NUL as cJSON's strcmp cuts
+ * it) must still be told apart or matched exactly as cJSON would.
+ */
+Test(report_parse, member_names_match_exactly)
+{
+	static const char line[] =
+	    "{\"@timest\\u0061mp\":\"2026-11-27T03:12:45Z\","
+	    "\"event\":{\"actio\":\"no\",\"actionx\":\"no\","
+	    "\"action\\u0000x\":\"tls_failure\",\"action\":\"late\"},"
+	    "\"tlsdiag\":{\"schema\":1,\"verify_messag\":\"no\","
+	    "\"verify_message_\":\"no\",\"verify_\\u006dessage\":\"yes\","
+	    "\"stack_id\":\"s\",\"stack_i\":\"no\",\"s\":1,\"\":2,"
+	    "\"verify_codx\":5,\"verify_code\":20},"
+	    "\"process\":{\"pid\":7,\"pi\":8,\"pidd\":9,"
+	    "\"n\\u0061me\":\"prog\"}}";
+	struct record r;
+
+	cr_assert_eq(record_parse(line, strlen(line), &r), RECORD_OK);
+	cr_expect_str_eq(r.action, "tls_failure",
+	    "\"action\\u0000x\" is \"action\" to cJSON, and first");
+	cr_expect_str_eq(r.verify_message, "yes");
+	cr_expect_str_eq(r.stack_id, "s");
+	cr_expect_eq(r.verify_code, 20, "same length, same first 8 bytes");
+	cr_expect_eq(r.pid, 7);
+	cr_expect_str_eq(r.name, "prog");
+	record_free(&r);
+}
