@@ -40,6 +40,7 @@ struct worker {
 	struct piece *pieces; /* into the plan's array */
 	size_t npieces;
 	size_t first_samples; /* samples taken in the first piece */
+	atomic_int done;      /* read: it may be merged */
 };
 
 /* Can path be split: a regular file that is not gzip'd?  Sets *size. */
@@ -177,12 +178,48 @@ read_run(struct worker *w)
 	}
 }
 
-/* The runs, and the next one no thread has taken yet. */
+/* The runs, the next one no thread has taken yet, and the merge. */
 struct pool {
 	struct worker *w;
 	unsigned nruns;
 	atomic_uint next;
+	pthread_mutex_t mu; /* held while merging */
+	atomic_uint merged; /* runs merged into a, in order */
+	struct agg *a;	    /* the caller's */
+	struct report_result *res;
 };
+
+static void merge_run(struct pool *p, unsigned k);
+
+/* Can run k be merged now (the runs before it are)? */
+static int
+ready(struct pool *p)
+{
+	unsigned k = atomic_load(&p->merged);
+
+	return k < p->nruns && atomic_load(&p->w[k].done);
+}
+
+/*
+ * Merge into a, in input order, every run read whose runs before are
+ * merged.  A thread that finds another merging goes back to reading; the
+ * one merging checks again after letting go, so a run finished meanwhile
+ * is not left for the end.  Thus the merge runs beside the last reads,
+ * where it used to wait for all of them.
+ */
+static void
+merge_ready(struct pool *p)
+{
+	while (ready(p)) {
+		if (pthread_mutex_trylock(&p->mu) != 0)
+			return;
+		while (ready(p)) {
+			merge_run(p, atomic_load(&p->merged));
+			atomic_fetch_add(&p->merged, 1);
+		}
+		pthread_mutex_unlock(&p->mu);
+	}
+}
 
 /*
  * A thread: take the next run until none is left.  Runs are taken, not
@@ -196,8 +233,11 @@ work(void *arg)
 	unsigned k;
 
 	hugeheap_thread();
-	while ((k = atomic_fetch_add(&p->next, 1)) < p->nruns)
+	while ((k = atomic_fetch_add(&p->next, 1)) < p->nruns) {
 		read_run(&p->w[k]);
+		atomic_store(&p->w[k].done, 1);
+		merge_ready(p);
+	}
 	record_thread_done();
 	return NULL;
 }
@@ -240,6 +280,23 @@ merge_errors(struct report_result *res, const struct report_result *r)
 	res->fatal |= r->fatal;
 }
 
+/* Merge run k into the pool's aggregate and free its own (p->mu held). */
+static void
+merge_run(struct pool *p, unsigned k)
+{
+	struct worker *w = p->w;
+
+	if (w[k].a == NULL)
+		return;
+	fix_line_numbers(w, k);
+	if (agg_merge(p->a, w[k].a) == -1)
+		p->res->fatal = 1;
+	merge_errors(p->res, &w[k].res);
+	agg_free(w[k].a);
+	free(w[k].a);
+	w[k].a = NULL;
+}
+
 int
 jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
     struct agg *a, struct report_result *res)
@@ -280,6 +337,12 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	pool.w = w;
 	pool.nruns = m;
 	atomic_init(&pool.next, 0);
+	pthread_mutex_init(&pool.mu, NULL);
+	atomic_init(&pool.merged, 0);
+	pool.a = a;
+	pool.res = res;
+	for (k = 0; k < m; k++)
+		atomic_init(&w[k].done, 0);
 	for (k = 0; k < n; k++) {
 		started[k] = pthread_create(&th[k], NULL, work, &pool) == 0;
 		nstarted += (unsigned)started[k];
@@ -289,20 +352,9 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	for (k = 0; k < n; k++)
 		if (started[k])
 			pthread_join(th[k], NULL);
-	for (k = 0; k < m; k++) {
-		if (w[k].a == NULL)
-			continue;
-		fix_line_numbers(w, k);
-		if (agg_merge(a, w[k].a) == -1)
-			res->fatal = 1;
-		merge_errors(res, &w[k].res);
-	}
-	for (k = 0; k < m; k++) {
-		if (w[k].a == NULL)
-			continue;
-		agg_free(w[k].a);
-		free(w[k].a);
-	}
+	/* What the threads left (all of it if none started). */
+	merge_ready(&pool);
+	pthread_mutex_destroy(&pool.mu);
 	agg_merge_done(a);
 	free(p);
 	free(w);
