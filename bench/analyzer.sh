@@ -169,44 +169,89 @@ say "per-type counts agree (jq${duck:+, DuckDB}): $(tr '\n' ' ' \
 
 one="taskset -c 0"
 r="$TLSDIAG report --no-progress --format json"
-cat "$small" > /dev/null	# in the page cache
-small_round() {
-	once j1-100 $one $r --jobs 1 "$small"
-	once nosym-100 $one $r --jobs 1 --no-symbolize "$small"
-	once dflt-100 $r --jobs "$JOBS" "$small"
-	once arena-100 $one "$work/cjsonparse" arena "$small"
-	if [ "$1" -le "$JQ_RUNS" ]; then
-		once jq-100 sh "$work/jq.sh" "$small"
-	fi
-	if [ -n "$duck" ]; then
-		once duck1-100 $one env NODE_PATH="$NPMDIR/node_modules" \
-		    node "$work/duck.js" "$small" 1
-		once duckn-100 env NODE_PATH="$NPMDIR/node_modules" \
-		    node "$work/duck.js" "$small" "$JOBS"
-	fi
+# small_cmd I ROUND, big_cmd I ROUND: the I-th command of a round (0 to
+# 6), or nothing for jq past its runs or DuckDB when it is missing.
+small_cmd() {
+	case $1 in
+	0) once j1-100 $one $r --jobs 1 "$small" ;;
+	1) once nosym-100 $one $r --jobs 1 --no-symbolize "$small" ;;
+	2) once dflt-100 $r --jobs "$JOBS" "$small" ;;
+	3) once arena-100 $one "$work/cjsonparse" arena "$small" ;;
+	4)
+		if [ "$2" -le "$JQ_RUNS" ]; then
+			once jq-100 sh "$work/jq.sh" "$small"
+		fi
+		;;
+	5)
+		if [ -n "$duck" ]; then
+			once duck1-100 $one env \
+			    NODE_PATH="$NPMDIR/node_modules" \
+			    node "$work/duck.js" "$small" 1
+		fi
+		;;
+	6)
+		if [ -n "$duck" ]; then
+			once duckn-100 env NODE_PATH="$NPMDIR/node_modules" \
+			    node "$work/duck.js" "$small" "$JOBS"
+		fi
+		;;
+	esac
 }
 # DuckDB on 1 GiB too: not a target row (issue 17 sets them on 100 MiB),
 # but it shows how the two compare once start-up costs weigh little.
+big_cmd() {
+	case $1 in
+	0) once j1-1g $one $r --jobs 1 "$big" ;;
+	1) once j2-1g taskset -c 0,1 $r --jobs 2 "$big" ;;
+	2) once dflt-1g $r --jobs "$JOBS" "$big" ;;
+	3)
+		if [ "$2" -le "$JQ_BIG_RUNS" ]; then
+			once jq-1g sh "$work/jq.sh" "$big"
+		fi
+		;;
+	4)
+		if [ -n "$duck" ]; then
+			once duck1-1g $one env \
+			    NODE_PATH="$NPMDIR/node_modules" \
+			    node "$work/duck.js" "$big" 1
+		fi
+		;;
+	5)
+		if [ -n "$duck" ]; then
+			once duckn-1g env NODE_PATH="$NPMDIR/node_modules" \
+			    node "$work/duck.js" "$big" "$JOBS"
+		fi
+		;;
+	6)
+		# What the machine itself gives a second thread just now
+		# (another guest on the host can slow one virtual CPU):
+		# one-thread reports of the 100 MiB log, alone on CPU 0,
+		# then on CPU 0 and CPU 1 at once.
+		once alone-100 $one $r --jobs 1 --no-symbolize "$small"
+		once pair0-100 $one $r --jobs 1 --no-symbolize "$small" &
+		once pair1-100 taskset -c 1 $r --jobs 1 --no-symbolize \
+		    "$small"
+		wait
+		;;
+	esac
+}
+# A round runs the seven commands, starting one further each round, so
+# that no command always follows the same one (what a command leaves
+# behind, memory for the kernel to take back, cold caches, falls on the
+# next).
+small_round() {
+	_k=0
+	while [ "$_k" -lt 7 ]; do
+		small_cmd $(( (_k + $1) % 7 )) "$1"
+		_k=$((_k + 1))
+	done
+}
 big_round() {
-	once j1-1g $one $r --jobs 1 "$big"
-	once j2-1g taskset -c 0,1 $r --jobs 2 "$big"
-	# What the machine itself gives a second thread just now (another
-	# guest on the host can slow one virtual CPU): one-thread reports of
-	# the 100 MiB log, alone on CPU 0, then on CPU 0 and CPU 1 at once.
-	once alone-100 $one $r --jobs 1 --no-symbolize "$small"
-	once pair0-100 $one $r --jobs 1 --no-symbolize "$small" &
-	once pair1-100 taskset -c 1 $r --jobs 1 --no-symbolize "$small"
-	wait
-	once dflt-1g $r --jobs "$JOBS" "$big"
-	if [ "$1" -le "$JQ_BIG_RUNS" ]; then
-		once jq-1g sh "$work/jq.sh" "$big"
-	fi
-	if [ -n "$duck" ]; then
-		once duck1-1g $one env NODE_PATH="$NPMDIR/node_modules" \
-		    node "$work/duck.js" "$big" 1
-		once duckn-1g env NODE_PATH="$NPMDIR/node_modules" \
-		    node "$work/duck.js" "$big" "$JOBS"
-	fi
+	_k=0
+	while [ "$_k" -lt 7 ]; do
+		big_cmd $(( (_k + $1) % 7 )) "$1"
+		_k=$((_k + 1))
+	done
 }
 cat "$small" > /dev/null	# in the page cache
 rounds "$RUNS" small_round
