@@ -122,14 +122,21 @@ once() {
 	    >> "$work/times"
 }
 
-# rounds N FUNC: call "FUNC ROUND" for ROUND 1..N.  Each round runs every
-# command compared once, in turn, so that a machine that gets faster or
-# slower during the run (other guests, other builds) weighs on all of
-# them alike; ratios are taken round by round.
+# rounds N FUNC: N rounds of FUNC's seven commands ("FUNC I ROUND" runs
+# the I-th, 0 to 6), each command once per round, so that a machine that
+# gets faster or slower during the run (other guests, other builds)
+# weighs on all of them alike; ratios are taken round by round.  Each
+# round starts one command further, so that no command always follows
+# the same one (what a command leaves behind, memory for the kernel to
+# take back, cold caches, falls on the next).
 rounds() {
 	_r=1
 	while [ "$_r" -le "$1" ]; do
-		"$2" "$_r"
+		_k=0
+		while [ "$_k" -lt 7 ]; do
+			"$2" $(( (_k + _r) % 7 )) "$_r"
+			_k=$((_k + 1))
+		done
 		_r=$((_r + 1))
 	done
 }
@@ -235,28 +242,10 @@ big_cmd() {
 		;;
 	esac
 }
-# A round runs the seven commands, starting one further each round, so
-# that no command always follows the same one (what a command leaves
-# behind, memory for the kernel to take back, cold caches, falls on the
-# next).
-small_round() {
-	_k=0
-	while [ "$_k" -lt 7 ]; do
-		small_cmd $(( (_k + $1) % 7 )) "$1"
-		_k=$((_k + 1))
-	done
-}
-big_round() {
-	_k=0
-	while [ "$_k" -lt 7 ]; do
-		big_cmd $(( (_k + $1) % 7 )) "$1"
-		_k=$((_k + 1))
-	done
-}
 cat "$small" > /dev/null	# in the page cache
-rounds "$RUNS" small_round
+rounds "$RUNS" small_cmd
 cat "$big" > /dev/null
-rounds "$BIG_RUNS" big_round
+rounds "$BIG_RUNS" big_cmd
 
 # Medians and the table.
 python3 - "$work/times" "$nsmall" "$bsmall" "$nbig" "$bbig" "$RUNS" \
