@@ -150,7 +150,9 @@ ANALYZER_CFLAGS += -DRUN_MULTIARCH='"$(MULTIARCH)"'
 # The analyzer is linked with link-time optimization: the report's parse
 # loop (logrecord.c) calls the scanner (jscan.c) for every member, and
 # inlining across the two is 5 % of its time.  The objects also carry
-# plain code (fat), which the unit tests link without it.
+# plain code (fat), which the unit tests link without it.  'asan' and
+# tools/standalone-check.sh build without it (ANALYZER_LTO=): it would
+# only cost them time.
 ANALYZER_LTO ?= -flto=auto -ffat-lto-objects
 
 $(B)/tlsdiag: $(ANALYZER_OBJS)
@@ -429,7 +431,7 @@ asan: deps
 	    TLSDIAG_ASAN_PRELOAD="$$rt" \
 	    $(MAKE) --no-print-directory B=build-asan \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=address,undefined' unit e2e
+	    LDFLAGS='-fsanitize=address,undefined' ANALYZER_LTO= unit e2e
 
 -include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f \
     -print 2>/dev/null)
