@@ -67,7 +67,7 @@ splittable(const char *path, uint64_t *size)
 
 /*
  * Where run k of n ends, as a fraction of the input, for runs read by
- * threads threads: each round of runs, one per thread, is half the size
+ * that many threads: each round of runs, one per thread, is half the size
  * of the round before.  Threads take the runs in order, so the big ones
  * go first and the last ones are small: a thread slowed for a while (by
  * the symbolizer, by another process) finishes its last run about when
@@ -82,12 +82,6 @@ run_end(unsigned k, unsigned n, unsigned threads)
 	return (1.0 - pow(q, k + 1)) / (1.0 - pow(q, n));
 }
 
-/*
- * Cut the inputs into n pieces, worker by worker: worker w takes the bytes
- * of the stream from run_end(w - 1) to run_end(w); a file that cannot be
- * split goes whole to the worker its first byte falls to.  Returns the
- * pieces (at most nfiles + n - 1), or NULL.
- */
 /* The first (end 0) or one past the last (end 1) byte of run k. */
 static uint64_t
 hi_of(unsigned k, unsigned n, unsigned threads, uint64_t total, int end)
@@ -104,6 +98,12 @@ hi_of(unsigned k, unsigned n, unsigned threads, uint64_t total, int end)
 	return at;
 }
 
+/*
+ * Cut the inputs into n pieces, worker by worker: worker w takes the bytes
+ * of the stream from run_end(w - 1) to run_end(w); a file that cannot be
+ * split goes whole to the worker its first byte falls to.  Returns the
+ * pieces (at most nfiles + n - 1), or NULL.
+ */
 static struct piece *
 plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
     unsigned threads, uint64_t *totalp)

@@ -418,6 +418,8 @@ name_word(const char *p, size_t len, const char *end)
 {
 	uint64_t w = 0;
 
+	if (len == 0)
+		return 0;
 	if (len >= 8 || end - p >= 8) {
 		memcpy(&w, p, 8);
 		if (len < 8)
