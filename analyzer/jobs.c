@@ -65,44 +65,32 @@ splittable(const char *path, uint64_t *size)
 	return !(n == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
 }
 
-/*
- * Where run k of n ends, as a fraction of the input, for runs read by
- * that many threads: each round of runs, one per thread, is half the size
- * of the round before.  Threads take the runs in order, so the big ones
- * go first and the last ones are small: a thread slowed for a while (by
- * the symbolizer, by another process) finishes its last run about when
- * the others finish theirs, where equal runs left it up to a whole run
- * behind.
- */
-static double
-run_end(unsigned k, unsigned n, unsigned threads)
+/* See jobs.h. */
+double
+jobs_run_end(unsigned k, unsigned n, unsigned threads)
 {
 	double q = exp2(-1.0 / threads);
 
 	return (1.0 - pow(q, k + 1)) / (1.0 - pow(q, n));
 }
 
-/* The first (end 0) or one past the last (end 1) byte of run k. */
+/* One past the last byte of run k of n (of total bytes in all). */
 static uint64_t
-hi_of(unsigned k, unsigned n, unsigned threads, uint64_t total, int end)
+run_cut(unsigned k, unsigned n, unsigned threads, uint64_t total)
 {
 	double f;
-	uint64_t at;
 
-	if (end == 0)
-		return k == 0 ? 0 : hi_of(k - 1, n, threads, total, 1);
 	if (k + 1 == n)
 		return UINT64_MAX;
-	f = run_end(k, n, threads) * (double)total;
-	at = f <= 0 ? 0 : f >= (double)total ? total : (uint64_t)f;
-	return at;
+	f = jobs_run_end(k, n, threads) * (double)total;
+	return f <= 0 ? 0 : f >= (double)total ? total : (uint64_t)f;
 }
 
 /*
  * Cut the inputs into n pieces, worker by worker: worker w takes the bytes
- * of the stream from run_end(w - 1) to run_end(w); a file that cannot be
- * split goes whole to the worker its first byte falls to.  Returns the
- * pieces (at most nfiles + n - 1), or NULL.
+ * of the stream from jobs_run_end(w - 1) to jobs_run_end(w); a file that
+ * cannot be split goes whole to the worker its first byte falls to.
+ * Returns the pieces (at most nfiles + n - 1), or NULL.
  */
 static struct piece *
 plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
@@ -111,7 +99,7 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 	struct piece *p;
 	uint64_t *size;
 	int *split;
-	uint64_t total = 0, at = 0, lo, hi, s, e;
+	uint64_t total = 0, at = 0, lo, hi = 0, s, e;
 	size_t np = 0, i;
 	unsigned k;
 
@@ -129,8 +117,8 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 		total += size[i];
 	}
 	for (k = 0; k < n; k++) {
-		lo = hi_of(k, n, threads, total, 0);
-		hi = hi_of(k, n, threads, total, 1);
+		lo = k == 0 ? 0 : hi;
+		hi = run_cut(k, n, threads, total);
 		w[k].pieces = p + np;
 		at = 0;
 		for (i = 0; i < nfiles; i++) {

@@ -22,6 +22,17 @@
 #define JOBS_RUNS_PER_THREAD 4
 
 /*
+ * Where run k of n ends, as a fraction of the input (the last ends at 1),
+ * for runs read by that many threads: each round of runs, one per
+ * thread, is half the size of the round before.  Threads take the runs
+ * in order, so the big ones go first and the last ones are small: a
+ * thread slowed for a while (by the symbolizer, by another process)
+ * finishes its last run about when the others finish theirs, where equal
+ * runs left it up to a whole run behind.
+ */
+double jobs_run_end(unsigned k, unsigned n, unsigned threads);
+
+/*
  * Read files[0..nfiles) on o->jobs threads into a (initialized, empty),
  * noting unreadable inputs in res, with the same result as reading them
  * in order on one thread.  The input is cut into JOBS_RUNS_PER_THREAD *

@@ -187,7 +187,7 @@ struct field {
 	unsigned char len;
 	unsigned char kind;
 	unsigned short off;
-	const struct ftable *sub;
+	struct ftable *sub;  /* its hash is filled at start-up */
 	unsigned short mark; /* F_MARK: offset of the flag */
 };
 
@@ -471,7 +471,7 @@ build_table(struct ftable *t)
 		    (unsigned char)(i + 1);
 	for (i = 0; i < t->n; i++)
 		if (t->f[i].sub != NULL)
-			build_table((struct ftable *)(uintptr_t)t->f[i].sub);
+			build_table(t->f[i].sub);
 }
 
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;

@@ -73,4 +73,22 @@ assert f["s3"]["file"].endswith("site.c"), f
 assert f["s4"]["function"] is None and f["s4"]["symbol"] is None, f
 assert f["s4"]["offset"] == f["s3"]["offset"], f
 PY
+# The symbolizer's thread reads the modules beside the reader only where a
+# second CPU is allowed; on one CPU it would only take turns with it, and
+# the report starts no thread at all.
+if command -v strace >/dev/null 2>&1 && command -v taskset >/dev/null 2>&1
+then
+	strace -f -qq -e trace=clone,clone3 -o "$tmp/one.trace" \
+	    taskset -c 0 "$TLSDIAG" report --jobs 1 "$tmp/site.log" >/dev/null ||
+	    fail "report on one CPU failed"
+	grep -q clone "$tmp/one.trace" &&
+	    fail "a thread started on one CPU: $(cat "$tmp/one.trace")"
+	if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+		strace -f -qq -e trace=clone,clone3 -o "$tmp/two.trace" \
+		    taskset -c 0,1 "$TLSDIAG" report --jobs 1 "$tmp/site.log" \
+		    >/dev/null || fail "report on two CPUs failed"
+		grep -q clone "$tmp/two.trace" ||
+		    fail "no symbolizer thread with two CPUs allowed"
+	fi
+fi
 finish

@@ -21,6 +21,7 @@
 #include "../../analyzer/debugfile.h"
 #include "../../analyzer/symbolize.h"
 #include "selfpath.h"
+#include "rmtree.h"
 
 __attribute__((noinline)) int debugfile_probe(int x);
 
@@ -57,10 +58,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[PATH_MAX];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	(void)system(cmd);
+	(void)rmtree(tmpdir);
 }
 
 /* The offset of debugfile_probe + 4 from this binary's load base. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../analyzer/exeprobe.h"
+#include "rmtree.h"
 
 static struct exeprobe
 probe(const char *path)
@@ -37,10 +38,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[PATH_MAX];
-
-	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(rmtree(dir), 0);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../shim/logw.h"
+#include "rmtree.h"
 
 static char dir[] = "/tmp/test_logw.XXXXXX";
 
@@ -29,11 +30,8 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[96];
-
 	umount2(dir, MNT_DETACH); /* the tmpfs case; else EINVAL */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(rmtree(dir), 0);
 }
 
 TestSuite(logw, .init = setup, .fini = teardown);

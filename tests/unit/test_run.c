@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../analyzer/run.h"
+#include "rmtree.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXARGS 8
@@ -208,8 +209,7 @@ Test(run, find_shim)
 	unlink(want);
 	unlink(lib);
 	unlink(exe);
-	snprintf(path, sizeof(path), "rm -r '%s'", dir);
-	cr_expect_eq(system(path), 0);
+	cr_expect_eq(rmtree(dir), 0);
 }
 
 static const struct {
@@ -429,6 +429,5 @@ Test(run, resolve)
 	cr_expect_eq(errno, ENOENT);
 
 	cr_assert_eq(chdir("/"), 0);
-	snprintf(p, sizeof(p), "rm -r '%s'", dir);
-	cr_expect_eq(system(p), 0);
+	cr_expect_eq(rmtree(dir), 0);
 }

@@ -14,6 +14,7 @@
 
 #include "../../shim/logw.h"
 #include "../../shim/stackset.h"
+#include "rmtree.h"
 
 static char dir[] = "/tmp/test_stackset.XXXXXX";
 static char path[64];
@@ -28,10 +29,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[96];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	cr_expect_eq(rmtree(dir), 0);
 }
 
 /* Append one record of len bytes as the shim does; returns the file key
