@@ -74,6 +74,21 @@ jobs_run_end(unsigned k, unsigned n, unsigned threads)
 	return (1.0 - pow(q, k + 1)) / (1.0 - pow(q, n));
 }
 
+/* See jobs.h. */
+unsigned
+jobs_run_count(uint64_t total, unsigned threads)
+{
+	unsigned n = threads * JOBS_MIN_RUNS_PER_THREAD;
+
+	while (n < threads * JOBS_MAX_RUNS_PER_THREAD &&
+	    (jobs_run_end(n - 1, n, threads) -
+		jobs_run_end(n - 2, n, threads)) *
+		    (double)total >
+		JOBS_TAIL_BYTES)
+		n++;
+	return n;
+}
+
 /* One past the last byte of run k of n (of total bytes in all). */
 static uint64_t
 run_cut(unsigned k, unsigned n, unsigned threads, uint64_t total)
@@ -87,13 +102,14 @@ run_cut(unsigned k, unsigned n, unsigned threads, uint64_t total)
 }
 
 /*
- * Cut the inputs into n pieces, worker by worker: worker w takes the bytes
- * of the stream from jobs_run_end(w - 1) to jobs_run_end(w); a file that
- * cannot be split goes whole to the worker its first byte falls to.
- * Returns the pieces (at most nfiles + n - 1), or NULL.
+ * Cut the inputs into *np runs (jobs_run_count() of their size; w has
+ * room for the most there can be), run by run: run k takes the bytes of
+ * the stream from jobs_run_end(k - 1) to jobs_run_end(k); a file that
+ * cannot be split goes whole to the run its first byte falls to.
+ * Returns the pieces (at most nfiles + *np - 1), or NULL.
  */
 static struct piece *
-plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
+plan(char *const *files, size_t nfiles, struct worker *w, unsigned *np_runs,
     unsigned threads, uint64_t *totalp)
 {
 	struct piece *p;
@@ -101,7 +117,7 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 	int *split;
 	uint64_t total = 0, at = 0, lo, hi = 0, s, e;
 	size_t np = 0, i;
-	unsigned k;
+	unsigned n = threads * JOBS_MAX_RUNS_PER_THREAD, k;
 
 	p = calloc(nfiles + n, sizeof(*p));
 	size = calloc(nfiles, sizeof(*size));
@@ -116,6 +132,7 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 		split[i] = splittable(files[i], &size[i]);
 		total += size[i];
 	}
+	n = jobs_run_count(total, threads);
 	for (k = 0; k < n; k++) {
 		lo = k == 0 ? 0 : hi;
 		hi = run_cut(k, n, threads, total);
@@ -146,6 +163,7 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned n,
 	free(size);
 	free(split);
 	*totalp = total;
+	*np_runs = n;
 	return p;
 }
 
@@ -295,13 +313,13 @@ jobs_collect(const struct report_opts *o, char *const *files, size_t nfiles,
 	pthread_t *th;
 	int *started;
 	uint64_t total;
-	unsigned n = o->jobs, m = o->jobs * JOBS_RUNS_PER_THREAD, k;
+	unsigned n = o->jobs, m = 0, k;
 	unsigned nstarted = 0;
 
-	w = calloc(m, sizeof(*w));
+	w = calloc((size_t)n * JOBS_MAX_RUNS_PER_THREAD, sizeof(*w));
 	th = calloc(n, sizeof(*th));
 	started = calloc(n, sizeof(*started));
-	p = w != NULL ? plan(files, nfiles, w, m, n, &total) : NULL;
+	p = w != NULL ? plan(files, nfiles, w, &m, n, &total) : NULL;
 	if (p == NULL || th == NULL || started == NULL ||
 	    total < (uint64_t)n * JOBS_MIN_BYTES) {
 		free(p);

@@ -3,7 +3,9 @@
  * function and file:line, reading the modules' symbol tables and DWARF
  * (or their separate debug files) through libdw's offline mode.  Only the
  * top call sites of a report are symbolized, so sessions are cached per
- * module and never evicted.  Module paths come from the log, which is
+ * module and never evicted, and so is each frame's answer: a report prints
+ * the same frames in many stacks, and libdw's symbol lookup reads the
+ * module's whole symbol table every time.  Module paths come from the log, which is
  * untrusted: only regular files outside /proc, /dev and /sys are opened.
  */
 #include "symbolize.h"
@@ -25,9 +27,21 @@
 #include "debugfile.h"
 #include "hugeheap.h"
 
+/* One frame's answer, kept: offset 0 marks a free slot. */
+struct sym_memo {
+	uint64_t offset;
+	char *function; /* NULL if none */
+	char *file;	/* NULL if none */
+	int line;
+	enum sym_status status;
+};
+
 struct sym_module {
 	char *path;
-	Dwfl *dwfl; /* NULL if the module could not be loaded */
+	struct sym_memo *memo; /* open addressing, by offset */
+	size_t nmemo;
+	size_t memo_cap; /* a power of two, or 0 */
+	Dwfl *dwfl;	 /* NULL if the module could not be loaded */
 	Dwfl_Module *mod;
 	Dwarf_Addr base;    /* dwfl address of the mapping's first byte */
 	char build_id[129]; /* hex, "" if none */
@@ -37,6 +51,7 @@ struct sym_module {
 struct symbolizer {
 	struct sym_module *mods;
 	unsigned long lookups;
+	unsigned long remembered;
 };
 
 static char *debuginfo_path;
@@ -59,6 +74,7 @@ symbolizer_free(struct symbolizer *s)
 {
 	struct sym_module *m;
 	struct sym_module *next;
+	size_t i;
 
 	if (s == NULL)
 		return;
@@ -66,6 +82,11 @@ symbolizer_free(struct symbolizer *s)
 		next = m->next;
 		if (m->dwfl != NULL)
 			dwfl_end(m->dwfl);
+		for (i = 0; i < m->memo_cap; i++) {
+			free(m->memo[i].function);
+			free(m->memo[i].file);
+		}
+		free(m->memo);
 		free(m->path);
 		free(m);
 	}
@@ -239,6 +260,86 @@ symbolizer_lookups(const struct symbolizer *s)
 	return s->lookups;
 }
 
+unsigned long
+symbolizer_remembered(const struct symbolizer *s)
+{
+	return s->remembered;
+}
+
+/* The slot of offset in m's memo: its entry, or the free slot for it. */
+static struct sym_memo *
+memo_slot(struct sym_memo *memo, size_t cap, uint64_t offset)
+{
+	size_t i = (size_t)((offset * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+
+	while (memo[i].offset != 0 && memo[i].offset != offset)
+		i = (i + 1) & (cap - 1);
+	return &memo[i];
+}
+
+/* m's answer for offset, or NULL. */
+static const struct sym_memo *
+memo_find(const struct sym_module *m, uint64_t offset)
+{
+	const struct sym_memo *e;
+
+	if (m->memo_cap == 0)
+		return NULL;
+	e = memo_slot(m->memo, m->memo_cap, offset);
+	return e->offset != 0 ? e : NULL;
+}
+
+/* Keep out as m's answer for offset; without memory, nothing is kept. */
+static void
+memo_add(struct sym_module *m, uint64_t offset, const struct sym_result *out)
+{
+	struct sym_memo *grown;
+	struct sym_memo *e;
+	size_t cap, i;
+
+	if (2 * (m->nmemo + 1) > m->memo_cap) {
+		cap = m->memo_cap != 0 ? 2 * m->memo_cap : 64;
+		grown = calloc(cap, sizeof(*grown));
+		if (grown == NULL)
+			return;
+		for (i = 0; i < m->memo_cap; i++)
+			if (m->memo[i].offset != 0)
+				*memo_slot(grown, cap, m->memo[i].offset) =
+				    m->memo[i];
+		free(m->memo);
+		m->memo = grown;
+		m->memo_cap = cap;
+	}
+	e = memo_slot(m->memo, m->memo_cap, offset);
+	e->function = out->function[0] != '\0' ? strdup(out->function) : NULL;
+	e->file = out->file[0] != '\0' ? strdup(out->file) : NULL;
+	if ((out->function[0] != '\0' && e->function == NULL) ||
+	    (out->file[0] != '\0' && e->file == NULL)) {
+		free(e->function);
+		free(e->file);
+		e->function = e->file = NULL;
+		return;
+	}
+	e->offset = offset;
+	e->line = out->line;
+	e->status = out->status;
+	m->nmemo++;
+}
+
+/* Fill out from a kept answer. */
+static enum sym_status
+memo_give(const struct sym_memo *e, struct sym_result *out)
+{
+	if (e->function != NULL)
+		snprintf(out->function, sizeof(out->function), "%s",
+		    e->function);
+	if (e->file != NULL)
+		snprintf(out->file, sizeof(out->file), "%s", e->file);
+	out->line = e->line;
+	out->status = e->status;
+	return out->status;
+}
+
 size_t
 symbolizer_modules(const struct symbolizer *s)
 {
@@ -273,30 +374,16 @@ same_build_id(const char *a, const char *b)
 	return *a == *b;
 }
 
-enum sym_status
-symbolize(struct symbolizer *s, const char *module, const char *build_id,
-    uint64_t offset, struct sym_result *out)
+/* What libdw says of offset in m, into out (cleared). */
+static enum sym_status
+lookup(struct sym_module *m, uint64_t offset, struct sym_result *out)
 {
-	struct sym_module *m;
 	Dwarf_Addr addr;
 	Dwfl_Line *line;
 	const char *name;
 	const char *file;
 	int lineno = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->status = SYM_NO_MODULE;
-	if (module == NULL || offset == 0)
-		return out->status;
-	s->lookups++;
-	m = load_module(s, module);
-	if (m == NULL || m->mod == NULL)
-		return out->status;
-	if (build_id != NULL && build_id[0] != '\0' && m->build_id[0] != '\0' &&
-	    !same_build_id(build_id, m->build_id)) {
-		out->status = SYM_BUILD_ID_MISMATCH;
-		return out->status;
-	}
 	addr = m->base + offset - 1;
 	name = dwfl_module_addrname(m->mod, addr);
 	line = dwfl_module_getsrc(m->mod, addr);
@@ -314,5 +401,35 @@ symbolize(struct symbolizer *s, const char *module, const char *build_id,
 		out->line = lineno;
 	}
 	out->status = SYM_OK;
+	return out->status;
+}
+
+enum sym_status
+symbolize(struct symbolizer *s, const char *module, const char *build_id,
+    uint64_t offset, struct sym_result *out)
+{
+	const struct sym_memo *memo;
+	struct sym_module *m;
+
+	memset(out, 0, sizeof(*out));
+	out->status = SYM_NO_MODULE;
+	if (module == NULL || offset == 0)
+		return out->status;
+	s->lookups++;
+	m = load_module(s, module);
+	if (m == NULL || m->mod == NULL)
+		return out->status;
+	if (build_id != NULL && build_id[0] != '\0' && m->build_id[0] != '\0' &&
+	    !same_build_id(build_id, m->build_id)) {
+		out->status = SYM_BUILD_ID_MISMATCH;
+		return out->status;
+	}
+	memo = memo_find(m, offset);
+	if (memo != NULL) {
+		s->remembered++;
+		return memo_give(memo, out);
+	}
+	out->status = lookup(m, offset, out);
+	memo_add(m, offset, out);
 	return out->status;
 }

@@ -53,6 +53,9 @@ size_t symbolizer_modules(const struct symbolizer *s);
 /* How many lookups symbolize() has done in s. */
 unsigned long symbolizer_lookups(const struct symbolizer *s);
 
+/* How many of them it answered from an earlier one of the same frame. */
+unsigned long symbolizer_remembered(const struct symbolizer *s);
+
 /* Short description of a status, e.g. "build-id mismatch". */
 const char *symbolize_status_name(enum sym_status st);
 

@@ -54,6 +54,59 @@ Test(symbolize, own_function_and_line)
 	symbolizer_free(s);
 }
 
+/*
+ * A frame looked up again is answered from memory, with the same answer,
+ * also after the memory has grown past many others; a build-id that does
+ * not match is still refused for a frame remembered.
+ */
+Test(symbolize, frames_answered_again_from_memory)
+{
+	struct symbolizer *s = symbolizer_new();
+	struct sym_result first, again, r;
+	Dl_info info;
+	uintptr_t addr = (uintptr_t)&probe_target;
+	const char *self = self_path();
+	uint64_t off, i;
+
+	cr_assert_not_null(s);
+	cr_assert(dladdr((void *)addr, &info) != 0);
+	off = (uint64_t)(addr - (uintptr_t)info.dli_fbase) + 4;
+	cr_assert_eq(symbolize(s, self, NULL, off, &first), SYM_OK);
+	cr_expect_eq(symbolizer_remembered(s), 0);
+	/* Enough other frames (any answer) for the memory to grow. */
+	for (i = 1; i <= 300; i++)
+		(void)symbolize(s, self, NULL, off + 4096 * i, &r);
+	cr_expect_eq(symbolizer_remembered(s), 0);
+	cr_assert_eq(symbolize(s, self, NULL, off, &again), SYM_OK);
+	cr_expect_eq(symbolizer_remembered(s), 1);
+	cr_expect_str_eq(again.function, first.function);
+	cr_expect_str_eq(again.file, first.file);
+	cr_expect_eq(again.line, first.line);
+	cr_expect_str_eq(again.function, "probe_target");
+	for (i = 1; i <= 300; i++) {
+		struct sym_result fresh;
+		struct symbolizer *t = symbolizer_new();
+
+		(void)symbolize(s, self, NULL, off + 4096 * i, &r);
+		if (i % 50 != 0) {
+			symbolizer_free(t);
+			continue;
+		}
+		/* Every 50th against a symbolizer that never saw it. */
+		cr_assert_eq(symbolize(t, self, NULL, off + 4096 * i, &fresh),
+		    r.status);
+		cr_expect_str_eq(r.function, fresh.function);
+		cr_expect_str_eq(r.file, fresh.file);
+		cr_expect_eq(r.line, fresh.line);
+		symbolizer_free(t);
+	}
+	cr_expect_eq(symbolizer_remembered(s), 301);
+	cr_expect_eq(symbolize(s, self, "00112233", off, &r),
+	    SYM_BUILD_ID_MISMATCH);
+	cr_expect_eq(symbolizer_lookups(s), 603);
+	symbolizer_free(s);
+}
+
 Test(symbolize, build_id_mismatch_and_missing_module)
 {
 	struct symbolizer *s = symbolizer_new();
