@@ -25,8 +25,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Where libdw's default debuginfo path looks, besides the module's dir. */
-#define DEBUGFILE_ROOT "/usr/lib/debug"
+/* Where debugfile_find() looks by build-id. */
+static const char *build_id_root = DEBUGFILE_ROOT;
+
+const char *
+debugfile_build_id_root(void)
+{
+	return build_id_root;
+}
+
+void
+debugfile_set_build_id_root(const char *root)
+{
+	build_id_root = root != NULL ? root : DEBUGFILE_ROOT;
+}
 
 /* Is there a file at dir/name that is not the module itself? */
 static int
@@ -191,22 +203,12 @@ debugfile_find(Dwfl_Module *mod, void **userdata, const char *modname,
 	GElf_Addr vaddr;
 	int len;
 	int fd;
-	int ifd;
 
-	/*
-	 * By build-id first, as libdw would, but found here:
-	 * dwfl_build_id_find_debuginfo keeps its own handle on the file it
-	 * finds, so libdw would read that one and not the inflated copy.
-	 */
+	/* By build-id first, as libdw would (the -dbg package's file). */
 	len = dwfl_module_build_id(mod, &bits, &vaddr);
-	fd = len > 0 ? debugfile_by_build_id(DEBUGFILE_ROOT, bits, len) : -1;
-	if (fd != -1) {
-		ifd = debugfile_inflate(fd);
-		if (ifd == -1)
-			return fd;
-		close(fd);
-		return ifd;
-	}
+	fd = len > 0 ? debugfile_by_build_id(build_id_root, bits, len) : -1;
+	if (fd != -1)
+		return fd;
 	if (want_debuginfod() || local_candidate(file_name, debuglink_file))
 		return dwfl_standard_find_debuginfo(mod, userdata, modname,
 		    base, file_name, debuglink_file, debuglink_crc,
@@ -314,53 +316,6 @@ align16(uint64_t off)
 	return (off + 15) & ~(uint64_t)15;
 }
 
-/* Write all of buf at off; returns 0 or -1. */
-static int
-write_at(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const char *p = buf;
-	ssize_t w;
-
-	while (len > 0) {
-		w = pwrite(fd, p, len, (off_t)off);
-		if (w <= 0) {
-			if (w == -1 && errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
-/*
- * Write to mfd the parts of out (the copy fill_inflated() made) that hold
- * anything: the file's bytes outside its compressed sections (z, sorted
- * by offset), then everything from the first inflated section on.  The
- * memory file is written, not mapped: the kernel fills its pages without
- * a page fault each.  Returns 0 or -1.
- */
-static int
-write_copy(int mfd, const unsigned char *out, size_t size, uint64_t total,
-    const struct zsec *z, size_t nz)
-{
-	uint64_t at = 0;
-	size_t i;
-
-	for (i = 0; i <= nz; i++) {
-		uint64_t end = i < nz ? z[i].off : size;
-
-		if (end > at && write_at(mfd, out + at, end - at, at) != 0)
-			return -1;
-		if (i < nz && z[i].off + z[i].size > at)
-			at = z[i].off + z[i].size;
-	}
-	at = align16(size);
-	return write_at(mfd, out + at, total - at, at);
-}
-
 /*
  * Copy e's file (map, size bytes) into out, except the bytes of the
  * compressed sections z (sorted by offset), which nobody reads any more.
@@ -466,7 +421,7 @@ out:
 #define DEBUGFILE_HUGE (2u << 20)
 
 int
-debugfile_inflate(int fd)
+debugfile_inflate_image(int fd, struct debugfile_image *img)
 {
 	struct zsec z[DEBUGFILE_MAX_ZSECS];
 	struct stat st;
@@ -477,8 +432,8 @@ debugfile_inflate(int fd)
 	void *buf = MAP_FAILED;
 	unsigned char *out;
 	size_t size, shnum, i, buflen = 0;
-	int mfd = -1;
 
+	memset(img, 0, sizeof(*img));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size < (off_t)sizeof(Elf64_Ehdr) ||
 	    (uint64_t)st.st_size > DEBUGFILE_MAX_INFLATED)
@@ -501,9 +456,8 @@ debugfile_inflate(int fd)
 			total = align16(total) + z[i].ch.ch_size;
 	total = align16(total) + shnum * sizeof(Elf64_Shdr);
 	map = (unsigned char *)elf_rawfile(e, NULL);
-	mfd = memfd_create("tlsdiag-debuginfo", MFD_CLOEXEC);
 	buflen = (size_t)total + DEBUGFILE_HUGE;
-	if (map == NULL || mfd == -1)
+	if (map == NULL)
 		goto fail;
 	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -512,18 +466,25 @@ debugfile_inflate(int fd)
 	out = (unsigned char *)(((uintptr_t)buf + DEBUGFILE_HUGE - 1) &
 	    ~(uintptr_t)(DEBUGFILE_HUGE - 1));
 	(void)madvise(out, (size_t)total, MADV_HUGEPAGE);
-	if (fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) !=
-		0 ||
-	    write_copy(mfd, out, size, total, z, (size_t)nz) != 0)
+	if (fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) != 0)
 		goto fail;
-	munmap(buf, buflen);
 	elf_end(e);
-	return mfd;
+	img->map = buf;
+	img->maplen = buflen;
+	img->data = out;
+	img->size = (size_t)total;
+	return 0;
 fail:
 	if (buf != MAP_FAILED)
 		munmap(buf, buflen);
-	if (mfd != -1)
-		close(mfd);
 	elf_end(e);
 	return -1;
+}
+
+void
+debugfile_image_free(struct debugfile_image *img)
+{
+	if (img->map != NULL)
+		munmap(img->map, img->maplen);
+	memset(img, 0, sizeof(*img));
 }

@@ -43,7 +43,16 @@ struct sym_module {
 	size_t memo_cap; /* a power of two, or 0 */
 	Dwfl *dwfl;	 /* NULL if the module could not be loaded */
 	Dwfl_Module *mod;
-	Dwarf_Addr base;    /* dwfl address of the mapping's first byte */
+	Dwarf_Addr base; /* dwfl address of the mapping's first byte */
+	/*
+	 * Where the DWARF was compressed (in the module or in its -dbg
+	 * file): the file inflated in memory, read by libdw from there for
+	 * lines; libdwfl keeps reading the file itself for symbols.  dw is
+	 * NULL when libdwfl reads the DWARF too.
+	 */
+	struct debugfile_image img;
+	Elf *img_elf;
+	Dwarf *dw;
 	char build_id[129]; /* hex, "" if none */
 	struct sym_module *next;
 };
@@ -52,6 +61,7 @@ struct symbolizer {
 	struct sym_module *mods;
 	unsigned long lookups;
 	unsigned long remembered;
+	size_t inflated; /* modules whose DWARF is read from an image */
 };
 
 static char *debuginfo_path;
@@ -69,6 +79,67 @@ symbolizer_new(void)
 	return calloc(1, sizeof(struct symbolizer));
 }
 
+/* Forget m's inflated copy, if it has one. */
+static void
+drop_image(struct sym_module *m)
+{
+	if (m->dw != NULL)
+		dwarf_end(m->dw);
+	if (m->img_elf != NULL)
+		elf_end(m->img_elf);
+	debugfile_image_free(&m->img);
+	m->dw = NULL;
+	m->img_elf = NULL;
+}
+
+/* Does e have a section of that name? */
+static int
+has_section(Elf *e, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	const char *n;
+	size_t strndx;
+
+	if (e == NULL || elf_getshdrstrndx(e, &strndx) != 0)
+		return 0;
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		n = gelf_getshdr(scn, &sh) != NULL ?
+		    elf_strptr(e, strndx, sh.sh_name) :
+		    NULL;
+		if (n != NULL && strcmp(n, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Read m's DWARF from the file at fd inflated, if its sections are
+ * compressed, have the address ranges of their units (what a lookup
+ * starts from) and need no other file (dwz's .gnu_debugaltlink, which
+ * libdwfl finds): otherwise libdwfl reads it all as before.  Returns 1
+ * if so.
+ */
+static int
+take_image(struct symbolizer *s, struct sym_module *m, int fd)
+{
+	Dwarf_Aranges *ar;
+	size_t nar;
+
+	if (debugfile_inflate_image(fd, &m->img) != 0)
+		return 0;
+	m->img_elf = elf_memory((char *)m->img.data, m->img.size);
+	if (m->img_elf != NULL && !has_section(m->img_elf, ".gnu_debugaltlink"))
+		m->dw = dwarf_begin_elf(m->img_elf, DWARF_C_READ, NULL);
+	if (m->dw == NULL || dwarf_getaranges(m->dw, &ar, &nar) != 0 ||
+	    nar == 0) {
+		drop_image(m);
+		return 0;
+	}
+	s->inflated++;
+	return 1;
+}
+
 void
 symbolizer_free(struct symbolizer *s)
 {
@@ -82,6 +153,7 @@ symbolizer_free(struct symbolizer *s)
 		next = m->next;
 		if (m->dwfl != NULL)
 			dwfl_end(m->dwfl);
+		drop_image(m);
 		for (i = 0; i < m->memo_cap; i++) {
 			free(m->memo[i].function);
 			free(m->memo[i].file);
@@ -204,6 +276,7 @@ load_module(struct symbolizer *s, const char *path)
 {
 	struct sym_module *m;
 	const unsigned char *bits;
+	GElf_Addr bias;
 	GElf_Addr vaddr;
 	int len;
 	int fd;
@@ -227,12 +300,8 @@ load_module(struct symbolizer *s, const char *path)
 	fd = open_module(path);
 	if (fd == -1)
 		return m;
-	/* DWARF compressed in the module itself: libdw reads the copy. */
-	ifd = debugfile_inflate(fd);
-	if (ifd != -1) {
-		close(fd);
-		fd = ifd;
-	}
+	/* DWARF compressed in the module itself. */
+	(void)take_image(s, m, fd);
 	m->dwfl = dwfl_begin(&offline_callbacks);
 	if (m->dwfl == NULL) {
 		close(fd);
@@ -251,6 +320,16 @@ load_module(struct symbolizer *s, const char *path)
 	len = dwfl_module_build_id(m->mod, &bits, &vaddr);
 	for (i = 0; i < len && i < 64; i++)
 		snprintf(m->build_id + 2 * i, 3, "%02x", bits[i]);
+	/* Compressed in its -dbg file, found where debugfile_find() looks
+	 * first (libdwfl finds the same file there for the symbols), when
+	 * the module has none of its own (which libdwfl would read). */
+	if (m->dw == NULL && len > 0 &&
+	    !has_section(dwfl_module_getelf(m->mod, &bias), ".debug_info") &&
+	    (ifd = debugfile_by_build_id(debugfile_build_id_root(), bits,
+		 len)) != -1) {
+		(void)take_image(s, m, ifd);
+		close(ifd);
+	}
 	return m;
 }
 
@@ -341,6 +420,12 @@ memo_give(const struct sym_memo *e, struct sym_result *out)
 }
 
 size_t
+symbolizer_inflated(const struct symbolizer *s)
+{
+	return s->inflated;
+}
+
+size_t
 symbolizer_modules(const struct symbolizer *s)
 {
 	const struct sym_module *m;
@@ -360,8 +445,10 @@ symbolizer_preload(struct symbolizer *s, const char *module)
 	if (m == NULL || m->mod == NULL)
 		return;
 	(void)dwfl_module_getsymtab(m->mod);
-	/* Any address: the first call reads the DWARF and the ranges. */
-	(void)dwfl_module_addrdie(m->mod, m->base, &bias);
+	/* Any address: the first call reads the DWARF and the ranges (an
+	 * image's were read when it was taken). */
+	if (m->dw == NULL)
+		(void)dwfl_module_addrdie(m->mod, m->base, &bias);
 }
 
 static int
@@ -380,16 +467,28 @@ lookup(struct sym_module *m, uint64_t offset, struct sym_result *out)
 {
 	Dwarf_Addr addr;
 	Dwfl_Line *line;
+	Dwarf_Line *dline;
+	Dwarf_Die cu;
 	const char *name;
 	const char *file;
 	int lineno = 0;
 
 	addr = m->base + offset - 1;
 	name = dwfl_module_addrname(m->mod, addr);
-	line = dwfl_module_getsrc(m->mod, addr);
-	file = line != NULL ?
-	    dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) :
-	    NULL;
+	if (m->dw != NULL) {
+		/* The image's addresses are the file's: the offset. */
+		dline = dwarf_addrdie(m->dw, offset - 1, &cu) != NULL ?
+		    dwarf_getsrc_die(&cu, offset - 1) :
+		    NULL;
+		file = dline != NULL ? dwarf_linesrc(dline, NULL, NULL) : NULL;
+		if (file != NULL && dwarf_lineno(dline, &lineno) != 0)
+			lineno = 0;
+	} else {
+		line = dwfl_module_getsrc(m->mod, addr);
+		file = line != NULL ?
+		    dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) :
+		    NULL;
+	}
 	if (name == NULL && file == NULL) {
 		out->status = SYM_NOT_FOUND;
 		return out->status;

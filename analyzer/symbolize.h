@@ -50,6 +50,12 @@ void symbolizer_preload(struct symbolizer *s, const char *module);
 /* How many modules s has opened or tried to (each path once). */
 size_t symbolizer_modules(const struct symbolizer *s);
 
+/*
+ * How many of them have compressed DWARF (in the module or its -dbg file
+ * found by build-id) that s reads from a copy inflated in memory.
+ */
+size_t symbolizer_inflated(const struct symbolizer *s);
+
 /* How many lookups symbolize() has done in s. */
 unsigned long symbolizer_lookups(const struct symbolizer *s);
 

@@ -1,10 +1,11 @@
 /*
  * test_debugfile.c: the symbolizer's debug files.  A copy of this test
  * binary with its DWARF zlib-compressed (objcopy, as Debian's -dbg
- * packages ship it) is inflated into a memory file whose sections equal
- * libelf's own inflation and symbolizes to the same function and line;
- * a debug file is found by build-id under a given root; and a module
- * with no debug information never loads libdebuginfod.
+ * packages ship it) is inflated into memory with sections equal to
+ * libelf's own inflation, and symbolizes from there to the same function
+ * and line, as does a stripped copy whose compressed debug file is found
+ * by build-id; a debug file is found by build-id under a given root; and
+ * a module with no debug information never loads libdebuginfod.
  */
 #include <criterion/criterion.h>
 #include <dlfcn.h>
@@ -96,18 +97,18 @@ Test(debugfile, inflates_as_libelf_does, .init = setup, .fini = teardown)
 	Elf_Scn *zs, *is;
 	Elf_Data *zd, *id;
 	GElf_Shdr zsh, ish;
+	struct debugfile_image img;
 	Elf *ze, *ie;
 	size_t i;
-	int zfd, ifd;
+	int zfd;
 
 	elf_version(EV_CURRENT);
 	zfd = open(z, O_RDONLY);
 	cr_assert(zfd >= 0);
-	ifd = debugfile_inflate(zfd);
-	cr_assert(ifd >= 0, "nothing inflated");
+	cr_assert_eq(debugfile_inflate_image(zfd, &img), 0, "nothing inflated");
 	cr_expect_eq(lseek(zfd, 0, SEEK_CUR), 0);
 	ze = elf_begin(zfd, ELF_C_READ, NULL);
-	ie = elf_begin(ifd, ELF_C_READ, NULL);
+	ie = elf_memory((char *)img.data, img.size);
 	cr_assert(ze != NULL && ie != NULL);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		zs = section(ze, names[i]);
@@ -134,19 +135,23 @@ Test(debugfile, inflates_as_libelf_does, .init = setup, .fini = teardown)
 	}
 	elf_end(ze);
 	elf_end(ie);
-	close(ifd);
+	debugfile_image_free(&img);
+	cr_expect_null(img.data);
+	debugfile_image_free(&img);
 	close(zfd);
 }
 
 Test(debugfile, plain_file_is_left_alone, .init = setup, .fini = teardown)
 {
+	struct debugfile_image img;
 	int fd = open(self_path(), O_RDONLY);
 
 	cr_assert(fd >= 0);
-	cr_expect_eq(debugfile_inflate(fd), -1);
+	cr_expect_eq(debugfile_inflate_image(fd, &img), -1);
+	cr_expect_null(img.data);
 	close(fd);
 	fd = open("/dev/null", O_RDONLY);
-	cr_expect_eq(debugfile_inflate(fd), -1);
+	cr_expect_eq(debugfile_inflate_image(fd, &img), -1);
 	close(fd);
 }
 
@@ -159,7 +164,9 @@ Test(debugfile, compressed_module_symbolizes_the_same, .init = setup,
 	uint64_t off = probe_offset();
 
 	cr_assert_eq(symbolize(s, self_path(), NULL, off, &a), SYM_OK);
+	cr_expect_eq(symbolizer_inflated(s), 0, "the plain module inflated");
 	cr_assert_eq(symbolize(s, z, NULL, off, &b), SYM_OK);
+	cr_expect_eq(symbolizer_inflated(s), 1, "not read from the image");
 	cr_expect_str_eq(b.function, "debugfile_probe");
 	cr_expect_str_eq(a.function, b.function);
 	cr_expect_str_eq(a.file, b.file);
@@ -219,6 +226,53 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 	cr_expect_eq(debugfile_by_build_id(tmpdir, bits, (int)len), -1);
 	elf_end(e);
 	close(fd);
+}
+
+/*
+ * A stripped module whose debug file, compressed, is found by build-id:
+ * names from that file's symbol table (libdwfl), lines from its DWARF
+ * inflated in memory, the same as the module with its own DWARF gives.
+ */
+Test(debugfile, debug_file_by_build_id_symbolizes_the_same, .init = setup,
+    .fini = teardown)
+{
+	char dir[PATH_MAX], path[PATH_MAX], cmd[3 * PATH_MAX];
+	const char *stripped = objcopy("--strip-all", "stripped.so");
+	struct symbolizer *s;
+	struct sym_result a, b;
+	const void *id;
+	ssize_t len;
+	Elf *e;
+	int fd, n;
+
+	elf_version(EV_CURRENT);
+	fd = open(self_path(), O_RDONLY);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	len = dwelf_elf_gnu_build_id(e, &id);
+	cr_assert(len >= 2 && len <= 64, "the test binary has no build-id");
+	build_id_path(id, len, dir, path);
+	n = snprintf(cmd, sizeof(cmd),
+	    "mkdir -p '%s' && objcopy --only-keep-debug "
+	    "--compress-debug-sections=zlib '%s' '%s'",
+	    dir, self_path(), path);
+	cr_assert(n > 0 && (size_t)n < sizeof(cmd), "command too long");
+	cr_assert_eq(system(cmd), 0);
+	elf_end(e);
+	close(fd);
+	debugfile_set_build_id_root(tmpdir);
+	s = symbolizer_new();
+	cr_assert_eq(symbolize(s, self_path(), NULL, probe_offset(), &a),
+	    SYM_OK);
+	cr_assert_eq(symbolize(s, stripped, NULL, probe_offset(), &b), SYM_OK);
+	cr_expect_eq(symbolizer_inflated(s), 1, "not read from the image");
+	cr_expect_str_eq(b.function, "debugfile_probe");
+	cr_expect_str_eq(a.function, b.function);
+	cr_expect_str_eq(a.file, b.file);
+	cr_expect_eq(a.line, b.line);
+	cr_expect_neq(b.line, 0);
+	symbolizer_free(s);
+	debugfile_set_build_id_root(NULL);
+	cr_expect_str_eq(debugfile_build_id_root(), DEBUGFILE_ROOT);
 }
 
 /*
