@@ -6,8 +6,8 @@
  * configured; and dwarf_begin inflates every compressed .debug_* section
  * with zlib, which for Debian's libc6-dbg is 10 MB before the first line
  * is looked up.  Here the search stays local unless DEBUGINFOD_URLS asks
- * for servers, and compressed sections are inflated with libdeflate into
- * a memory file that libdw then maps.
+ * for servers, and the DWARF sections a lookup reads are inflated with
+ * libdeflate into an image in memory that libdw reads in place.
  */
 #include "debugfile.h"
 
@@ -220,7 +220,7 @@ debugfile_find(Dwfl_Module *mod, void **userdata, const char *modname,
 /*
  * Sections libdw inflates at dwarf_begin that finding a function and a
  * line never reads (variable locations, macros): stored as SHT_NOBITS in
- * the copy, so nobody inflates them.
+ * the image, so nobody inflates them.
  */
 static const char *const unread_sections[] = {
 	".debug_loc",
@@ -236,78 +236,26 @@ unread(const char *name)
 
 	for (i = 0; i < sizeof(unread_sections) / sizeof(unread_sections[0]);
 	     i++)
-		if (name != NULL && strcmp(name, unread_sections[i]) == 0)
+		if (strcmp(name, unread_sections[i]) == 0)
 			return 1;
 	return 0;
 }
 
-/* One compressed section: where its bytes and its zlib stream are. */
-struct zsec {
-	size_t ndx;
-	uint64_t off; /* its bytes in the file */
-	uint64_t size;
-	const unsigned char *src; /* the stream, after the Chdr */
-	size_t srclen;
-	GElf_Chdr ch;
-	int skip; /* unread: not inflated, made SHT_NOBITS */
+/* What the image holds of one section. */
+enum sec_fate {
+	SEC_DROP,    /* SHT_NOBITS: no bytes (not DWARF, or never read) */
+	SEC_COPY,    /* its bytes as they are */
+	SEC_INFLATE, /* its zlib stream, inflated */
 };
 
-/*
- * The sections of e (a 64-bit ELF file of fsize bytes) with
- * SHF_COMPRESSED, not SHT_NOBITS, at most n of them, into z in file
- * order.  Sets *total to the bytes those not skipped inflate to.  Returns
- * how many, or -1 if one is not zlib or lies outside the file, or the
- * total is too large.
- */
-static ssize_t
-find_zsecs(Elf *e, size_t fsize, struct zsec *z, size_t n, uint64_t *total)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-	Elf_Data *raw;
-	struct zsec t;
-	size_t shstrndx;
-	size_t k = 0, j;
-
-	*total = 0;
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		return -1;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
-		if (gelf_getshdr(scn, &sh) == NULL)
-			return -1;
-		if ((sh.sh_flags & SHF_COMPRESSED) == 0 ||
-		    sh.sh_type == SHT_NOBITS)
-			continue;
-		if (sh.sh_offset > fsize || sh.sh_size > fsize - sh.sh_offset ||
-		    sh.sh_size < sizeof(Elf64_Chdr) || k == n)
-			return -1;
-		if (gelf_getchdr(scn, &z[k].ch) == NULL ||
-		    z[k].ch.ch_type != ELFCOMPRESS_ZLIB)
-			return -1;
-		raw = elf_rawdata(scn, NULL);
-		if (raw == NULL || raw->d_size != sh.sh_size)
-			return -1;
-		z[k].ndx = elf_ndxscn(scn);
-		z[k].off = sh.sh_offset;
-		z[k].size = sh.sh_size;
-		z[k].src =
-		    (const unsigned char *)raw->d_buf + sizeof(Elf64_Chdr);
-		z[k].srclen = sh.sh_size - sizeof(Elf64_Chdr);
-		z[k].skip = unread(elf_strptr(e, shstrndx, sh.sh_name));
-		if (!z[k].skip)
-			*total += z[k].ch.ch_size;
-		if (*total > DEBUGFILE_MAX_INFLATED)
-			return -1;
-		/* Keep file order (insertion: a few dozen at most). */
-		for (j = k; j > 0 && z[j - 1].off > z[j].off; j--) {
-			t = z[j];
-			z[j] = z[j - 1];
-			z[j - 1] = t;
-		}
-		k++;
-	}
-	return (ssize_t)k;
-}
+struct sec_plan {
+	enum sec_fate fate;
+	const unsigned char *src; /* bytes to copy, or the zlib stream */
+	size_t srclen;
+	uint64_t size; /* in the image */
+	uint64_t align;
+	uint64_t off; /* in the image */
+};
 
 /* off rounded up to a multiple of 16 */
 static uint64_t
@@ -317,44 +265,89 @@ align16(uint64_t off)
 }
 
 /*
- * Copy e's file (map, size bytes) into out, except the bytes of the
- * compressed sections z (sorted by offset), which nobody reads any more.
+ * Plan the image of e (a 64-bit ELF file of fsize bytes at map, shnum
+ * sections): its section name table and its DWARF sections, each
+ * compressed one inflated, after the ELF header; then the section header
+ * table.  Everything else (code, data, symbols, program headers) stays
+ * out: libdw reads only these.  Fills p[] and *total (the image's size).
+ * Returns how many sections are inflated, or -1 if one is not zlib, lies
+ * outside the file, or the image would be too large.
  */
-static void
-copy_uncompressed(unsigned char *out, const unsigned char *map, size_t size,
-    const struct zsec *z, size_t nz)
+static ssize_t
+plan_image(Elf *e, const unsigned char *map, size_t fsize, size_t shnum,
+    struct sec_plan *p, uint64_t *total)
 {
-	uint64_t at = 0;
-	size_t i;
+	Elf64_Shdr *sh;
+	GElf_Chdr ch;
+	Elf_Scn *scn;
+	const char *name;
+	size_t shstrndx, i;
+	ssize_t ninflate = 0;
+	uint64_t at = align16(sizeof(Elf64_Ehdr));
 
-	for (i = 0; i <= nz; i++) {
-		uint64_t end = i < nz ? z[i].off : size;
-
-		if (end > at)
-			memcpy(out + at, map + at, end - at);
-		if (i < nz && z[i].off + z[i].size > at)
-			at = z[i].off + z[i].size;
+	if (elf_getshdrstrndx(e, &shstrndx) != 0 || shstrndx >= shnum)
+		return -1;
+	memset(p, 0, shnum * sizeof(*p));
+	for (i = 1; i < shnum; i++) {
+		scn = elf_getscn(e, i);
+		sh = scn != NULL ? elf64_getshdr(scn) : NULL;
+		if (sh == NULL)
+			return -1;
+		name = elf_strptr(e, shstrndx, sh->sh_name);
+		if (sh->sh_type == SHT_NOBITS ||
+		    (i != shstrndx &&
+			(name == NULL || strncmp(name, ".debug_", 7) != 0 ||
+			    unread(name))))
+			continue; /* SEC_DROP */
+		if (sh->sh_offset > fsize ||
+		    sh->sh_size > fsize - sh->sh_offset)
+			return -1;
+		p[i].src = map + sh->sh_offset;
+		p[i].srclen = sh->sh_size;
+		p[i].fate = SEC_COPY;
+		p[i].size = sh->sh_size;
+		p[i].align = sh->sh_addralign;
+		if (sh->sh_flags & SHF_COMPRESSED) {
+			if (i == shstrndx || sh->sh_size < sizeof(Elf64_Chdr) ||
+			    gelf_getchdr(scn, &ch) == NULL ||
+			    ch.ch_type != ELFCOMPRESS_ZLIB)
+				return -1;
+			p[i].fate = SEC_INFLATE;
+			p[i].src += sizeof(Elf64_Chdr);
+			p[i].srclen -= sizeof(Elf64_Chdr);
+			p[i].size = ch.ch_size;
+			p[i].align = ch.ch_addralign;
+			ninflate++;
+		}
+		at = align16(at);
+		p[i].off = at;
+		if (p[i].size > DEBUGFILE_MAX_INFLATED - at)
+			return -1;
+		at += p[i].size;
 	}
+	at = align16(at);
+	if (shnum > (DEBUGFILE_MAX_INFLATED - at) / sizeof(Elf64_Shdr))
+		return -1;
+	*total = at + shnum * sizeof(Elf64_Shdr);
+	return ninflate;
 }
 
 /*
- * Fill out (total bytes, mapped from the memory file) from e's file at
- * map (size bytes): the file as it is, each section of z inflated after
- * it, then a section header table pointing at them, and the ELF header
- * pointing at that table.  64-bit ELF only, in the file's own byte order.
- * Returns 0 or -1.
+ * Fill out (total bytes) with the image p plans of e: the sections, the
+ * section headers pointing at them (dropped ones SHT_NOBITS), the ELF
+ * header pointing at those, without program headers.  In the file's own
+ * byte order.  Returns 0 or -1 (a section does not inflate to its size).
  */
 static int
-fill_inflated(unsigned char *out, uint64_t total, Elf *e,
-    const unsigned char *map, size_t size, const struct zsec *z, size_t nz,
-    size_t shnum)
+fill_image(unsigned char *out, uint64_t total, Elf *e, size_t shnum,
+    const struct sec_plan *p)
 {
 	struct libdeflate_decompressor *d;
 	Elf64_Ehdr eh;
 	Elf64_Shdr *shdrs;
 	Elf64_Shdr *sh;
 	Elf_Data src, dst;
-	uint64_t at = size;
+	uint64_t at = total - shnum * sizeof(Elf64_Shdr);
 	size_t i;
 	int rc = -1;
 
@@ -368,27 +361,30 @@ fill_inflated(unsigned char *out, uint64_t total, Elf *e,
 		if (sh == NULL)
 			goto out;
 		shdrs[i] = *sh;
-	}
-	copy_uncompressed(out, map, size, z, nz);
-	for (i = 0; i < nz; i++) {
-		sh = &shdrs[z[i].ndx];
-		sh->sh_flags &= ~(Elf64_Xword)SHF_COMPRESSED;
-		sh->sh_size = z[i].ch.ch_size;
-		sh->sh_addralign = z[i].ch.ch_addralign;
-		if (z[i].skip) {
-			sh->sh_type = SHT_NOBITS;
+		if (i == 0)
 			continue;
+		sh = &shdrs[i];
+		switch (p[i].fate) {
+		case SEC_DROP:
+			sh->sh_type = SHT_NOBITS;
+			sh->sh_offset = 0;
+			break;
+		case SEC_INFLATE:
+			if (libdeflate_zlib_decompress(d, p[i].src, p[i].srclen,
+				out + p[i].off, p[i].size,
+				NULL) != LIBDEFLATE_SUCCESS)
+				goto out;
+			sh->sh_flags &= ~(Elf64_Xword)SHF_COMPRESSED;
+			sh->sh_size = p[i].size;
+			sh->sh_addralign = p[i].align;
+			sh->sh_offset = p[i].off;
+			break;
+		case SEC_COPY:
+			memcpy(out + p[i].off, p[i].src, p[i].size);
+			sh->sh_offset = p[i].off;
+			break;
 		}
-		at = align16(at);
-		if (libdeflate_zlib_decompress(d, z[i].src, z[i].srclen,
-			out + at, z[i].ch.ch_size, NULL) != LIBDEFLATE_SUCCESS)
-			goto out;
-		sh->sh_offset = at;
-		at += z[i].ch.ch_size;
 	}
-	at = align16(at);
-	if (total - at != shnum * sizeof(*shdrs))
-		goto out;
 	/* The headers, converted to the file's byte order into place. */
 	src = (Elf_Data){ .d_buf = shdrs,
 		.d_type = ELF_T_SHDR,
@@ -399,6 +395,8 @@ fill_inflated(unsigned char *out, uint64_t total, Elf *e,
 	if (elf64_xlatetof(&dst, &src, eh.e_ident[EI_DATA]) == NULL)
 		goto out;
 	eh.e_shoff = at;
+	eh.e_phoff = 0;
+	eh.e_phnum = 0;
 	src = (Elf_Data){ .d_buf = &eh,
 		.d_type = ELF_T_EHDR,
 		.d_size = sizeof(eh),
@@ -414,24 +412,21 @@ out:
 	return rc;
 }
 
-/* Most compressed sections one file may have. */
-#define DEBUGFILE_MAX_ZSECS 64
-
 /* Huge pages: a fault per 2 MiB, not per 4 KiB, where the kernel can. */
 #define DEBUGFILE_HUGE (2u << 20)
 
 int
 debugfile_inflate_image(int fd, struct debugfile_image *img)
 {
-	struct zsec z[DEBUGFILE_MAX_ZSECS];
+	struct sec_plan *p = NULL;
 	struct stat st;
 	uint64_t total;
-	ssize_t nz;
 	Elf *e = NULL;
+	GElf_Ehdr ehm;
 	unsigned char *map;
 	void *buf = MAP_FAILED;
 	unsigned char *out;
-	size_t size, shnum, i, buflen = 0;
+	size_t size, shnum, buflen = 0;
 
 	memset(img, 0, sizeof(*img));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
@@ -441,24 +436,19 @@ debugfile_inflate_image(int fd, struct debugfile_image *img)
 	size = (size_t)st.st_size;
 	elf_version(EV_CURRENT);
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* Not a relocatable object: libdw would relocate its DWARF with
+	 * the symbols and relocations the image leaves out. */
 	if (e == NULL || elf_kind(e) != ELF_K_ELF ||
-	    gelf_getclass(e) != ELFCLASS64 || elf_getshdrnum(e, &shnum) != 0 ||
+	    gelf_getclass(e) != ELFCLASS64 || gelf_getehdr(e, &ehm) == NULL ||
+	    ehm.e_type == ET_REL || elf_getshdrnum(e, &shnum) != 0 ||
 	    shnum == 0 || shnum > DEBUGFILE_MAX_INFLATED / sizeof(Elf64_Shdr))
 		goto fail;
-	nz = find_zsecs(e, size, z, DEBUGFILE_MAX_ZSECS, &total);
-	if (nz <= 0 || total > DEBUGFILE_MAX_INFLATED - size)
-		goto fail;
-	/* The layout fill_inflated() writes: the file, the sections, the
-	 * section headers, each start aligned to 16. */
-	total = size;
-	for (i = 0; i < (size_t)nz; i++)
-		if (!z[i].skip)
-			total = align16(total) + z[i].ch.ch_size;
-	total = align16(total) + shnum * sizeof(Elf64_Shdr);
 	map = (unsigned char *)elf_rawfile(e, NULL);
-	buflen = (size_t)total + DEBUGFILE_HUGE;
-	if (map == NULL)
+	p = calloc(shnum, sizeof(*p));
+	if (map == NULL || p == NULL ||
+	    plan_image(e, map, size, shnum, p, &total) <= 0)
 		goto fail;
+	buflen = (size_t)total + DEBUGFILE_HUGE;
 	buf = mmap(NULL, buflen, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
@@ -466,8 +456,9 @@ debugfile_inflate_image(int fd, struct debugfile_image *img)
 	out = (unsigned char *)(((uintptr_t)buf + DEBUGFILE_HUGE - 1) &
 	    ~(uintptr_t)(DEBUGFILE_HUGE - 1));
 	(void)madvise(out, (size_t)total, MADV_HUGEPAGE);
-	if (fill_inflated(out, total, e, map, size, z, (size_t)nz, shnum) != 0)
+	if (fill_image(out, total, e, shnum, p) != 0)
 		goto fail;
+	free(p);
 	elf_end(e);
 	img->map = buf;
 	img->maplen = buflen;
@@ -477,6 +468,7 @@ debugfile_inflate_image(int fd, struct debugfile_image *img)
 fail:
 	if (buf != MAP_FAILED)
 		munmap(buf, buflen);
+	free(p);
 	elf_end(e);
 	return -1;
 }

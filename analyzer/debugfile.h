@@ -49,17 +49,19 @@ struct debugfile_image {
 };
 
 /*
- * If the ELF file at fd has zlib-compressed sections (SHF_COMPRESSED, as
- * Debian's -dbg packages ship them), a copy of it in *img where each of
- * those sections is stored inflated, at the end, and every other byte is
- * where it was; sections a lookup never reads (locations, macros) become
- * SHT_NOBITS.  libdw then reads the sections where they lie instead of
- * inflating all of them with zlib at dwarf_begin (libdeflate does it in a
- * quarter of the time).  Returns 0 (free it with debugfile_image_free()),
- * or -1 when there is nothing to inflate, the file is not a well-formed
- * 64-bit ELF, a section does not inflate to its stated size, or more than
- * DEBUGFILE_MAX_INFLATED bytes would be needed; fd is left open and
- * unmoved.
+ * If the ELF file at fd (64-bit, not relocatable) has zlib-compressed
+ * sections (SHF_COMPRESSED, as Debian's -dbg packages ship them), an
+ * image of it in *img for libdw (elf_memory(), dwarf_begin_elf()): every
+ * section header, but the bytes only of the section names and the DWARF
+ * sections, each compressed one inflated; the rest (code, symbols,
+ * program headers) and the sections a lookup never reads (locations,
+ * macros) are SHT_NOBITS there.  libdw then reads the sections in place
+ * instead of inflating all of them with zlib at dwarf_begin (libdeflate
+ * does it in a quarter of the time).  Returns 0 (free it with
+ * debugfile_image_free()), or -1 when there is nothing to inflate, the
+ * file is not such an ELF file, a section does not inflate to its stated
+ * size, or more than DEBUGFILE_MAX_INFLATED bytes would be needed; fd is
+ * left open and unmoved.
  */
 int debugfile_inflate_image(int fd, struct debugfile_image *img);
 

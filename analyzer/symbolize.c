@@ -5,8 +5,9 @@
  * top call sites of a report are symbolized, so sessions are cached per
  * module and never evicted, and so is each frame's answer: a report prints
  * the same frames in many stacks, and libdw's symbol lookup reads the
- * module's whole symbol table every time.  Module paths come from the log, which is
- * untrusted: only regular files outside /proc, /dev and /sys are opened.
+ * module's whole symbol table every time.  Module paths come from the
+ * log, which is untrusted: only regular files outside /proc, /dev and
+ * /sys are opened.
  */
 #include "symbolize.h"
 

@@ -93,6 +93,8 @@ Test(debugfile, inflates_as_libelf_does, .init = setup, .fini = teardown)
 {
 	static const char *const names[] = { ".debug_info", ".debug_line",
 		".debug_abbrev", ".debug_str" };
+	static const char *const left[] = { ".text", ".symtab", ".strtab" };
+	struct stat st;
 	const char *z = objcopy("--compress-debug-sections=zlib", "z.so");
 	Elf_Scn *zs, *is;
 	Elf_Data *zd, *id;
@@ -127,12 +129,25 @@ Test(debugfile, inflates_as_libelf_does, .init = setup, .fini = teardown)
 		cr_expect(memcmp(zd->d_buf, id->d_buf, zd->d_size) == 0, "%s",
 		    names[i]);
 	}
-	/* Locations are never read: left out rather than inflated. */
+	/* Locations are never read: left out rather than inflated; nor
+	 * are code, symbols and program headers there (libdwfl reads the
+	 * file itself for symbols), so the image is smaller than the
+	 * binary with its DWARF uncompressed. */
 	is = section(ie, ".debug_loclists");
 	if (is != NULL) {
 		cr_assert_not_null(gelf_getshdr(is, &ish));
 		cr_expect_eq(ish.sh_type, SHT_NOBITS);
 	}
+	for (i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		is = section(ie, left[i]);
+		cr_assert_not_null(is, "%s: no header", left[i]);
+		cr_assert_not_null(gelf_getshdr(is, &ish));
+		cr_expect_eq(ish.sh_type, SHT_NOBITS, "%s", left[i]);
+	}
+	cr_assert_not_null(elf64_getehdr(ie));
+	cr_expect_eq(elf64_getehdr(ie)->e_phnum, 0);
+	cr_assert_eq(stat(self_path(), &st), 0);
+	cr_expect_lt(img.size, (size_t)st.st_size);
 	elf_end(ze);
 	elf_end(ie);
 	debugfile_image_free(&img);
