@@ -203,13 +203,16 @@ build_id_path(const unsigned char *bits, ssize_t len, char *dir, char *path)
 	snprintf(path + n, PATH_MAX - (size_t)n, ".debug");
 }
 
-Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
+/*
+ * This binary's build-id into bits (returns its length), and a copy of
+ * its DWARF alone, compressed, where a -dbg package would put it under
+ * the temporary directory (path; its dir into dir).
+ */
+static ssize_t
+put_debug_file(unsigned char *bits, char *dir, char *path)
 {
-	char dir[PATH_MAX], path[PATH_MAX], opath[PATH_MAX];
 	char cmd[3 * PATH_MAX];
-	const unsigned char *bits;
 	const void *id;
-	unsigned char other[64];
 	ssize_t len;
 	Elf *e;
 	int fd, n;
@@ -219,7 +222,9 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 	e = elf_begin(fd, ELF_C_READ, NULL);
 	len = dwelf_elf_gnu_build_id(e, &id);
 	cr_assert(len >= 2 && len <= 64, "the test binary has no build-id");
-	bits = id;
+	memcpy(bits, id, (size_t)len);
+	elf_end(e);
+	close(fd);
 	build_id_path(bits, len, dir, path);
 	n = snprintf(cmd, sizeof(cmd),
 	    "mkdir -p '%s' && objcopy --only-keep-debug "
@@ -227,6 +232,16 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 	    dir, self_path(), path);
 	cr_assert(n > 0 && (size_t)n < sizeof(cmd), "command too long");
 	cr_assert_eq(system(cmd), 0);
+	return len;
+}
+
+Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
+{
+	char dir[PATH_MAX], path[PATH_MAX], opath[PATH_MAX];
+	unsigned char bits[64], other[64];
+	ssize_t len = put_debug_file(bits, dir, path);
+	int n;
+
 	n = debugfile_by_build_id(tmpdir, bits, (int)len);
 	cr_expect(n >= 0, "not found at %s", path);
 	if (n >= 0)
@@ -239,8 +254,6 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 	cr_assert_eq(rename(path, opath), 0);
 	cr_expect_eq(debugfile_by_build_id(tmpdir, other, (int)len), -1);
 	cr_expect_eq(debugfile_by_build_id(tmpdir, bits, (int)len), -1);
-	elf_end(e);
-	close(fd);
 }
 
 /*
@@ -251,29 +264,13 @@ Test(debugfile, found_by_build_id, .init = setup, .fini = teardown)
 Test(debugfile, debug_file_by_build_id_symbolizes_the_same, .init = setup,
     .fini = teardown)
 {
-	char dir[PATH_MAX], path[PATH_MAX], cmd[3 * PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	const char *stripped = objcopy("--strip-all", "stripped.so");
+	unsigned char bits[64];
 	struct symbolizer *s;
 	struct sym_result a, b;
-	const void *id;
-	ssize_t len;
-	Elf *e;
-	int fd, n;
 
-	elf_version(EV_CURRENT);
-	fd = open(self_path(), O_RDONLY);
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	len = dwelf_elf_gnu_build_id(e, &id);
-	cr_assert(len >= 2 && len <= 64, "the test binary has no build-id");
-	build_id_path(id, len, dir, path);
-	n = snprintf(cmd, sizeof(cmd),
-	    "mkdir -p '%s' && objcopy --only-keep-debug "
-	    "--compress-debug-sections=zlib '%s' '%s'",
-	    dir, self_path(), path);
-	cr_assert(n > 0 && (size_t)n < sizeof(cmd), "command too long");
-	cr_assert_eq(system(cmd), 0);
-	elf_end(e);
-	close(fd);
+	(void)put_debug_file(bits, dir, path);
 	debugfile_set_build_id_root(tmpdir);
 	s = symbolizer_new();
 	cr_assert_eq(symbolize(s, self_path(), NULL, probe_offset(), &a),
