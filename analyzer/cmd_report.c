@@ -541,7 +541,6 @@ cmd_report(int argc, char **argv)
 		return report_follow(&c);
 	if (!c.no_progress && isatty(STDERR_FILENO))
 		c.o.progress = stderr;
-	c.o.exits_after = 1;
 	report_run(&c.o, c.files, c.nfiles, stdout, &res);
 	report_opts_free(&c.o);
 	for (i = 0; i < res.nerrors; i++)

@@ -497,24 +497,6 @@ collect_baseline(const struct report_opts *o, char *const *files, size_t nfiles,
 	report_collect(&bo, files, nfiles, NULL, base, res);
 }
 
-/*
- * Leave what report_run() built to the exit that follows it?  Freeing
- * libdw's tables and the groups one block at a time cost a 100 MiB
- * report about 3 ms of its 170; the kernel takes the pages back at exit
- * in any case.  Under ASan everything is freed, so that its leak check
- * still sees every block.
- */
-static int
-leave_to_exit(const struct report_opts *o)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	(void)o;
-	return 0;
-#else
-	return o->exits_after;
-#endif
-}
-
 int
 report_run(const struct report_opts *o, char *const *files, size_t nfiles,
     FILE *out, struct report_result *res)
@@ -570,8 +552,6 @@ report_run(const struct report_opts *o, char *const *files, size_t nfiles,
 		add_error(res, bres.errors[i]);
 	res->fatal |= bres.fatal;
 	render(&cur, a, base, res, out, sym);
-	if (leave_to_exit(o))
-		return res->fatal ? -1 : 0;
 	symbolizer_free(sym);
 	timeline_free(tl);
 	if (base != NULL) {

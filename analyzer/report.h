@@ -29,10 +29,6 @@ struct report_opts {
 	FILE *progress;	 /* progress stream, NULL for none */
 	int symbolize;	 /* look up call sites with libdw */
 	unsigned jobs;	 /* threads reading (jobs.c); 0 or 1: this one */
-	/* The process exits once report_run() returns (the command line):
-	 * the groups and the symbolizer are left to the kernel, which takes
-	 * them back faster than free() would (not under ASan). */
-	int exits_after;
 	/* issue 19: --group-by (owned, freed by report_opts_free), the
 	 * baseline (--baseline FILE..., owned array; --baseline-until), and
 	 * a hook called for every record that passed the filter, after
