@@ -271,7 +271,9 @@ align16(uint64_t off)
  * table.  Everything else (code, data, symbols, program headers) stays
  * out: libdw reads only these.  Fills p[] and *total (the image's size).
  * Returns how many sections are inflated, or -1 if one is not zlib, lies
- * outside the file, or the image would be too large.
+ * outside the file, or the image would be too large, or if the file keeps
+ * part of its DWARF in another (dwz's .gnu_debugaltlink: the image could
+ * not hold it).
  */
 static ssize_t
 plan_image(Elf *e, const unsigned char *map, size_t fsize, size_t shnum,
@@ -294,6 +296,9 @@ plan_image(Elf *e, const unsigned char *map, size_t fsize, size_t shnum,
 		if (sh == NULL)
 			return -1;
 		name = elf_strptr(e, shstrndx, sh->sh_name);
+		/* Part of its DWARF in a dwz file, which libdwfl finds. */
+		if (name != NULL && strcmp(name, ".gnu_debugaltlink") == 0)
+			return -1;
 		if (sh->sh_type == SHT_NOBITS ||
 		    (i != shstrndx &&
 			(name == NULL || strncmp(name, ".debug_", 7) != 0 ||

@@ -59,9 +59,10 @@ struct debugfile_image {
  * instead of inflating all of them with zlib at dwarf_begin (libdeflate
  * does it in a quarter of the time).  Returns 0 (free it with
  * debugfile_image_free()), or -1 when there is nothing to inflate, the
- * file is not such an ELF file, a section does not inflate to its stated
- * size, or more than DEBUGFILE_MAX_INFLATED bytes would be needed; fd is
- * left open and unmoved.
+ * file is not such an ELF file, it keeps part of its DWARF in another (a
+ * dwz file), a section does not inflate to its stated size, or more than
+ * DEBUGFILE_MAX_INFLATED bytes would be needed; fd is left open and
+ * unmoved.
  */
 int debugfile_inflate_image(int fd, struct debugfile_image *img);
 

@@ -117,15 +117,13 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned *np_runs,
 	int *split;
 	uint64_t total = 0, at = 0, lo, hi = 0, s, e;
 	size_t np = 0, i;
-	unsigned n = threads * JOBS_MAX_RUNS_PER_THREAD, k;
+	unsigned n, k;
 
-	p = calloc(nfiles + n, sizeof(*p));
 	size = calloc(nfiles, sizeof(*size));
 	split = calloc(nfiles, sizeof(*split));
-	if (p == NULL || size == NULL || split == NULL) {
+	if (size == NULL || split == NULL) {
 		free(size);
 		free(split);
-		free(p);
 		return NULL;
 	}
 	for (i = 0; i < nfiles; i++) {
@@ -133,6 +131,12 @@ plan(char *const *files, size_t nfiles, struct worker *w, unsigned *np_runs,
 		total += size[i];
 	}
 	n = jobs_run_count(total, threads);
+	p = calloc(nfiles + n, sizeof(*p));
+	if (p == NULL) {
+		free(size);
+		free(split);
+		return NULL;
+	}
 	for (k = 0; k < n; k++) {
 		lo = k == 0 ? 0 : hi;
 		hi = run_cut(k, n, threads, total);

@@ -168,6 +168,20 @@ walk_string(const unsigned char *b, const unsigned char *q, char **dst)
 	return b;
 }
 
+#ifdef __SSE2__
+/* Which of the sixteen bytes at q are a quote or a backslash (bit i for
+ * q[i]). */
+static inline unsigned
+special16(const unsigned char *q)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+
+	return (unsigned)_mm_movemask_epi8(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		_mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+}
+#endif
+
 /*
  * The first quote or backslash in [q, end), or end: sixteen bytes at a
  * time with SSE2 (every x86-64 has it), the tail byte by byte.
@@ -176,23 +190,30 @@ static const unsigned char *
 find_special(const unsigned char *q, const unsigned char *end)
 {
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"');
-	const __m128i bslash = _mm_set1_epi8('\\');
-	__m128i x;
-	int m;
+	unsigned m;
 
-	while (end - q >= 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)q);
-		m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-		    _mm_cmpeq_epi8(x, bslash)));
-		if (m != 0)
-			return q + __builtin_ctz((unsigned)m);
-		q += 16;
-	}
+	for (; end - q >= 16; q += 16)
+		if ((m = special16(q)) != 0)
+			return q + __builtin_ctz(m);
 #endif
 	while (q < end && *q != '"' && *q != '\\')
 		q++;
 	return q;
+}
+
+/* The string whose body is [b, q) (q its closing quote) into *v, and the
+ * scanner past it. */
+static inline int
+take_string(struct jscan *s, struct jvalue *v, const unsigned char *b,
+    const unsigned char *q, int escaped)
+{
+	v->type = JSCAN_STRING;
+	v->raw = (const char *)b;
+	v->rawlen = (size_t)(q - b);
+	v->escaped = escaped;
+	v->num = 0;
+	s->p = (const char *)q + 1;
+	return 0;
 }
 
 /*
@@ -221,13 +242,7 @@ scan_string_any(struct jscan *s, struct jvalue *v)
 	}
 	if (escaped && walk_string(b, q, NULL) == NULL)
 		return -1;
-	v->type = JSCAN_STRING;
-	v->raw = (const char *)b;
-	v->rawlen = (size_t)(q - b);
-	v->escaped = escaped;
-	v->num = 0;
-	s->p = (const char *)q + 1;
-	return 0;
+	return take_string(s, v, b, q, escaped);
 }
 
 /*
@@ -240,23 +255,13 @@ scan_string(struct jscan *s, struct jvalue *v)
 {
 #ifdef __SSE2__
 	const unsigned char *b = (const unsigned char *)s->p + 1;
-	__m128i x;
+	const unsigned char *q;
 	unsigned m;
 
-	if (s->end - (const char *)b >= 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)b);
-		m = (unsigned)_mm_movemask_epi8(
-		    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-			_mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
-		if (m != 0 && b[__builtin_ctz(m)] == '"') {
-			v->type = JSCAN_STRING;
-			v->raw = (const char *)b;
-			v->rawlen = __builtin_ctz(m);
-			v->escaped = 0;
-			v->num = 0;
-			s->p = (const char *)b + __builtin_ctz(m) + 1;
-			return 0;
-		}
+	if (s->end - (const char *)b >= 16 && (m = special16(b)) != 0) {
+		q = b + __builtin_ctz(m);
+		if (*q == '"')
+			return take_string(s, v, b, q, 0);
 	}
 #endif
 	return scan_string_any(s, v);

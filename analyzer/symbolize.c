@@ -27,22 +27,12 @@
 
 #include "debugfile.h"
 #include "hugeheap.h"
-
-/* One frame's answer, kept: offset 0 marks a free slot. */
-struct sym_memo {
-	uint64_t offset;
-	char *function; /* NULL if none */
-	char *file;	/* NULL if none */
-	int line;
-	enum sym_status status;
-};
+#include "strmap.h"
 
 struct sym_module {
 	char *path;
-	struct sym_memo *memo; /* open addressing, by offset */
-	size_t nmemo;
-	size_t memo_cap; /* a power of two, or 0 */
-	Dwfl *dwfl;	 /* NULL if the module could not be loaded */
+	struct strmap memo; /* offset -> its struct sym_result */
+	Dwfl *dwfl;	    /* NULL if the module could not be loaded */
 	Dwfl_Module *mod;
 	Dwarf_Addr base; /* dwfl address of the mapping's first byte */
 	/*
@@ -115,11 +105,10 @@ has_section(Elf *e, const char *name)
 }
 
 /*
- * Read m's DWARF from the file at fd inflated, if its sections are
- * compressed, have the address ranges of their units (what a lookup
- * starts from) and need no other file (dwz's .gnu_debugaltlink, which
- * libdwfl finds): otherwise libdwfl reads it all as before.  Returns 1
- * if so.
+ * Read m's DWARF from the file at fd inflated, if debugfile_inflate_image()
+ * makes an image of it and its units have address ranges (what a lookup
+ * starts from): otherwise libdwfl reads it all as before.  Returns 1 if
+ * so.
  */
 static int
 take_image(struct symbolizer *s, struct sym_module *m, int fd)
@@ -130,7 +119,7 @@ take_image(struct symbolizer *s, struct sym_module *m, int fd)
 	if (debugfile_inflate_image(fd, &m->img) != 0)
 		return 0;
 	m->img_elf = elf_memory((char *)m->img.data, m->img.size);
-	if (m->img_elf != NULL && !has_section(m->img_elf, ".gnu_debugaltlink"))
+	if (m->img_elf != NULL)
 		m->dw = dwarf_begin_elf(m->img_elf, DWARF_C_READ, NULL);
 	if (m->dw == NULL || dwarf_getaranges(m->dw, &ar, &nar) != 0 ||
 	    nar == 0) {
@@ -146,7 +135,6 @@ symbolizer_free(struct symbolizer *s)
 {
 	struct sym_module *m;
 	struct sym_module *next;
-	size_t i;
 
 	if (s == NULL)
 		return;
@@ -155,11 +143,7 @@ symbolizer_free(struct symbolizer *s)
 		if (m->dwfl != NULL)
 			dwfl_end(m->dwfl);
 		drop_image(m);
-		for (i = 0; i < m->memo_cap; i++) {
-			free(m->memo[i].function);
-			free(m->memo[i].file);
-		}
-		free(m->memo);
+		strmap_free(&m->memo);
 		free(m->path);
 		free(m);
 	}
@@ -295,6 +279,7 @@ load_module(struct symbolizer *s, const char *path)
 		free(m);
 		return NULL;
 	}
+	strmap_init(&m->memo, sizeof(struct sym_result));
 	m->next = s->mods;
 	s->mods = m;
 	hugeheap_more(); /* libdw's tables land in huge pages */
@@ -344,80 +329,6 @@ unsigned long
 symbolizer_remembered(const struct symbolizer *s)
 {
 	return s->remembered;
-}
-
-/* The slot of offset in m's memo: its entry, or the free slot for it. */
-static struct sym_memo *
-memo_slot(struct sym_memo *memo, size_t cap, uint64_t offset)
-{
-	size_t i = (size_t)((offset * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
-
-	while (memo[i].offset != 0 && memo[i].offset != offset)
-		i = (i + 1) & (cap - 1);
-	return &memo[i];
-}
-
-/* m's answer for offset, or NULL. */
-static const struct sym_memo *
-memo_find(const struct sym_module *m, uint64_t offset)
-{
-	const struct sym_memo *e;
-
-	if (m->memo_cap == 0)
-		return NULL;
-	e = memo_slot(m->memo, m->memo_cap, offset);
-	return e->offset != 0 ? e : NULL;
-}
-
-/* Keep out as m's answer for offset; without memory, nothing is kept. */
-static void
-memo_add(struct sym_module *m, uint64_t offset, const struct sym_result *out)
-{
-	struct sym_memo *grown;
-	struct sym_memo *e;
-	size_t cap, i;
-
-	if (2 * (m->nmemo + 1) > m->memo_cap) {
-		cap = m->memo_cap != 0 ? 2 * m->memo_cap : 64;
-		grown = calloc(cap, sizeof(*grown));
-		if (grown == NULL)
-			return;
-		for (i = 0; i < m->memo_cap; i++)
-			if (m->memo[i].offset != 0)
-				*memo_slot(grown, cap, m->memo[i].offset) =
-				    m->memo[i];
-		free(m->memo);
-		m->memo = grown;
-		m->memo_cap = cap;
-	}
-	e = memo_slot(m->memo, m->memo_cap, offset);
-	e->function = out->function[0] != '\0' ? strdup(out->function) : NULL;
-	e->file = out->file[0] != '\0' ? strdup(out->file) : NULL;
-	if ((out->function[0] != '\0' && e->function == NULL) ||
-	    (out->file[0] != '\0' && e->file == NULL)) {
-		free(e->function);
-		free(e->file);
-		e->function = e->file = NULL;
-		return;
-	}
-	e->offset = offset;
-	e->line = out->line;
-	e->status = out->status;
-	m->nmemo++;
-}
-
-/* Fill out from a kept answer. */
-static enum sym_status
-memo_give(const struct sym_memo *e, struct sym_result *out)
-{
-	if (e->function != NULL)
-		snprintf(out->function, sizeof(out->function), "%s",
-		    e->function);
-	if (e->file != NULL)
-		snprintf(out->file, sizeof(out->file), "%s", e->file);
-	out->line = e->line;
-	out->status = e->status;
-	return out->status;
 }
 
 size_t
@@ -508,8 +419,9 @@ enum sym_status
 symbolize(struct symbolizer *s, const char *module, const char *build_id,
     uint64_t offset, struct sym_result *out)
 {
-	const struct sym_memo *memo;
+	struct strmap_ent *memo;
 	struct sym_module *m;
+	int created;
 
 	memset(out, 0, sizeof(*out));
 	out->status = SYM_NO_MODULE;
@@ -524,12 +436,15 @@ symbolize(struct symbolizer *s, const char *module, const char *build_id,
 		out->status = SYM_BUILD_ID_MISMATCH;
 		return out->status;
 	}
-	memo = memo_find(m, offset);
-	if (memo != NULL) {
+	/* Without memory for it, looked up and not kept. */
+	memo = strmap_get(&m->memo, &offset, sizeof(offset), &created);
+	if (memo != NULL && !created) {
 		s->remembered++;
-		return memo_give(memo, out);
+		*out = *(const struct sym_result *)memo->val;
+		return out->status;
 	}
 	out->status = lookup(m, offset, out);
-	memo_add(m, offset, out);
+	if (memo != NULL)
+		*(struct sym_result *)memo->val = *out;
 	return out->status;
 }
